@@ -1,0 +1,109 @@
+"""The `robolab` command: check and compile programs, check palette packs."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from robolab import __version__
+from robolab.errors import RobolabError
+from robolab.files import read_text, write_atomic
+from robolab.language import compile_program, parse_program, read_program
+from robolab.palette import PackLibrary, check_pack_file
+
+
+def _library(args) -> PackLibrary:
+    return PackLibrary(args.palette or [])
+
+
+def _check(args) -> int:
+    library, failed = _library(args), False
+    for file in args.files:
+        try:
+            problems = read_program(read_text(file), library, file).problems
+        except RobolabError as error:
+            problems = error.problems
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        failed |= bool(problems)
+        if not problems and not args.quiet:
+            print(f"{file}: ok")
+    return 1 if failed else 0
+
+
+def _compile(args) -> int:
+    try:
+        program, pack = parse_program(read_text(args.file), _library(args), args.file)
+        compiled = compile_program(program, pack, name=Path(args.file).stem)
+    except RobolabError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.output in (None, "-"):
+        sys.stdout.write(compiled.source)
+    else:
+        write_atomic(args.output, compiled.source, executable=True)
+    return 0
+
+
+def _palette_check(args) -> int:
+    failed = False
+    for file in args.packs:
+        pack, problems = check_pack_file(file)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        failed |= bool(problems)
+        if not problems and not args.quiet:
+            print(f"{file}: ok ({pack.label}, {len(pack.commands)} commands, {len(pack.levels)} levels)")
+    return 1 if failed else 0
+
+
+def _palette_list(args) -> int:
+    library = _library(args)
+    for path in library.files():
+        try:
+            pack = library.load(path)
+            print(f"{pack.id} {pack.version}\t{pack.title}\t{path}")
+        except RobolabError as error:
+            print(f"{path}: {len(error.problems)} problem(s); run robolab palette check {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="robolab", description="Program LEGO EV3 robots by dragging text commands.")
+    parser.add_argument("--version", action="version", version=f"RoboLab {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def palette_option(sub):
+        sub.add_argument("--palette", action="append", metavar="PATH",
+                         help="a palette pack file or folder to use besides the shipped ones")
+
+    check = commands.add_parser("check", help="check programs; print file:line:col: problem")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("-q", "--quiet", action="store_true", help="print nothing for clean files")
+    palette_option(check)
+    check.set_defaults(run=_check)
+
+    compile_ = commands.add_parser("compile", help="compile a program to ev3dev2 Python")
+    compile_.add_argument("file", metavar="FILE")
+    compile_.add_argument("-o", "--output", metavar="OUT", help="write here (default: print it)")
+    palette_option(compile_)
+    compile_.set_defaults(run=_compile)
+
+    palette = commands.add_parser("palette", help="palette packs")
+    palette_commands = palette.add_subparsers(dest="palette_command", metavar="COMMAND", required=True)
+    pcheck = palette_commands.add_parser("check", help="check palette pack files")
+    pcheck.add_argument("packs", nargs="+", metavar="PACK")
+    pcheck.add_argument("-q", "--quiet", action="store_true")
+    pcheck.set_defaults(run=_palette_check)
+    plist = palette_commands.add_parser("list", help="list the installed palette packs")
+    palette_option(plist)
+    plist.set_defaults(run=_palette_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    return args.run(args)

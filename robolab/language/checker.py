@@ -1,0 +1,228 @@
+"""Meaning checks on a bound program: names, places, macro calls. Also resolves every name once,
+so the compiler knows what each name is without repeating the scope rules.
+"""
+
+from dataclasses import dataclass, field
+
+from robolab.errors import Problem
+from robolab.language.binder import suggestion
+from robolab.model import expr as e
+from robolab.model.program import Block, Program
+from robolab.palette.model import COMMENT, Command, Pack, Param
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    kind: str
+    path: tuple  # the declaring block
+    line: int
+    is_global: bool
+    param: str = ""
+
+
+@dataclass
+class Analysis:
+    """What the checker learned: problems, and the facts the compiler needs."""
+
+    problems: list[Problem] = field(default_factory=list)
+    names: dict[tuple, dict[str, Declaration]] = field(default_factory=dict)  # block path -> names it uses
+    globals_assigned: dict[tuple, set[str]] = field(default_factory=dict)  # function block -> names
+    declared: dict[str, Declaration] = field(default_factory=dict)  # every declared name (first one)
+
+
+class _Scope:
+    def __init__(self, parent: "_Scope | None", function: tuple | None):
+        self.parent, self.function, self.names = parent, function, {}
+
+    def find(self, name: str) -> Declaration | None:
+        scope = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+
+def check_program(program: Program, pack: Pack, file: str = "") -> Analysis:
+    checker = _Checker(program, pack, file)
+    checker.run()
+    return checker.analysis
+
+
+class _Checker:
+    def __init__(self, program: Program, pack: Pack, file: str):
+        self.program, self.pack, self.file = program, pack, file
+        self.analysis = Analysis()
+        self.seen_unique: dict[str, int] = {}
+        self.later: dict[str, int] = {}  # every declared name -> its first line, to say "used before"
+
+    def problem(self, message: str, where: tuple[int, int]) -> None:
+        self.analysis.problems.append(Problem(message, self.file, where[0], where[1]))
+
+    def run(self) -> None:
+        top = _Scope(None, None)
+        for path, block in self.program.walk():
+            command = self.pack.command(block.command)
+            for param in (command.params if command else ()):
+                if param.role == "declare" and block.args.get(param.name) is not None:
+                    for name in _names(block.args[param.name]):
+                        if len(path) == 1:
+                            self.later.setdefault(name, block.line)
+                        if not param.scope and len(path) == 1 and self._kind(param).hoisted:
+                            self.declare(top, name, param, path, block, hoisting=True)
+        self.blocks(self.program.blocks, (), top, ancestors=())
+
+    def _kind(self, param: Param):
+        return self.pack.kind(param.kinds[0]) if param.kinds and self.pack.kind(param.kinds[0]) else _NO_KIND
+
+    def blocks(self, blocks: list[Block], prefix: tuple, scope: _Scope, ancestors: tuple) -> None:
+        for index, block in enumerate(blocks):
+            path = prefix + (index,)
+            if block.command == COMMENT:
+                continue
+            command = self.pack.command(block.command)
+            self.place(command, block, ancestors)
+            inner = _Scope(scope, path) if command.scope == "function" else scope
+            if command.scope == "function":
+                self.analysis.globals_assigned[path] = set()
+            body_scope = _Scope(inner, inner.function)
+            uses: dict[str, Declaration] = {}
+            for param in command.params:
+                value = block.args.get(param.name)
+                if value is not None:
+                    self.argument(param, value, path, block, scope, body_scope, uses)
+            self.analysis.names[path] = uses
+            for name, body in block.bodies.items():
+                self.blocks(body, path + (name,), _Scope(body_scope, body_scope.function), ancestors + (command.id,))
+
+    def place(self, command: Command, block: Block, ancestors: tuple) -> None:
+        where = (block.line, block.column)
+        if command.place == "top" and ancestors:
+            self.problem(f"'{command.id}' must be at the top level of the program, not inside '{ancestors[-1]}'", where)
+        if command.place == "inside" and not ancestors:
+            self.problem(f"'{command.id}' must be inside another line, such as a loop or main", where)
+        if command.inside and not set(command.inside) & set(ancestors):
+            self.problem(f"'{command.id}' must be inside {' or '.join(repr(c) for c in command.inside)}", where)
+        if command.unique:
+            if command.id in self.seen_unique:
+                self.problem(f"a program has only one '{command.id}' (the first is on line "
+                             f"{self.seen_unique[command.id]})", where)
+            self.seen_unique.setdefault(command.id, block.line)
+
+    def argument(self, param: Param, value, path, block, scope, body_scope, uses) -> None:
+        where = block.where(param.name)
+        if param.type == "name":
+            for name in _names(value):
+                if param.role == "declare":
+                    target = body_scope if param.scope == "body" else scope
+                    self.declare(target, name, param, path, block)
+                    uses[name] = target.names[name]
+                else:
+                    found = self.resolve(name, scope, param.kinds, where, assign=param.role == "assign")
+                    if found:
+                        uses[name] = found
+                        if param.role == "assign" and found.is_global and scope.function is not None:
+                            self.analysis.globals_assigned[scope.function].add(name)
+        elif param.type == "expression":
+            items = value if param.list else (value,)
+            for item in items:
+                self.expression(item, scope, where, uses)
+            if param.count_of and param.list:
+                self.count(param, value, block, uses, where)
+
+    def declare(self, scope: _Scope, name: str, param: Param, path, block, hoisting=False) -> None:
+        where = block.where(param.name)
+        existing = scope.find(name)
+        if existing is not None and existing.path == path:
+            return  # hoisted already
+        kind = param.kinds[0] if param.kinds else ""
+        if existing is not None and not (param.scope == "body" and existing.path != path):
+            self.problem(f"'{name}' is already declared on line {existing.line}; choose another name", where)
+            return
+        if (builtin := self.pack.value(name) or self.pack.function(name)) is not None:
+            self.problem(f"'{name}' is already a name in {self.pack.id} ({builtin.help or 'built in'}); "
+                         "choose another name", where)
+            return
+        declaration = Declaration(name, kind, path, block.line, scope.function is None, param.name)
+        scope.names[name] = declaration
+        self.analysis.declared.setdefault(name, declaration)
+
+    def resolve(self, name: str, scope: _Scope, kinds, where, assign=False) -> Declaration | None:
+        found = scope.find(name)
+        if found is None:
+            self.unknown(name, scope, where)
+            return None
+        if kinds and found.kind not in kinds:
+            wanted = " or ".join(self._label(k) for k in kinds)
+            self.problem(f"'{name}' is a {self._label(found.kind)}, not a {wanted}", where)
+            return None
+        if assign and not self.pack.kind(found.kind).assignable:
+            self.problem(f"'{name}' is a {self._label(found.kind)}; it cannot be changed", where)
+            return None
+        return found
+
+    def _label(self, kind_id: str) -> str:
+        kind = self.pack.kind(kind_id)
+        return kind.label if kind else kind_id
+
+    def unknown(self, name: str, scope: _Scope, where) -> None:
+        if name in self.later:
+            self.problem(f"'{name}' is used before it is declared (on line {self.later[name]})", where)
+            return
+        visible = set()
+        s = scope
+        while s is not None:
+            visible |= set(s.names)
+            s = s.parent
+        visible |= {v.name for v in self.pack.values}
+        self.problem(f"unknown name '{name}'{suggestion(name, visible)}", where)
+
+    def expression(self, node: e.Expr, scope: _Scope, where, uses) -> None:
+        for name in e.names_in(node):
+            spot = (name.line, name.column) if name.line else where
+            if self.pack.value(name.id) is not None and scope.find(name.id) is None:
+                continue
+            found = self.resolve(name.id, scope, (), spot)
+            if found is not None:
+                if not self.pack.kind(found.kind).read:
+                    self.problem(f"'{name.id}' is a {self._label(found.kind)}; it has no value to use here", spot)
+                uses[name.id] = found
+        for call in e.calls_in(node):
+            spot = (call.line, call.column) if call.line else where
+            function = self.pack.function(call.function)
+            if function is None:
+                names = [f.name for f in self.pack.functions]
+                self.problem(f"'{call.function}' is not a function of {self.pack.label}"
+                             f"{suggestion(call.function, names)}", spot)
+            elif len(call.args) != function.arity:
+                self.problem(f"'{call.function}' takes {function.arity} value{'s' * (function.arity != 1)}, "
+                             f"not {len(call.args)}", spot)
+
+    def count(self, param: Param, values: tuple, block: Block, uses, where) -> None:
+        target_name = block.args.get(param.count_of)
+        declaration = uses.get(target_name) if isinstance(target_name, str) else None
+        if declaration is None:
+            return
+        declarer = self.program.block_at(declaration.path)
+        command = self.pack.command(declarer.command)
+        wanted = next((p for p in command.params if p.list and p.role == "declare" and p.scope == "body"), None)
+        if wanted is None:
+            return
+        expected = len(declarer.args.get(wanted.name, ()))
+        if len(values) != expected:
+            self.problem(f"'{target_name}' takes {expected} value{'s' * (expected != 1)} "
+                         f"({', '.join(declarer.args.get(wanted.name, ())) or 'none'}), not {len(values)}", where)
+
+
+class _NoKind:
+    hoisted = False
+    read = ""
+    assignable = False
+
+
+_NO_KIND = _NoKind()
+
+
+def _names(value) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)

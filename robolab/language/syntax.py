@@ -1,0 +1,263 @@
+"""Text -> syntax tree with positions (no palette needed yet); syntax errors a student can act on."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from robolab.errors import Problem, RobolabError
+from robolab.model import expr as e
+
+OPERATORS = {"||": "or", "&&": "and", "=": "==", "<>": "!="}
+
+
+@dataclass
+class RawValue:
+    kind: str  # number | string | name | list | expr
+    value: object
+    line: int
+    column: int
+
+
+@dataclass
+class RawArg:
+    name: str
+    value: RawValue
+    line: int
+    column: int
+
+
+@dataclass
+class RawBody:
+    name: str | None  # None for the first body, written without a name
+    statements: list
+    line: int
+    column: int
+
+
+@dataclass
+class RawStatement:
+    command: str
+    line: int
+    column: int
+    args: list[RawArg] = field(default_factory=list)
+    bodies: list[RawBody] = field(default_factory=list)
+    text: str = ""  # for comments
+
+
+@dataclass
+class RawProgram:
+    format: int
+    pack: str
+    version: str
+    statements: list[RawStatement]
+    line: int = 1
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    grammar = resources.files("robolab.language").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", start=["start", "expr"], maybe_placeholders=False)
+
+
+class _ToRaw(Transformer):
+    def start(self, items):
+        header, statements = items
+        return RawProgram(header[0], header[1], header[2], statements, header[3])
+
+    def header(self, items):
+        fmt, pack, version = items
+        return (int(fmt), str(pack), str(version), fmt.line)
+
+    def statements(self, items):
+        return list(items)
+
+    def comment(self, items):
+        (token,) = items
+        return RawStatement("comment", token.line, token.column, text=token[1:].strip())
+
+    def command(self, items):
+        name, rest = items[0], items[1:]
+        statement = RawStatement(str(name), name.line, name.column)
+        for item in rest:
+            if isinstance(item, RawArg):
+                statement.args.append(item)
+            else:
+                statement.bodies = item
+        return statement
+
+    def bodies(self, items):
+        first, rest = items[0], items[1:]
+        result = [RawBody(None, first[0], first[1], first[2])]
+        for name, body in zip(rest[::2], rest[1::2]):
+            result.append(RawBody(str(name), body[0], name.line, name.column))
+        return result
+
+    @v_args(meta=True)
+    def body(self, meta, items):
+        return (items[-1], getattr(meta, "line", 0), getattr(meta, "column", 0))
+
+    def arg(self, items):
+        name, value = items
+        if not isinstance(value, RawValue):
+            value = RawValue("expr", value, name.line, name.column + len(name) + 1)
+        return RawArg(str(name), value, name.line, name.column)
+
+    def number(self, items):
+        token = items[-1]
+        value = _number(token)
+        first = items[0]
+        return RawValue("number", -value if len(items) == 2 else value, first.line, first.column)
+
+    def string(self, items):
+        (token,) = items
+        return RawValue("string", _unescape(token), token.line, token.column)
+
+    def name(self, items):
+        (token,) = items
+        return RawValue("name", str(token), token.line, token.column)
+
+    def list(self, items):
+        return RawValue("list", [i if isinstance(i, RawValue) else RawValue("expr", i, 0, 0) for i in items], 0, 0)
+
+    # Expressions become model nodes directly.
+    def binary(self, items):
+        left, op, right = items
+        return e.Binary(OPERATORS.get(str(op), str(op)), left, right)
+
+    def unary(self, items):
+        op, operand = items
+        if str(op) == "-" and isinstance(operand, e.Num) and operand.value >= 0 and not _is_negated(operand):
+            return e.Num(-operand.value)
+        return e.Unary(str(op), operand)
+
+    def expr_number(self, items):
+        return e.Num(_number(items[0]))
+
+    def true(self, _):
+        return e.Bool(True)
+
+    def false(self, _):
+        return e.Bool(False)
+
+    def expr_name(self, items):
+        (token,) = items
+        return e.Name(str(token), token.line, token.column)
+
+    def call(self, items):
+        name, args = items[0], tuple(items[1:])
+        return e.Call(str(name), args, name.line, name.column)
+
+
+def _is_negated(num: e.Num) -> bool:
+    return str(num.value).startswith("-")
+
+
+def _number(token: Token) -> int | float:
+    text = str(token)
+    if any(c in text for c in ".eE"):
+        value = float(text)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"the number {text} is too large")
+        return value
+    return int(text)
+
+
+def _unescape(token: Token) -> str:
+    body, out, i = str(token)[1:-1], [], 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            following = body[i + 1]
+            if following not in "\"\\":
+                raise ValueError(f"'\\{following}' is not allowed in text; write \\\" for a quote and \\\\ for \\")
+            out.append(following)
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+_EXAMPLES = {
+    "the first line must say which palette the program is for, like: robolab 1 palette ev3 1.0": [
+        "drive speed=5\n", "robolab\n", "robolab 1\n", "robolab 1 palette\n", "robolab 1 palette ev3\n",
+        "robolab palette ev3 1.0\n", "robolab 1 ev3 1.0\n", "# hi\nrobolab 1 palette ev3 1.0\n",
+    ],
+    "write each value as name=value, like speed=50": [
+        "robolab 1 palette p 1.0\ndrive speed 50\n", "robolab 1 palette p 1.0\ndrive 50\n",
+        "robolab 1 palette p 1.0\ndrive \"x\"\n", "robolab 1 palette p 1.0\ndrive speed=50 60\n",
+    ],
+    "put an expression in parentheses, like condition=(x < 10)": [
+        "robolab 1 palette p 1.0\nwhile test=x < 10\n", "robolab 1 palette p 1.0\nset value=x + 1\n",
+        "robolab 1 palette p 1.0\nset value=x+1\n", "robolab 1 palette p 1.0\nset value=-x\n",
+        "robolab 1 palette p 1.0\nset value=abs(x)\n",
+    ],
+    "a value is missing after '='": [
+        "robolab 1 palette p 1.0\ndrive speed=\n", "robolab 1 palette p 1.0\ndrive speed= }\n",
+    ],
+    "a '{' is never closed: add a line with '}'": [
+        "robolab 1 palette p 1.0\nrepeat times=2 {\n", "robolab 1 palette p 1.0\nrepeat times=2 {\nx\n",
+        "robolab 1 palette p 1.0\nrepeat times=2 {\nx {\n}\n",
+    ],
+    "this '}' closes nothing": ["robolab 1 palette p 1.0\n}\n", "robolab 1 palette p 1.0\nx\n}\n"],
+    "start a new line after '{' and put '}' on a line of its own": [
+        "robolab 1 palette p 1.0\nrepeat times=2 { x }\n", "robolab 1 palette p 1.0\nrepeat times=2 {\nx }\n",
+    ],
+    "this expression is not finished": [
+        "robolab 1 palette p 1.0\nset v=(x +)\n", "robolab 1 palette p 1.0\nset v=(x <)\n",
+        "robolab 1 palette p 1.0\nset v=()\n", "robolab 1 palette p 1.0\nset v=(x and)\n",
+        "robolab 1 palette p 1.0\nset v=(not)\n", "robolab 1 palette p 1.0\nset v=(-)\n",
+    ],
+    "a ')' is missing": [
+        "robolab 1 palette p 1.0\nset v=(x + 1\n", "robolab 1 palette p 1.0\nset v=(abs(x)\n",
+        "robolab 1 palette p 1.0\nset v=(x 1)\n",
+    ],
+    "comparisons do not chain: write (a < b) and (b < c)": [
+        "robolab 1 palette p 1.0\nset v=(a < b < c)\n", "robolab 1 palette p 1.0\nset v=(a == b == c)\n",
+    ],
+}
+
+
+def _friendly(error: UnexpectedInput, text: str) -> str:
+    try:
+        label = error.match_examples(lambda t: parser().parse(t, start="start"), _EXAMPLES,
+                                     use_accepts=True)
+    except Exception:  # match_examples re-parses examples; never let that hide the real error
+        label = None
+    if label:
+        return label
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if 0 <= error.pos_in_stream < len(text) else "?"
+        if char == '"':
+            return "this text has no closing quote"
+        return f"unexpected character {char!r}"
+    if isinstance(error, UnexpectedEOF):
+        return "the program ends too early"
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        found = "the end of the line" if token.type == "_NL" else repr(str(token))
+        return f"unexpected {found}"
+    return "cannot read this line"
+
+
+def parse_raw(text: str, file: str = "") -> RawProgram:
+    """Parse program text; raises RobolabError with `file:line:col` problems."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return _ToRaw().transform(parser().parse(text, start="start"))
+    except UnexpectedInput as error:
+        line, column = error.line, error.column
+        if line in (-1, None) or column in (-1, None):
+            line, column = text.count("\n"), 1
+        raise RobolabError([Problem(_friendly(error, text), file, line, column)]) from None
+    except VisitError as error:
+        cause = error.orig_exc
+        token = getattr(error.obj, "children", [None])
+        position = next((t for t in token if isinstance(t, Token)), None) if token else None
+        line = position.line if position is not None else 0
+        column = position.column if position is not None else 0
+        raise RobolabError([Problem(str(cause), file, line, column)]) from None

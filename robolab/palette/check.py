@@ -1,0 +1,252 @@
+"""Checks across a pack: ids, references, slots and templates (what `robolab palette check` reports)."""
+
+import ast
+import builtins
+import re
+from collections import Counter
+from itertools import chain
+
+from robolab.errors import Problem
+from robolab.palette import model as m
+from robolab.palette.lines import line_of
+from robolab.palette.loader import PackReader
+from robolab.palette.templates import Code, TemplateError, body_slot, fill, lines_of, slots
+from robolab.palette.types import check_number, check_value, literal, sample_value
+
+_COMMAND_ID = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_PLACEHOLDER = "_slot_"
+
+
+def check_pack(pack: m.Pack, reader: PackReader) -> list[Problem]:
+    """Every cross-reference and template problem of a structurally loaded pack."""
+    checker = _Checker(pack, reader)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, pack: m.Pack, reader: PackReader):
+        self.pack, self.reader = pack, reader
+        self.problems: list[Problem] = []
+        self.defined = _defined_names(pack)
+
+    def problem(self, key: tuple, message: str, sub: tuple = ()) -> None:
+        path = self.reader.paths.get(key, ()) + sub
+        self.problems.append(Problem(message, self.reader.file, line_of(self.reader.lines, path)))
+
+    def run(self) -> None:
+        pack = self.pack
+        self.duplicates("category", [c.id for c in pack.categories])
+        self.duplicates("command", [c.id for c in pack.commands])
+        self.duplicates("setup", [s.id for s in pack.setup])
+        self.duplicates("level", [lv.name for lv in pack.levels])
+        self.duplicates("value or function", [v.name for v in pack.values] + [f.name for f in pack.functions])
+        for command in pack.commands:
+            self.command(command)
+        for kind in pack.kinds:
+            if set(slots(kind.read)) - {"name"}:
+                self.problems.append(Problem(f'kind "{kind.id}": read may only use {{name}}', self.reader.file,
+                                             line_of(self.reader.lines, ("kinds", kind.id, "read"))))
+        for item in chain(pack.values, pack.functions, pack.setup):
+            key = ("setup", item.id) if isinstance(item, m.Setup) else (
+                "value" if isinstance(item, m.BuiltinValue) else "function", item.name)
+            self.requires(key, item.requires, f'{key[0]} "{key[1]}"')
+        for value in pack.values:
+            self.python(("value", value.name), value.python, f'value "{value.name}"', eval_mode=True)
+        for setup in pack.setup:
+            self.python(("setup", setup.id), setup.python, f'setup "{setup.id}"')
+        self.python((), pack.prelude, "prelude")
+        self.levels()
+
+    def duplicates(self, what: str, ids: list[str]) -> None:
+        for ident, count in Counter(ids).items():
+            if count > 1:
+                key = (what, ident) if what != "value or function" else ("function", ident)
+                self.problem(key, f'{what} "{ident}" is defined {count} times')
+
+    def command(self, c: m.Command) -> None:
+        key, subject = ("command", c.id), f'command "{c.id}"'
+        if c.id == m.COMMENT:
+            self.problem(key, f"{subject}: 'comment' is built into the language; packs do not define it")
+        elif not _COMMAND_ID.match(c.id):
+            self.problem(key, f"{subject}: an id is lower-case letters, digits and _")
+        if self.pack.category(c.category) is None and c.category:
+            self.problem(key, f'{subject}: unknown category "{c.category}"', ("category",))
+        self.requires(key, c.requires, subject)
+        self.unknown_commands(key, c.inside, subject, "inside")
+        try:
+            text_slots = slots(c.text)
+        except TemplateError as error:
+            self.problem(key, f"{subject}: text: {error}", ("text",))
+            text_slots = []
+        names = [p.name for p in c.params]
+        for name, count in Counter(names).items():
+            if count > 1:
+                self.problem(key, f'{subject}: param "{name}" is defined {count} times', ("params",))
+        for slot in text_slots:
+            if slot not in names:
+                self.problem(key, f"{subject}: text has {{{slot}}} but no param is called \"{slot}\"", ("text",))
+        for index, param in enumerate(c.params):
+            if param.name not in text_slots:
+                self.problem(key, f'{subject} param "{param.name}": no {{{param.name}}} slot in the text',
+                             ("params", index))
+            self.param(c, param, index)
+        self.template(c)
+
+    def param(self, c: m.Command, p: m.Param, index: int) -> None:
+        key, sub, subject = ("command", c.id), ("params", index), f'command "{c.id}" param "{p.name}"'
+        if p.min is not None and p.max is not None and p.min > p.max:
+            self.problem(key, f"{subject}: min {p.min:g} is above max {p.max:g}", sub + ("min",))
+        if p.step is not None and p.step <= 0:
+            self.problem(key, f"{subject}: step must be above 0", sub + ("step",))
+        if p.type == "choice" and not p.choices:
+            self.problem(key, f"{subject}: a choice needs choices", sub)
+        for cid, count in Counter(ch.id for ch in p.choices).items():
+            if count > 1:
+                self.problem(key, f'{subject}: choice "{cid}" is listed {count} times', sub + ("choices",))
+        for kind in p.kinds:
+            if self.pack.kind(kind) is None:
+                self.problem(key, f'{subject}: unknown kind "{kind}"', sub + ("kind",))
+        if p.type == "name" and not p.kinds:
+            self.problem(key, f"{subject}: a name param needs a kind", sub)
+        if p.scope and (p.scope != "body" or p.role != "declare"):
+            self.problem(key, f'{subject}: scope "body" is only for names it declares', sub + ("scope",))
+        if p.count_of and c.param(p.count_of) is None:
+            self.problem(key, f'{subject}: count_of names no param "{p.count_of}"', sub + ("count_of",))
+        if p.default is not None:
+            self.default(key, sub, subject, p)
+
+    def default(self, key, sub, subject, p: m.Param) -> None:
+        value = p.default
+        if p.type == "expression":
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                problem = check_number(p, value)
+            else:
+                problem = None if isinstance(value, str) and value.strip() else "must be an expression"
+        elif p.type == "sensor_port" and isinstance(value, int):
+            problem = check_value(p, str(value))
+        else:
+            problem = check_value(p, tuple(value) if p.list and isinstance(value, list) else value)
+        if problem:
+            self.problem(key, f"{subject}: default {value!r} is not allowed: {problem}", sub + ("default",))
+
+    def template(self, c: m.Command) -> None:
+        key, subject = ("command", c.id), f'command "{c.id}"'
+        try:
+            used = slots(c.python)
+        except TemplateError as error:
+            self.problem(key, f"{subject}: python: {error}", ("python",))
+            return
+        body_lines = [body_slot(line) for line in lines_of(c.python)]
+        wrong = [f"python must have {{{body}}} once, on a line of its own"
+                 for body in c.bodies if body_lines.count(body) != 1]
+        wrong += [f"python has {{{name}}} but no param or body is called \"{name}\""
+                  for name in used if c.param(name) is None and name not in c.bodies]
+        for message in wrong:
+            self.problem(key, f"{subject}: {message}", ("python",))
+        if wrong:
+            return
+        for values in _sample_fillings(c):
+            filled = fill(c.python, values, {b: [] for b in c.bodies})
+            source = "\n".join(line.text for line in filled)
+            if not self.python(key, source, subject, sub=("python",), template=c.python):
+                return
+        if c.epilogue:
+            self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",))
+
+    def python(self, key, source: str, subject: str, sub=("python",), eval_mode=False, template="") -> bool:
+        """Is `source` valid Python using only defined names? Reports and returns False when not."""
+        try:
+            tree = ast.parse(source, mode="eval" if eval_mode else "exec")
+        except SyntaxError as error:
+            shown = template or source
+            self.problem(key, f"{subject}: python is not valid Python once filled in "
+                              f"({error.msg}, line {error.lineno}): {shown.strip()!r}"[:300], sub)
+            return False
+        if key == () or key[0] == "setup":
+            return True
+        local = bound_names(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                name = node.id
+                if not (name.startswith(_PLACEHOLDER) or name in self.defined or name in local):
+                    self.problem(key, f"{subject}: python uses '{name}', which the prelude and setup "
+                                      f"snippets do not define", sub)
+                    return False
+        return True
+
+    def requires(self, key, requires, subject) -> None:
+        known = {s.id for s in self.pack.setup}
+        for rid in requires:
+            if rid not in known:
+                self.problem(key, f'{subject}: requires unknown setup "{rid}"', ("requires",))
+
+    def unknown_commands(self, key, ids, subject, what) -> None:
+        for cid in ids:
+            if self.pack.command(cid) is None:
+                self.problem(key, f'{subject}: {what} names unknown command "{cid}"', (what,))
+
+    def levels(self) -> None:
+        if not self.pack.levels:
+            self.problems.append(Problem("pack: needs at least one [[levels]] entry", self.reader.file))
+        names = {lv.name for lv in self.pack.levels}
+        for level in self.pack.levels:
+            self.unknown_commands(("level", level.name), level.commands, f'level "{level.name}"', "commands")
+            if level.extends and level.extends not in names:
+                self.problem(("level", level.name), f'level "{level.name}": extends unknown level '
+                                                    f'"{level.extends}"', ("extends",))
+
+
+def _sample_fillings(c: m.Command):
+    """Fillings of the template to check: sample values, and each choice of every choice param."""
+    base = {p.name: _sample_code(p) for p in c.params}
+    yield base
+    for p in c.params:
+        for choice in p.choices[1:]:
+            yield {**base, p.name: Code(choice.python, compound=True)}
+
+
+def _sample_code(p: m.Param) -> Code:
+    if p.type in ("name", "expression"):
+        return Code(_PLACEHOLDER + p.name)
+    value = sample_value(p)
+    if p.type == "choice" and p.choice(value) is None:
+        value = p.choices[0].id if p.choices else None
+        if value is None:
+            return Code(_PLACEHOLDER + p.name)
+    try:
+        if p.list:
+            return Code(", ".join(literal(p, v) for v in value))
+        return Code(literal(p, str(value) if p.type == "sensor_port" else value), compound=True)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return Code(_PLACEHOLDER + p.name)
+
+
+def _defined_names(pack: m.Pack) -> set[str]:
+    names = set(dir(builtins))
+    for source in [pack.prelude] + [s.python for s in pack.setup]:
+        try:
+            names |= bound_names(ast.parse(source))
+        except SyntaxError:
+            pass
+    return names
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Every name a piece of Python binds anywhere (assignment, import, def, loop, argument...)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+    return names
+

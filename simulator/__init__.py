@@ -1,0 +1,1 @@
+"""The RoboLab simulator: a pymunk EV3 robot in authored worlds (plain Python, no Qt, nothing of robolab)."""
