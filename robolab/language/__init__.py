@@ -8,7 +8,7 @@ from robolab.language.checker import Analysis, check_program
 from robolab.language.compiler import Compiled, compile_program
 from robolab.language.migrate import migrate
 from robolab.language.printer import print_blocks, print_program
-from robolab.language.syntax import parse_raw
+from robolab.language.syntax import gc_paused, parse_raw
 from robolab.model.program import Program
 from robolab.palette import Pack, PackLibrary
 
@@ -32,6 +32,11 @@ def read_program(text: str, library: PackLibrary, file: str = "") -> Loaded:
     A program that reads but has meaning problems (unknown name, wrong place) comes back with
     them in `problems`, so an editor can still show it.
     """
+    with gc_paused():
+        return _read(text, library, file)
+
+
+def _read(text: str, library: PackLibrary, file: str) -> Loaded:
     raw = parse_raw(text, file)
     try:
         pack = library.find(raw.pack)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from robolab.errors import Problem, RobolabError
 from robolab.language.checker import Analysis, check_program
 from robolab.language.expressions import render
+from robolab.language.syntax import gc_paused
 from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.check import bound_names
@@ -40,7 +41,8 @@ def compile_program(program: Program, pack: Pack, name: str = "program", analysi
     analysis = analysis or check_program(program, pack, name)
     if analysis.problems:
         raise RobolabError(analysis.problems)
-    return _Compiler(program, pack, analysis).run(name)
+    with gc_paused():
+        return _Compiler(program, pack, analysis).run(name)
 
 
 class _Compiler:

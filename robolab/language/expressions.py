@@ -6,10 +6,10 @@ serves both; only the leaves (names, true/false) differ.
 
 from typing import Callable
 
-from lark.exceptions import UnexpectedInput, VisitError
+from lark.exceptions import UnexpectedInput
 
 from robolab.errors import Problem, RobolabError
-from robolab.language.syntax import _ToRaw, parser
+from robolab.language.syntax import ValueProblem, parser
 from robolab.model import expr as e
 from robolab.palette.types import format_number
 
@@ -17,12 +17,12 @@ from robolab.palette.types import format_number
 def parse_expression(text: str) -> e.Expr:
     """Parse one expression, like `x + 1`; RobolabError (column in the text) when it is not one."""
     try:
-        return _ToRaw().transform(parser().parse(text, start="expr"))
+        return parser().parse(text, start="expr")
     except UnexpectedInput as error:
         column = error.column if error.column not in (None, -1) else len(text) + 1
         raise RobolabError([Problem("this is not a complete expression", "", 1, column)]) from None
-    except VisitError as error:
-        raise RobolabError([Problem(str(error.orig_exc), "", 1, 1)]) from None
+    except ValueProblem as error:
+        raise RobolabError([Problem(str(error), "", error.line, error.column)]) from None
 
 
 def render(node: e.Expr, leaf: Callable[[e.Expr], str]) -> str:
