@@ -1,0 +1,33 @@
+"""What a fresh machine gets: the README's commands, and a wheel that carries packs, examples, grammar."""
+
+import re
+import subprocess
+import sys
+import zipfile
+
+from conftest import EXAMPLES, PACKS, ROOT
+
+
+def readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    return re.findall(r"```\n(python3 -m venv .+)\n```", readme)
+
+
+def test_readme_has_exactly_two_install_commands_and_ci_runs_the_test_one_verbatim():
+    commands = readme_commands()
+    assert len(commands) == 2
+    start, tests = commands
+    assert start.endswith("robolab") and "pytest" in tests
+    assert tests in (ROOT / ".ci" / "run").read_text()
+
+
+def test_wheel_carries_palettes_examples_and_grammar(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                             "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("robolab-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "robolab/language/grammar.lark" in names
+    assert {f"robolab/palettes/{p.name}" for p in PACKS} <= names
+    assert {f"robolab/examples/{p.name}" for p in EXAMPLES} <= names
+    assert "simulator/__init__.py" in names
