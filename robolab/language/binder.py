@@ -76,6 +76,7 @@ class Binder:
 
     def bodies(self, command: Command, raw: RawStatement, block: Block) -> None:
         block.bodies = {name: [] for name in command.bodies}
+        given = set()
         for index, body in enumerate(raw.bodies):
             if not command.bodies:
                 self.problem(f"'{command.id}' has no lines inside it; remove the {{ }}", raw.line, raw.column)
@@ -86,9 +87,10 @@ class Binder:
                 hint = suggestion(name, later) or (f" (it has: {', '.join(later)})" if later else "")
                 self.problem(f"'{command.id}' has no part called '{name}'{hint}", body.line, body.column)
                 continue
-            if block.bodies[name]:
+            if name in given:  # even when the first one is empty
                 self.problem(f"'{name}' part is given twice", body.line or raw.line, body.column)
                 continue
+            given.add(name)
             block.bodies[name] = self.statements(body.statements)
 
     def value(self, param: Param, raw: RawValue, line: int, column: int):

@@ -67,7 +67,7 @@ class _Checker:
             for param in (command.params if command else ()):
                 if param.role == "declare" and block.args.get(param.name) is not None:
                     for name in _names(block.args[param.name]):
-                        if len(path) == 1:
+                        if len(path) == 1 and not param.scope:  # body-scoped names are never "later"
                             self.later.setdefault(name, block.line)
                         if not param.scope and len(path) == 1 and self._kind(param).hoisted:
                             self.declare(top, name, param, path, block, hoisting=True)
@@ -117,7 +117,8 @@ class _Checker:
                 if param.role == "declare":
                     target = body_scope if param.scope == "body" else scope
                     self.declare(target, name, param, path, block)
-                    uses[name] = target.names[name]
+                    if name in target.names:
+                        uses[name] = target.names[name]
                 else:
                     found = self.resolve(name, scope, param.kinds, where, assign=param.role == "assign")
                     if found:
@@ -153,12 +154,13 @@ class _Checker:
         if found is None:
             self.unknown(name, scope, where)
             return None
+        if assign and not (self.pack.kind(found.kind) or _NO_KIND).assignable:
+            # Before the kind check: "cannot be changed" says why better than "not a variable".
+            self.problem(f"'{name}' is a {self._label(found.kind)}; it cannot be changed", where)
+            return None
         if kinds and found.kind not in kinds:
             wanted = " or ".join(self._label(k) for k in kinds)
             self.problem(f"'{name}' is a {self._label(found.kind)}, not a {wanted}", where)
-            return None
-        if assign and not self.pack.kind(found.kind).assignable:
-            self.problem(f"'{name}' is a {self._label(found.kind)}; it cannot be changed", where)
             return None
         return found
 

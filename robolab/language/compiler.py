@@ -18,7 +18,7 @@ from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.check import bound_names
 from robolab.palette.model import COMMENT, Pack, Param
-from robolab.palette.templates import Code, Line, fill, lines_of
+from robolab.palette.templates import Code, Line, fill, is_atomic, lines_of
 from robolab.palette.types import format_number, item_param, literal
 
 
@@ -121,7 +121,7 @@ class _Compiler:
         if param.type == "expression":
             return self.expression(value, uses)
         text = literal(param, value)
-        return Code(text, compound=not _is_atomic(text))
+        return Code(text, compound=not is_atomic(text))
 
     def expression(self, node: e.Expr, uses) -> Code:
         def leaf(atom: e.Expr) -> str:
@@ -142,23 +142,11 @@ class _Compiler:
             return _wrapped(builtin.python)
 
         text = render(node, leaf)
-        return Code(text, compound=not _is_atomic(text))
-
-
-@lru_cache(maxsize=4096)
-def _is_atomic(code: str) -> bool:
-    """Can this Python stand next to any operator without parentheses?"""
-    try:
-        node = ast.parse(code, mode="eval").body
-    except SyntaxError:
-        return False
-    if isinstance(node, ast.Constant):
-        return not (isinstance(node.value, (int, float)) and node.value < 0)
-    return isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.List, ast.Tuple))
+        return Code(text, compound=not is_atomic(text))
 
 
 def _wrapped(code: str) -> str:
-    return code if _is_atomic(code) else f"({code})"
+    return code if is_atomic(code) else f"({code})"
 
 
 @lru_cache(maxsize=16)

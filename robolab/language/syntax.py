@@ -249,18 +249,58 @@ _EXAMPLES = {
 }
 
 
+def _example_errors() -> list[tuple[str, UnexpectedInput]]:
+    """The error each example in _EXAMPLES raises, with its label (parsed once, then cached)."""
+    if not _EXAMPLE_ERRORS:
+        for label, examples in _EXAMPLES.items():
+            for example in examples:
+                try:
+                    parser().parse(example, start="start")
+                except UnexpectedInput as error:
+                    _EXAMPLE_ERRORS.append((label, error))
+    return _EXAMPLE_ERRORS
+
+
+_EXAMPLE_ERRORS: list = []
+
+
+def _match_example(error: UnexpectedInput) -> str | None:
+    """The label of the example that fails the same way as `error`.
+
+    Like lark's match_examples, but by parser state alone: lark also compares the depth of the
+    parser's stack, so examples written at the top level never matched inside `main { }`.
+    """
+    state = getattr(error, "state", None)
+    if state is None:
+        return None
+    candidate = None
+    for label, example in _example_errors():
+        other = getattr(example, "state", None)
+        if other is None or other.position != state.position or type(other) is not type(state):
+            continue
+        if isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken):
+            if example.accepts != error.accepts:
+                continue
+        if isinstance(error, (UnexpectedToken, UnexpectedEOF)) and isinstance(example, (UnexpectedToken, UnexpectedEOF)):
+            if example.token == error.token:
+                return label
+        candidate = candidate or label
+    return candidate
+
+
 def _friendly(error: UnexpectedInput, text: str) -> str:
-    try:
-        label = error.match_examples(lambda t: parser().parse(t, start="start"), _EXAMPLES,
-                                     use_accepts=True)
-    except Exception:  # match_examples re-parses examples; never let that hide the real error
-        label = None
-    if label:
-        return label
+    char = None
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if 0 <= error.pos_in_stream < len(text) else "?"
         if char == '"':
             return "this text has no closing quote"
+    try:
+        label = _match_example(error)
+    except Exception:  # matching re-parses examples; never let that hide the real error
+        label = None
+    if label:
+        return label
+    if char is not None:
         return f"unexpected character {char!r}"
     if isinstance(error, UnexpectedEOF):
         return "the program ends too early"

@@ -10,7 +10,7 @@ from robolab.errors import Problem
 from robolab.palette import model as m
 from robolab.palette.lines import line_of
 from robolab.palette.loader import PackReader
-from robolab.palette.templates import Code, TemplateError, body_slot, fill, lines_of, slots
+from robolab.palette.templates import Code, TemplateError, body_slot, fill, is_atomic, lines_of, slots
 from robolab.palette.types import check_number, check_value, literal, sample_value
 
 _COMMAND_ID = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -28,7 +28,15 @@ class _Checker:
     def __init__(self, pack: m.Pack, reader: PackReader):
         self.pack, self.reader = pack, reader
         self.problems: list[Problem] = []
-        self.defined = _defined_names(pack)
+        self._defined: dict[tuple, set[str]] = {}
+
+    def defined(self, key: tuple) -> set[str]:
+        """Names defined for the command, value or function `key` (by what it requires)."""
+        item = {"command": self.pack.command, "value": self.pack.value, "function": self.pack.function}[key[0]](key[1])
+        requires = item.requires if item is not None else ()
+        if requires not in self._defined:
+            self._defined[requires] = _defined_names(self.pack, requires)
+        return self._defined[requires]
 
     def problem(self, key: tuple, message: str, sub: tuple = ()) -> None:
         path = self.reader.paths.get(key, ()) + sub
@@ -53,6 +61,8 @@ class _Checker:
             self.requires(key, item.requires, f'{key[0]} "{key[1]}"')
         for value in pack.values:
             self.python(("value", value.name), value.python, f'value "{value.name}"', eval_mode=True)
+        for function in pack.functions:
+            self.python(("function", function.name), function.python, f'function "{function.name}"', eval_mode=True)
         for setup in pack.setup:
             self.python(("setup", setup.id), setup.python, f'setup "{setup.id}"')
         self.python((), pack.prelude, "prelude")
@@ -118,7 +128,9 @@ class _Checker:
 
     def default(self, key, sub, subject, p: m.Param) -> None:
         value = p.default
-        if p.type == "expression":
+        if p.list and p.type in ("name", "expression") and value == ():
+            problem = None
+        elif p.type == "expression":
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 problem = check_number(p, value)
             else:
@@ -146,15 +158,25 @@ class _Checker:
             self.problem(key, f"{subject}: {message}", ("python",))
         if wrong:
             return
-        for values in _sample_fillings(c):
+        for values, choice in _sample_fillings(c):
             filled = fill(c.python, values, {b: [] for b in c.bodies})
             source = "\n".join(line.text for line in filled)
-            if not self.python(key, source, subject, sub=("python",), template=c.python):
+            if choice is None:
+                ok = self.python(key, source, subject, sub=("python",), template=c.python)
+            else:  # name the choice whose python breaks the template, and show the filled code
+                index, param, option = choice
+                ok = self.python(key, source, f'{subject} param "{param}" choice "{option}"',
+                                 sub=("params", index, "choices"))
+            if not ok:
                 return
         if c.epilogue:
-            self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",))
+            # The epilogue runs after the command's own Python, so it may use what that defines
+            # (e.g. `def main(): ...` with epilogue `main()`).
+            own = bound_names(ast.parse(source))
+            self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",), also=own)
 
-    def python(self, key, source: str, subject: str, sub=("python",), eval_mode=False, template="") -> bool:
+    def python(self, key, source: str, subject: str, sub=("python",), eval_mode=False, template="",
+               also=frozenset()) -> bool:
         """Is `source` valid Python using only defined names? Reports and returns False when not."""
         try:
             tree = ast.parse(source, mode="eval" if eval_mode else "exec")
@@ -165,13 +187,13 @@ class _Checker:
             return False
         if key == () or key[0] == "setup":
             return True
-        local = bound_names(tree)
+        local = bound_names(tree) | set(also)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 name = node.id
-                if not (name.startswith(_PLACEHOLDER) or name in self.defined or name in local):
-                    self.problem(key, f"{subject}: python uses '{name}', which the prelude and setup "
-                                      f"snippets do not define", sub)
+                if not (name.startswith(_PLACEHOLDER) or name in self.defined(key) or name in local):
+                    self.problem(key, f"{subject}: python uses '{name}', which neither the prelude nor "
+                                      f"the setup snippets it requires define", sub)
                     return False
         return True
 
@@ -198,12 +220,14 @@ class _Checker:
 
 
 def _sample_fillings(c: m.Command):
-    """Fillings of the template to check: sample values, and each choice of every choice param."""
-    base = {p.name: _sample_code(p) for p in c.params}
-    yield base
-    for p in c.params:
-        for choice in p.choices[1:]:
-            yield {**base, p.name: Code(choice.python, compound=True)}
+    """Fillings of the template to check: sample values, then each choice of every choice param
+    (with which param and choice it is, to name it in a problem)."""
+    # Choices stand in as a plain name first, so a broken template is not blamed on a choice.
+    base = {p.name: Code(_PLACEHOLDER + p.name) if p.choices else _sample_code(p) for p in c.params}
+    yield base, None
+    for index, p in enumerate(c.params):
+        for choice in p.choices:
+            yield {**base, p.name: Code(choice.python, compound=not is_atomic(choice.python))}, (index, p.name, choice.id)
 
 
 def _sample_code(p: m.Param) -> Code:
@@ -217,14 +241,24 @@ def _sample_code(p: m.Param) -> Code:
     try:
         if p.list:
             return Code(", ".join(literal(p, v) for v in value))
-        return Code(literal(p, str(value) if p.type == "sensor_port" else value), compound=True)
+        text = literal(p, str(value) if p.type == "sensor_port" else value)
+        return Code(text, compound=not is_atomic(text))
     except (KeyError, ValueError, TypeError, AttributeError):
         return Code(_PLACEHOLDER + p.name)
 
 
-def _defined_names(pack: m.Pack) -> set[str]:
+def _defined_names(pack: m.Pack, requires: tuple[str, ...]) -> set[str]:
+    """Names Python code may use: builtins, the prelude's, and those of the setup snippets it
+    requires (directly or through other snippets), since only those are emitted with it."""
+    by_id = {s.id: s for s in pack.setup}
+    needed, todo = set(), list(requires)
+    while todo:
+        sid = todo.pop()
+        if sid in by_id and sid not in needed:
+            needed.add(sid)
+            todo.extend(by_id[sid].requires)
     names = set(dir(builtins))
-    for source in [pack.prelude] + [s.python for s in pack.setup]:
+    for source in [pack.prelude] + [by_id[sid].python for sid in needed]:
         try:
             names |= bound_names(ast.parse(source))
         except SyntaxError:

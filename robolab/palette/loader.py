@@ -170,7 +170,7 @@ class PackReader:
             name=name, type=ptype,
             label=self.get(t, "label", path, subject, _TEXT, default=name),
             help=self.get(t, "help", path, subject, _TEXT, default=""),
-            default=t.get("default"),
+            default=_frozen(t.get("default")),
             unit=self.get(t, "unit", path, subject, _TEXT, default=""),
             integer=self.get(t, "integer", path, subject, _BOOL, default=ptype == "number" and integer_default),
             choices=self.choices(path, t, subject),
@@ -252,6 +252,11 @@ class PackReader:
         self.unknown_keys(t, {"before", "commands", "params"}, path, subject)
         maps = {k: self.get(t, k, path, subject, (dict,), default={}) for k in ("commands", "params")}
         return m.Migration(self.get(t, "before", path, subject, _TEXT, default="0.0", required=True), **maps)
+
+
+def _frozen(value):
+    """TOML lists as tuples, so a Pack stays immutable and hashable."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
 
 
 def read_pack(path: str | Path) -> tuple[m.Pack | None, PackReader]:

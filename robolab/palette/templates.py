@@ -5,14 +5,28 @@ is the pack author's. Compound expressions get parentheses unless the slot stand
 expression can (after `(`, `,`, `=`, `if`, ... and before `)`, `,`, `:` or the end of the line).
 """
 
+import ast
 import re
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SLOT = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
 _OPEN_CONTEXT = re.compile(r"(^|[(\[,:]|(?<![=!<>])=|\b(?:if|elif|while|return|in|assert|yield|else))\s*$")
 _CLOSE_CONTEXT = re.compile(r"^\s*($|[)\],:#]|\bif\b|\belse\b)")
+
+
+@lru_cache(maxsize=4096)
+def is_atomic(code: str) -> bool:
+    """Can this Python stand next to any operator without parentheses (a name, call, attribute)?"""
+    try:
+        node = ast.parse(code, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(node, ast.Constant):
+        return not (isinstance(node.value, (int, float)) and node.value < 0)
+    return isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.List, ast.Tuple))
 
 
 class TemplateError(ValueError):
