@@ -42,6 +42,8 @@ class Binder:
             options = [c.id for c in self.pack.commands]
             self.problem(f"'{raw.command}' is not a command of {self.pack.label}"
                          f"{suggestion(raw.command, options)}", raw.line, raw.column)
+            for body in raw.bodies:  # the lines inside are still read, to report their mistakes too
+                self.statements(body.statements)
             return None
         block = Block(command.id, line=raw.line, column=raw.column)
         self.arguments(command, raw, block)

@@ -1,6 +1,7 @@
 """Text -> syntax tree with positions (no palette needed yet); syntax errors a student can act on."""
 
 import gc
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -128,6 +129,8 @@ class _ToRaw(Transformer):
         name, value = items
         if not isinstance(value, RawValue):
             value = RawValue("expr", value, name.line, name.column + len(name) + 1)
+        elif not value.line:  # a list: its brackets are not kept as tokens
+            value.line, value.column = name.line, name.column + len(name) + 1
         return RawArg(str(name), value, name.line, name.column)
 
     def number(self, items):
@@ -209,24 +212,28 @@ def _unescape(token: Token) -> str:
     return "".join(out)
 
 
+_UNCLOSED = "a '{' is never closed: add a line with '}'"
 _EXAMPLES = {
     "the first line must say which palette the program is for, like: robolab 1 palette ev3 1.0": [
         "drive speed=5\n", "robolab\n", "robolab 1\n", "robolab 1 palette\n", "robolab 1 palette ev3\n",
-        "robolab palette ev3 1.0\n", "robolab 1 ev3 1.0\n", "# hi\nrobolab 1 palette ev3 1.0\n",
+        "robolab palette ev3 1.0\n", "robolab 1 ev3 1.0\n", "# hi\nrobolab 1 palette ev3 1.0\n", "", "\n",
     ],
     "write each value as name=value, like speed=50": [
         "robolab 1 palette p 1.0\ndrive speed 50\n", "robolab 1 palette p 1.0\ndrive 50\n",
         "robolab 1 palette p 1.0\ndrive \"x\"\n", "robolab 1 palette p 1.0\ndrive speed=50 60\n",
+        "robolab 1 palette p 1.0\ndrive speed x\n",
     ],
     "put an expression in parentheses, like condition=(x < 10)": [
         "robolab 1 palette p 1.0\nwhile test=x < 10\n", "robolab 1 palette p 1.0\nset value=x + 1\n",
         "robolab 1 palette p 1.0\nset value=x+1\n", "robolab 1 palette p 1.0\nset value=-x\n",
         "robolab 1 palette p 1.0\nset value=abs(x)\n",
+        *(f"robolab 1 palette p 1.0\nset value={a} {op} 2\n"
+          for a in ("x", "1") for op in ("+", "-", "*", "/", "%", "<", "==", "and", "or", "&", "|")),
     ],
     "a value is missing after '='": [
         "robolab 1 palette p 1.0\ndrive speed=\n", "robolab 1 palette p 1.0\ndrive speed= }\n",
     ],
-    "a '{' is never closed: add a line with '}'": [
+    _UNCLOSED: [
         "robolab 1 palette p 1.0\nrepeat times=2 {\n", "robolab 1 palette p 1.0\nrepeat times=2 {\nx\n",
         "robolab 1 palette p 1.0\nrepeat times=2 {\nx {\n}\n",
     ],
@@ -241,7 +248,8 @@ _EXAMPLES = {
     ],
     "a ')' is missing": [
         "robolab 1 palette p 1.0\nset v=(x + 1\n", "robolab 1 palette p 1.0\nset v=(abs(x)\n",
-        "robolab 1 palette p 1.0\nset v=(x 1)\n",
+        "robolab 1 palette p 1.0\nset v=(x 1)\n", "robolab 1 palette p 1.0\nset v=(x y)\n",
+        "robolab 1 palette p 1.0\nset v=(1 2)\n", "robolab 1 palette p 1.0\nset v=(1 x)\n",
     ],
     "comparisons do not chain: write (a < b) and (b < c)": [
         "robolab 1 palette p 1.0\nset v=(a < b < c)\n", "robolab 1 palette p 1.0\nset v=(a == b == c)\n",
@@ -265,15 +273,19 @@ _EXAMPLE_ERRORS: list = []
 
 
 def _match_example(error: UnexpectedInput) -> str | None:
-    """The label of the example that fails the same way as `error`.
+    """The label of the example that fails the same way as `error`: in the same parser state, on
+    the same kind of token.
 
-    Like lark's match_examples, but by parser state alone: lark also compares the depth of the
-    parser's stack, so examples written at the top level never matched inside `main { }`.
+    Like lark's match_examples, but without comparing the depth of the parser's stack (examples
+    written at the top level never matched inside `main { }`), and never on the state alone (a
+    stray `=` is not "a '}' that closes nothing").
     """
     state = getattr(error, "state", None)
     if state is None:
         return None
-    candidate = None
+    if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
+        return None  # an unexpected character says more than any example
+    same_type = None
     for label, example in _example_errors():
         other = getattr(example, "state", None)
         if other is None or other.position != state.position or type(other) is not type(state):
@@ -281,11 +293,12 @@ def _match_example(error: UnexpectedInput) -> str | None:
         if isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken):
             if example.accepts != error.accepts:
                 continue
-        if isinstance(error, (UnexpectedToken, UnexpectedEOF)) and isinstance(example, (UnexpectedToken, UnexpectedEOF)):
+        if isinstance(example, (UnexpectedToken, UnexpectedEOF)):
             if example.token == error.token:
                 return label
-        candidate = candidate or label
-    return candidate
+            if example.token.type == error.token.type:  # `value=1 + 2` is like `value=1 * 2`
+                same_type = same_type or label
+    return same_type
 
 
 def _friendly(error: UnexpectedInput, text: str) -> str:
@@ -324,4 +337,25 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         line, column = error.line, error.column
         if line in (-1, None) or column in (-1, None):
             line, column = text.count("\n"), 1
-        raise RobolabError([Problem(_friendly(error, text), file, line, column)]) from None
+        message = _friendly(error, text)
+        if message == _UNCLOSED and (brace := _unclosed_brace(text)):
+            line, column = brace  # point at the '{', not at the end of the file
+        raise RobolabError([Problem(message, file, line, column)]) from None
+
+
+_STRING = re.compile(r'"(\\.|[^"\\\n])*"')
+
+
+def _unclosed_brace(text: str) -> tuple[int, int] | None:
+    """Line and column of the innermost '{' that no '}' closes (strings and comments skipped)."""
+    unclosed = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        code = _STRING.sub(lambda match: " " * len(match.group(0)), line)
+        for column, char in enumerate(code, start=1):
+            if char == "{":
+                unclosed.append((number, column))
+            elif char == "}" and unclosed:
+                unclosed.pop()
+    return unclosed[-1] if unclosed else None

@@ -30,10 +30,11 @@ class _Checker:
         self.problems: list[Problem] = []
         self._defined: dict[tuple, set[str]] = {}
 
-    def defined(self, key: tuple) -> set[str]:
+    def defined(self, key: tuple, requires: tuple | None = None) -> set[str]:
         """Names defined for the command, value or function `key` (by what it requires)."""
-        item = {"command": self.pack.command, "value": self.pack.value, "function": self.pack.function}[key[0]](key[1])
-        requires = item.requires if item is not None else ()
+        if requires is None:  # commands pass theirs: with a duplicate id, the lookup finds the other
+            item = {"command": self.pack.command, "value": self.pack.value, "function": self.pack.function}[key[0]](key[1])
+            requires = item.requires if item is not None else ()
         if requires not in self._defined:
             self._defined[requires] = _defined_names(self.pack, requires)
         return self._defined[requires]
@@ -67,6 +68,7 @@ class _Checker:
             self.python(("setup", setup.id), setup.python, f'setup "{setup.id}"')
         self.python((), pack.prelude, "prelude")
         self.levels()
+        self.migrations()
 
     def duplicates(self, what: str, ids: list[str]) -> None:
         for ident, count in Counter(ids).items():
@@ -162,21 +164,22 @@ class _Checker:
             filled = fill(c.python, values, {b: [] for b in c.bodies})
             source = "\n".join(line.text for line in filled)
             if choice is None:
-                ok = self.python(key, source, subject, sub=("python",), template=c.python)
+                ok = self.python(key, source, subject, sub=("python",), template=c.python, requires=c.requires)
             else:  # name the choice whose python breaks the template, and show the filled code
                 index, param, option = choice
                 ok = self.python(key, source, f'{subject} param "{param}" choice "{option}"',
-                                 sub=("params", index, "choices"))
+                                 sub=("params", index, "choices"), requires=c.requires)
             if not ok:
                 return
         if c.epilogue:
             # The epilogue runs after the command's own Python, so it may use what that defines
             # (e.g. `def main(): ...` with epilogue `main()`).
             own = bound_names(ast.parse(source))
-            self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",), also=own)
+            self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",), also=own,
+                        requires=c.requires)
 
     def python(self, key, source: str, subject: str, sub=("python",), eval_mode=False, template="",
-               also=frozenset()) -> bool:
+               also=frozenset(), requires=None) -> bool:
         """Is `source` valid Python using only defined names? Reports and returns False when not."""
         try:
             tree = ast.parse(source, mode="eval" if eval_mode else "exec")
@@ -191,7 +194,7 @@ class _Checker:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 name = node.id
-                if not (name.startswith(_PLACEHOLDER) or name in self.defined(key) or name in local):
+                if not (name.startswith(_PLACEHOLDER) or name in self.defined(key, requires) or name in local):
                     self.problem(key, f"{subject}: python uses '{name}', which neither the prelude nor "
                                       f"the setup snippets it requires define", sub)
                     return False
@@ -217,6 +220,51 @@ class _Checker:
             if level.extends and level.extends not in names:
                 self.problem(("level", level.name), f'level "{level.name}": extends unknown level '
                                                     f'"{level.extends}"', ("extends",))
+
+    def migrations(self) -> None:
+        """A migration's `before` is a version, and what it renames to exists in this pack (once any
+        later migrations have renamed it further): otherwise old programs would not open."""
+        good = [(i, mg) for i, mg in enumerate(self.pack.migrations) if _VERSION.match(mg.before)]
+        for index, migration in enumerate(self.pack.migrations):
+            path = ("migrations", index)
+            if not _VERSION.match(migration.before):
+                self.at(path + ("before",), f"migration: before must be a version like 2.0, not {migration.before!r}")
+                continue
+            if _version(migration.before) > _version(self.pack.version):
+                self.at(path + ("before",), f"migration: before {migration.before} is above the pack's "
+                                            f"version {self.pack.version}")
+            later = [mg for _, mg in sorted(good, key=lambda g: _version(g[1].before))
+                     if _version(mg.before) > _version(migration.before)]
+            for old, new in migration.commands.items():
+                final = new
+                for step in later:
+                    final = step.commands.get(final, final) if isinstance(final, str) else final
+                if not isinstance(final, str) or self.pack.command(final) is None:
+                    self.at(path + ("commands",), f'migration: commands renames "{old}" to {new!r}, '
+                                                  f"which is not a command of this pack")
+            for key, new in migration.params.items():
+                command, _, old = key.partition(".")
+                if not old or not isinstance(new, str):
+                    self.at(path + ("params",), f'migration: params must map "command.old" to a new param '
+                                                f'name, not "{key}" = {new!r}')
+                    continue
+                for step in later:
+                    command = step.commands.get(command, command)
+                    new = step.params.get(f"{command}.{new}", new) if isinstance(new, str) else new
+                c = self.pack.command(command) if isinstance(command, str) else None
+                if c is None or not isinstance(new, str) or c.param(new) is None:
+                    self.at(path + ("params",), f'migration: params renames "{key}" to {migration.params[key]!r}, '
+                                                f"which is not a param of that command in this pack")
+
+    def at(self, path: tuple, message: str) -> None:
+        self.problems.append(Problem(message, self.reader.file, line_of(self.reader.lines, path)))
+
+
+_VERSION = re.compile(r"\d+\.\d+\Z")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 def _sample_fillings(c: m.Command):

@@ -115,8 +115,9 @@ class Level:
 @dataclass(frozen=True)
 class Migration:
     before: str
-    commands: dict[str, str] = field(default_factory=dict)
-    params: dict[str, str] = field(default_factory=dict)  # "command.old" -> "new"
+    # Left out of the hash (dicts have none), so a Pack with migrations stays hashable.
+    commands: dict[str, str] = field(default_factory=dict, hash=False)
+    params: dict[str, str] = field(default_factory=dict, hash=False)  # "command.old" -> "new"
 
 
 @dataclass(frozen=True)
