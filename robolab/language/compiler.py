@@ -18,7 +18,7 @@ from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.check import bound_names
 from robolab.palette.model import COMMENT, Pack, Param
-from robolab.palette.templates import Code, Line, fill, is_atomic, lines_of
+from robolab.palette.templates import SLOT, Code, Line, fill, is_atomic, lines_of
 from robolab.palette.types import format_number, item_param, literal
 
 
@@ -90,8 +90,15 @@ class _Compiler:
 
     def blocks(self, blocks: list[Block], prefix: tuple) -> list[Line]:
         lines: list[Line] = []
+        previous_spans_lines = False
         for index, block in enumerate(blocks):
-            lines += self.block(block, prefix + (index,))
+            code = self.block(block, prefix + (index,))
+            spans_lines = len(code) > 1
+            # At the top level a blank line sets off a def or a loop, unless a comment leads into it.
+            if not prefix and lines and (spans_lines or previous_spans_lines) and not lines[-1].text.startswith("#"):
+                lines.append(Line(""))
+            lines += code
+            previous_spans_lines = spans_lines
         return lines
 
     def block(self, block: Block, path: tuple) -> list[Line]:
@@ -141,7 +148,7 @@ class _Compiler:
             self.require(builtin.requires)
             return _wrapped(builtin.python)
 
-        text = render(node, leaf)
+        text = render(node, leaf, whole_division=self.pack.division == "whole")
         return Code(text, compound=not is_atomic(text))
 
 
@@ -151,18 +158,41 @@ def _wrapped(code: str) -> str:
 
 @lru_cache(maxsize=16)
 def _reserved(pack: Pack) -> frozenset[str]:
-    """Names a student's identifier must not take in the Python: builtins, and any the pack uses."""
+    """Names a student's identifier must not take in the Python: keywords, builtins, what the
+    prelude and setup snippets define at module level, and every name the command templates use
+    (they run beside the student's names). Names local to the runtime's functions are free."""
     names = set(dir(builtins)) | set(keyword.kwlist)
-    sources = [pack.prelude, *(s.python for s in pack.setup), *(c.python for c in pack.commands),
-               *(c.epilogue for c in pack.commands), *(v.python for v in pack.values),
-               *(f.python for f in pack.functions)]
-    for source in sources:
+    for source in [pack.prelude, *(s.python for s in pack.setup)]:
+        names |= module_level_names(ast.parse(source))
+    templates = [*(c.python for c in pack.commands), *(c.epilogue for c in pack.commands),
+                 *(v.python for v in pack.values), *(f.python for f in pack.functions)]
+    for template in templates:
+        filled = SLOT.sub(lambda m: "_" if m.group(1) else {"{{": "{", "}}": "}"}.get(m.group(0), "_"), template)
         try:
-            tree = ast.parse("\n".join(lines_of(source.replace("{{", "(").replace("}}", ")"))).replace("{", "_").replace("}", "_"))
+            tree = ast.parse("\n".join(lines_of(filled)))
         except SyntaxError:
             continue
         names |= bound_names(tree) | {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return frozenset(names)
+
+
+_OWN_SCOPE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)
+
+
+def module_level_names(tree: ast.AST) -> set[str]:
+    """Names bound at module level: assignments, imports, defs and classes, not their insides."""
+    names = set()
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        if not isinstance(node, _OWN_SCOPE):
+            names |= module_level_names(node)
+    return names
 
 
 def _python_identifiers(declared: dict, reserved: frozenset[str]) -> dict[str, str]:

@@ -25,27 +25,39 @@ def parse_expression(text: str) -> e.Expr:
         raise RobolabError([Problem(str(error), "", error.line, error.column)]) from None
 
 
-def render(node: e.Expr, leaf: Callable[[e.Expr], str]) -> str:
-    """Write an expression with only the parentheses its structure needs; `leaf` writes atoms."""
-    if isinstance(node, e.Binary):
-        mine = e.precedence(node)
-        comparison = node.op in e.COMPARISONS
-        left = _wrap(node.left, leaf, e.precedence(node.left) < mine or (comparison and e.precedence(node.left) == mine))
-        right = _wrap(node.right, leaf, e.precedence(node.right) <= mine)
-        return f"{left} {node.op} {right}"
-    if isinstance(node, e.Unary):
-        inner = e.precedence(node.operand) < e.precedence(node) or (
-            node.op == "-" and (isinstance(node.operand, e.Unary) or e.precedence(node.operand) == e.PRECEDENCE["neg"]))
-        operand = _wrap(node.operand, leaf, inner)
-        return f"not {operand}" if node.op == "not" else f"-{operand}"
-    if isinstance(node, e.Call):
-        return f"{leaf(node)}({', '.join(render(arg, leaf) for arg in node.args)})"
-    return leaf(node)
+def render(node: e.Expr, leaf: Callable[[e.Expr], str], whole_division: bool = False) -> str:
+    """Write an expression with only the parentheses its structure needs; `leaf` writes atoms.
 
+    With `whole_division`, a / b is written int(a / b): whole numbers, rounded towards zero, as
+    RobotLab's brick computed them.
+    """
+    def strength(n: e.Expr) -> int:
+        if whole_division and isinstance(n, e.Binary) and n.op == "/":
+            return e.PRECEDENCE["atom"]
+        return e.precedence(n)
 
-def _wrap(node: e.Expr, leaf, parenthesise: bool) -> str:
-    text = render(node, leaf)
-    return f"({text})" if parenthesise else text
+    def write(n: e.Expr, parenthesise: bool = False) -> str:
+        text = go(n)
+        return f"({text})" if parenthesise else text
+
+    def go(n: e.Expr) -> str:
+        if isinstance(n, e.Binary):
+            mine = e.precedence(n)
+            comparison = n.op in e.COMPARISONS
+            left = write(n.left, strength(n.left) < mine or (comparison and strength(n.left) == mine))
+            right = write(n.right, strength(n.right) <= mine)
+            text = f"{left} {n.op} {right}"
+            return f"int({text})" if whole_division and n.op == "/" else text
+        if isinstance(n, e.Unary):
+            inner = strength(n.operand) < e.precedence(n) or (
+                n.op == "-" and (isinstance(n.operand, e.Unary) or strength(n.operand) == e.PRECEDENCE["neg"]))
+            operand = write(n.operand, inner)
+            return f"not {operand}" if n.op == "not" else f"-{operand}"
+        if isinstance(n, e.Call):
+            return f"{leaf(n)}({', '.join(go(arg) for arg in n.args)})"
+        return leaf(n)
+
+    return go(node)
 
 
 def rlab_leaf(node: e.Expr) -> str:

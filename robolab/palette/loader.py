@@ -85,15 +85,19 @@ class PackReader:
         d, root = self.data, ()
         self.unknown_keys(d, {"format", "id", "version", "title", "language", "description", "prelude",
                               "categories", "commands", "kinds", "setup", "values", "functions",
-                              "levels", "migrations"}, root, "pack")
+                              "levels", "migrations", "division"}, root, "pack")
         fmt = self.get(d, "format", root, "pack", (int,), default=FORMAT)
         if fmt != FORMAT:
             self.problem(("format",), f"pack format {fmt} is not supported (this RoboLab reads format {FORMAT})")
         version = self.get(d, "version", root, "pack", _TEXT, default="0.0", required=True)
         if not re.fullmatch(r"\d+\.\d+", version):
             self.problem(("version",), f"pack: version must look like 1.0, not {version!r}")
+        division = self.get(d, "division", root, "pack", _TEXT, default="exact")
+        if division not in ("exact", "whole"):
+            self.problem(("division",), f'pack: division must be "exact" or "whole", not {division!r}')
         return m.Pack(
             id=self.get(d, "id", root, "pack", _TEXT, default="", required=True),
+            division=division,
             version=version,
             title=self.get(d, "title", root, "pack", _TEXT, default="", required=True),
             language=self.get(d, "language", root, "pack", _TEXT, default="en"),

@@ -128,6 +128,7 @@ class Pack:
     language: str = "en"
     description: str = ""
     prelude: str = ""
+    division: str = "exact"  # "whole": a / b gives a whole number, as on RobotLab's brick
     categories: tuple[Category, ...] = ()
     commands: tuple[Command, ...] = ()
     kinds: tuple[Kind, ...] = ()
