@@ -15,19 +15,26 @@ def _library(args) -> PackLibrary:
     return PackLibrary(args.palette or [])
 
 
+def _report(problems, ok_line: str, quiet: bool) -> bool:
+    """Print a file's problems to stderr (or its ok line); True when it has problems."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems and not quiet:
+        print(ok_line)
+    return bool(problems)
+
+
+def _program_problems(file: str, library: PackLibrary):
+    try:
+        return read_program(read_text(file), library, file).problems
+    except RobolabError as error:
+        return error.problems
+
+
 def _check(args) -> int:
-    library, failed = _library(args), False
-    for file in args.files:
-        try:
-            problems = read_program(read_text(file), library, file).problems
-        except RobolabError as error:
-            problems = error.problems
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        failed |= bool(problems)
-        if not problems and not args.quiet:
-            print(f"{file}: ok")
-    return 1 if failed else 0
+    library = _library(args)
+    failed = [_report(_program_problems(file, library), f"{file}: ok", args.quiet) for file in args.files]
+    return 1 if any(failed) else 0
 
 
 def _compile(args) -> int:
@@ -45,15 +52,12 @@ def _compile(args) -> int:
 
 
 def _palette_check(args) -> int:
-    failed = False
+    failed = []
     for file in args.packs:
         pack, problems = check_pack_file(file)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        failed |= bool(problems)
-        if not problems and not args.quiet:
-            print(f"{file}: ok ({pack.label}, {len(pack.commands)} commands, {len(pack.levels)} levels)")
-    return 1 if failed else 0
+        summary = f"{file}: ok ({pack.label}, {len(pack.commands)} commands, {len(pack.levels)} levels)" if pack else ""
+        failed.append(_report(problems, summary, args.quiet))
+    return 1 if any(failed) else 0
 
 
 def _palette_list(args) -> int:

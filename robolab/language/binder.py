@@ -10,6 +10,7 @@ from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.model import COMMENT, Command, Pack, Param
 from robolab.palette.types import check_number, check_value, item_param, text_problem
+from robolab.language.expressions import parse_expression
 from robolab.language.syntax import RawProgram, RawStatement, RawValue
 
 
@@ -158,8 +159,6 @@ def as_expression(raw: RawValue) -> e.Expr | None:
 
 def default_value(param: Param):
     """The value a missing argument takes, or None when it must be given."""
-    from robolab.language.expressions import parse_expression
-
     default = param.default
     if default is None:
         return () if param.list and param.type in ("name", "expression") else None
