@@ -241,14 +241,20 @@ def test_every_meaning_problem_is_reported_together(mini):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="binding problems (unknown command, bad value) stop read_program before "
-                   "the meaning checks run, so the student sees the unknown names only after fixing the typo")
 def test_binding_and_meaning_problems_are_reported_together(mini):
     body = "main {\n    repat times=2 {\n    }\n    show value=zz\n}\n"
     assert problems(mini, body) == [
         f"{FILE}:3:5: 'repat' is not a command of mini 1.0; did you mean 'repeat'?",
         f"{FILE}:5:16: unknown name 'zz'",
     ]
+
+
+def test_a_name_on_a_line_that_cannot_be_read_is_not_reported_again_where_it_is_used(mini):
+    body = "var nme=count value=0\nmain {\n    set name=count value=(count + 1)\n    show value=zz\n}\n"
+    found = problems(mini, body)
+    assert f"{FILE}:2:5: 'var' has no value called 'nme'; did you mean 'name'?" in found
+    assert not any("'count'" in p for p in found)
+    assert f"{FILE}:5:16: unknown name 'zz'" in found
 
 
 def test_problems_inside_an_unknown_command_are_reported(mini):

@@ -51,7 +51,9 @@ def _read(text: str, library: PackLibrary, file: str) -> Loaded:
     binder = Binder(pack, file)
     program = binder.program(raw)
     if binder.problems:
-        raise RobolabError(binder.problems)
+        # The program is incomplete, but its meaning checks still find the other mistakes.
+        meaning = check_program(program, pack, file, assume_declared=binder.uncertain)
+        raise RobolabError(binder.problems + meaning.problems)
     return Loaded(program, pack, check_program(program, pack, file))
 
 

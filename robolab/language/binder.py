@@ -23,6 +23,9 @@ class Binder:
     def __init__(self, pack: Pack, file: str = ""):
         self.pack, self.file = pack, file
         self.problems: list[Problem] = []
+        # Names on lines that could not be read: the meaning checks take them as declared, so a
+        # typo on a `var` line is not followed by an "unknown name" wherever the variable is used.
+        self.uncertain: set[str] = set()
 
     def problem(self, message: str, line: int, column: int) -> None:
         self.problems.append(Problem(message, self.file, line, column))
@@ -43,11 +46,15 @@ class Binder:
             options = [c.id for c in self.pack.commands]
             self.problem(f"'{raw.command}' is not a command of {self.pack.label}"
                          f"{suggestion(raw.command, options)}", raw.line, raw.column)
+            self.uncertain |= _names_written(raw)
             for body in raw.bodies:  # the lines inside are still read, to report their mistakes too
                 self.statements(body.statements)
             return None
         block = Block(command.id, line=raw.line, column=raw.column)
+        problems_before = len(self.problems)
         self.arguments(command, raw, block)
+        if len(self.problems) > problems_before:
+            self.uncertain |= _names_written(raw)
         self.bodies(command, raw, block)
         return block
 
@@ -171,6 +178,22 @@ def default_value(param: Param):
     if param.list:
         return tuple(default)
     return default
+
+
+def _names_written(raw: RawStatement) -> set[str]:
+    """Every bare name written in a statement's values, and in the lines inside it."""
+    def names(value: RawValue):
+        if value.kind == "name":
+            yield value.value
+        elif value.kind == "list":
+            for item in value.value:
+                yield from names(item)
+
+    found = {name for arg in raw.args for name in names(arg.value)}
+    for body in raw.bodies:
+        for statement in body.statements:
+            found |= _names_written(statement)
+    return found
 
 
 def raw_names(raw: RawStatement) -> set[str]:

@@ -44,8 +44,11 @@ class _Scope:
         return None
 
 
-def check_program(program: Program, pack: Pack, file: str = "") -> Analysis:
+def check_program(program: Program, pack: Pack, file: str = "", assume_declared=frozenset()) -> Analysis:
+    """Check a bound program. Names in `assume_declared` (from lines that could not be read)
+    are not reported as unknown."""
     checker = _Checker(program, pack, file)
+    checker.assume_declared = assume_declared
     checker.run()
     return checker.analysis
 
@@ -152,7 +155,8 @@ class _Checker:
     def resolve(self, name: str, scope: _Scope, kinds, where, assign=False) -> Declaration | None:
         found = scope.find(name)
         if found is None:
-            self.unknown(name, scope, where)
+            if name not in self.assume_declared:
+                self.unknown(name, scope, where)
             return None
         if assign and not (self.pack.kind(found.kind) or _NO_KIND).assignable:
             # Before the kind check: "cannot be changed" says why better than "not a variable".
