@@ -1,11 +1,18 @@
-"""Shared test setup: Qt draws offscreen; paths to the shipped packs and examples."""
+"""Shared test setup: Qt draws offscreen; Hypothesis settings; paths to the shipped packs and examples."""
 
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# No deadlines (a loaded 2-core machine is slow now and then); in CI the same examples every run,
+# so a red CI always means a change broke something, never an unlucky draw.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.rlab"))
