@@ -1,6 +1,7 @@
 """The `robolab` command: check and compile programs, check palette packs."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -110,4 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # e.g. `robolab check ... | head`: the reader has gone, so stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

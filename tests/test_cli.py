@@ -61,3 +61,12 @@ def test_plain_robolab_prints_help():
     result = robolab()
     assert result.returncode == 0
     assert "usage: robolab" in result.stdout
+
+
+def test_output_cut_short_by_a_pipe_is_not_a_traceback(tmp_path):
+    program = tmp_path / "ok.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\nrepeat times=2 {\n    beep\n}\n")
+    result = subprocess.run(f"{sys.executable} -m robolab compile {program} | head -1", shell=True,
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.startswith("#!")
+    assert "Traceback" not in result.stderr

@@ -360,3 +360,8 @@ def test_names_clashing_with_python_or_the_pack_are_renamed(mini):
     for renamed in ("print_ = 5", "sleep_ = 2", "max_ = 1", "range_ = 3", "math_ = 7", "def main_(len_):"):
         assert renamed in source.splitlines(), renamed
     assert "    global print_" in source.splitlines()
+
+
+def test_a_tab_in_a_comment_reads_as_spaces(mini):
+    program, pack = parse_program(HEADER + "#\tindented\tnote\nmain {\n    say message=\"hi\"\n}\n", mini, FILE)
+    assert program.blocks[0].args["text"] == "indented    note"

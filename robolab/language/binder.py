@@ -37,7 +37,7 @@ class Binder:
         return [block for block in map(self.statement, raws) if block is not None]
 
     def statement(self, raw: RawStatement) -> Block | None:
-        if raw.command == COMMENT and not raw.args:
+        if raw.is_comment:
             if problem := text_problem(raw.text, max_length=1000):
                 self.problem(f"comment: {problem}", raw.line, raw.column)
             return Block(COMMENT, {"text": raw.text}, line=raw.line, column=raw.column)

@@ -47,7 +47,8 @@ class RawStatement:
     column: int
     args: list[RawArg] = field(default_factory=list)
     bodies: list[RawBody] = field(default_factory=list)
-    text: str = ""  # for comments
+    text: str = ""
+    is_comment: bool = False  # a `# text` line (a statement spelt `comment` is not one)
 
 
 @dataclass
@@ -103,7 +104,8 @@ class _ToRaw(Transformer):
 
     def comment(self, items):
         (token,) = items
-        return RawStatement("comment", token.line, token.column, text=token[1:].strip())
+        text = token[1:].replace("\t", "    ").strip()  # a tab is not a character text may hold
+        return RawStatement("comment", token.line, token.column, text=text, is_comment=True)
 
     def command(self, items):
         name, rest = items[0], items[1:]

@@ -85,6 +85,8 @@ def fill(template: str, values: dict[str, Code], bodies: dict[str, list[Line]], 
             body = bodies[name]
             if body:
                 out.extend(line.indented(indent) for line in body)
+                if all(line.text.lstrip().startswith("#") or not line.text.strip() for line in body):
+                    out.append(Line(indent + "pass", origin))  # a body of comments is no body to Python
             elif out and out[-1].text.strip() == "else:" and _indent(out[-1].text) < indent:
                 out.pop()  # an empty else is no else
             else:
