@@ -85,3 +85,12 @@ def test_top_level_defs_are_set_off_by_blank_lines(pack_dir):
     assert "n = 1\n\ndef twice(x):\n" in text
     assert "\n\ndef main():\n    twice(n)\n" in text
     assert output_of(text) == ["2"]
+
+
+def test_text_slot_gives_the_value_as_the_student_wrote_it(pack_dir):
+    text = MINI.replace('python = "print({value})"', 'python = "print({value.text}, {value})"', 1)
+    assert text != MINI
+    (pack_dir / "mini.toml").write_text(text)
+    _, result = compiled(pack_dir, "var name=print value=3\nmain {\n    show value=(print * 2)\n}\n")
+    assert "print('print * 2', print_ * 2)" in result.source
+    assert output_of(result.source) == ["print", "*", "2", "6"]

@@ -211,7 +211,7 @@ def test_each_template_needs_only_what_it_requires(pack):
     # the slot names become placeholders, bodies become `pass`
     for command in pack.commands:
         python = re.sub(r"^(\s*)\{\w+\}\s*$", r"\1pass", textwrap.dedent(command.python).strip("\n"), flags=re.M)
-        python = re.sub(r"\{(\w+)\}", r"slot_\1", python)
+        python = re.sub(r"\{(\w+)(?:\.text)?\}", r"slot_\1", python)
         free = {n for n in _free_names(python) if not n.startswith("slot_")}
         free -= _defined_by(pack, command.requires)
         assert not free, f"command {command.id} uses {free} without requiring the snippet that defines it"

@@ -14,13 +14,14 @@ from functools import lru_cache
 from robolab.errors import Problem, RobolabError
 from robolab.language.checker import Analysis, check_program
 from robolab.language.expressions import render
+from robolab.language.printer import as_written
 from robolab.language.validate import unchecked_values
 from robolab.language.syntax import gc_paused
 from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.check import bound_names
 from robolab.palette.model import COMMENT, Pack, Param
-from robolab.palette.templates import SLOT, Code, Line, fill, is_atomic, lines_of
+from robolab.palette.templates import SLOT, TEXT_SUFFIX, Code, Line, fill, is_atomic, lines_of
 from robolab.palette.types import format_number, item_param, literal
 
 
@@ -114,6 +115,7 @@ class _Compiler:
             self.epilogues.append(command.epilogue)
         uses = self.analysis.names.get(path, {})
         values = {p.name: self.value(p, block.args[p.name], uses) for p in command.params}
+        values |= {p.name + TEXT_SUFFIX: Code(repr(as_written(p, block.args[p.name]))) for p in command.params}
         bodies = {name: self.blocks(block.bodies.get(name, []), path + (name,)) for name in command.bodies}
         assigned = sorted(self.identifiers[n] for n in self.analysis.globals_assigned.get(path, ()))
         if assigned and command.bodies:

@@ -48,6 +48,17 @@ def _block(block: Block, pack: Pack, depth: int, lines: list[str]) -> None:
     lines.append(indent + "}")
 
 
+def as_written(param: Param, value) -> str:
+    """A value as a student reads it in a label: text without quotes, expressions without brackets."""
+    if param.list:
+        return ", ".join(as_written(item_param(param), item) for item in value)
+    if param.type == "text":
+        return value
+    if param.type == "expression":
+        return to_text(value)
+    return format_value(param, value)
+
+
 def format_value(param: Param, value) -> str:
     if param.list:
         return "[" + ", ".join(format_value(item_param(param), item) for item in value) + "]"

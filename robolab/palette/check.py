@@ -10,7 +10,7 @@ from robolab.errors import Problem
 from robolab.palette import model as m
 from robolab.palette.lines import line_of
 from robolab.palette.loader import PackReader
-from robolab.palette.templates import Code, TemplateError, body_slot, fill, is_atomic, lines_of, slots
+from robolab.palette.templates import TEXT_SUFFIX, Code, TemplateError, body_slot, fill, is_atomic, lines_of, slots
 from robolab.palette.types import check_number, check_value, literal, sample_value
 
 _COMMAND_ID = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -155,7 +155,7 @@ class _Checker:
         wrong = [f"python must have {{{body}}} once, on a line of its own"
                  for body in c.bodies if body_lines.count(body) != 1]
         wrong += [f"python has {{{name}}} but no param or body is called \"{name}\""
-                  for name in used if c.param(name) is None and name not in c.bodies]
+                  for name in used if c.param(name.removesuffix(TEXT_SUFFIX)) is None and name not in c.bodies]
         for message in wrong:
             self.problem(key, f"{subject}: {message}", ("python",))
         if wrong:
@@ -272,6 +272,7 @@ def _sample_fillings(c: m.Command):
     (with which param and choice it is, to name it in a problem)."""
     # Choices stand in as a plain name first, so a broken template is not blamed on a choice.
     base = {p.name: Code(_PLACEHOLDER + p.name) if p.choices else _sample_code(p) for p in c.params}
+    base |= {p.name + TEXT_SUFFIX: Code(repr(p.name)) for p in c.params}
     yield base, None
     for index, p in enumerate(c.params):
         for choice in p.choices:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-SLOT = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}|[{}]")
+SLOT = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.text)?)\}|[{}]")
+TEXT_SUFFIX = ".text"  # {param.text}: the value as the student wrote it, as a Python string
 _OPEN_CONTEXT = re.compile(r"(^|[(\[,:]|(?<![=!<>])=|\b(?:if|elif|while|return|in|assert|yield|else))\s*$")
 _CLOSE_CONTEXT = re.compile(r"^\s*($|[)\],:#]|\bif\b|\belse\b)")
 
