@@ -14,9 +14,11 @@ settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+from robolab.shipped import examples_dir, palettes_dir  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.rlab"))
-PACKS = sorted((ROOT / "palettes").glob("*.toml"))
+EXAMPLES = sorted(examples_dir().glob("*.rlab"))
+PACKS = sorted(palettes_dir().glob("*.toml"))
 
 
 @pytest.fixture(scope="session")

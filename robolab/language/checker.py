@@ -73,7 +73,7 @@ class _Checker:
                         if len(path) == 1 and not param.scope:  # body-scoped names are never "later"
                             self.later.setdefault(name, block.line)
                         if not param.scope and len(path) == 1 and self._kind(param).hoisted:
-                            self.declare(top, name, param, path, block, hoisting=True)
+                            self.declare(top, name, param, path, block)
         self.blocks(self.program.blocks, (), top, ancestors=())
 
     def _kind(self, param: Param):
@@ -135,7 +135,7 @@ class _Checker:
             if param.count_of and param.list:
                 self.count(param, value, block, uses, where)
 
-    def declare(self, scope: _Scope, name: str, param: Param, path, block, hoisting=False) -> None:
+    def declare(self, scope: _Scope, name: str, param: Param, path, block) -> None:
         where = block.where(param.name)
         existing = scope.find(name)
         if existing is not None and existing.path == path:

@@ -1,16 +1,16 @@
 """Text -> syntax tree with positions (no palette needed yet); syntax errors a student can act on."""
 
 import gc
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from robolab.errors import Problem, RobolabError
+from robolab.language.syntax_errors import UNCLOSED, friendly_message, unclosed_brace
 from robolab.model import expr as e
 
 OPERATORS = {"||": "or", "&&": "and", "=": "==", "<>": "!="}
@@ -214,118 +214,6 @@ def _unescape(token: Token) -> str:
     return "".join(out)
 
 
-_UNCLOSED = "a '{' is never closed: add a line with '}'"
-_EXAMPLES = {
-    "the first line must say which palette the program is for, like: robolab 1 palette ev3 1.0": [
-        "drive speed=5\n", "robolab\n", "robolab 1\n", "robolab 1 palette\n", "robolab 1 palette ev3\n",
-        "robolab palette ev3 1.0\n", "robolab 1 ev3 1.0\n", "# hi\nrobolab 1 palette ev3 1.0\n", "", "\n",
-    ],
-    "write each value as name=value, like speed=50": [
-        "robolab 1 palette p 1.0\ndrive speed 50\n", "robolab 1 palette p 1.0\ndrive 50\n",
-        "robolab 1 palette p 1.0\ndrive \"x\"\n", "robolab 1 palette p 1.0\ndrive speed=50 60\n",
-        "robolab 1 palette p 1.0\ndrive speed x\n",
-    ],
-    "put an expression in parentheses, like condition=(x < 10)": [
-        "robolab 1 palette p 1.0\nwhile test=x < 10\n", "robolab 1 palette p 1.0\nset value=x + 1\n",
-        "robolab 1 palette p 1.0\nset value=x+1\n", "robolab 1 palette p 1.0\nset value=-x\n",
-        "robolab 1 palette p 1.0\nset value=abs(x)\n",
-        *(f"robolab 1 palette p 1.0\nset value={a} {op} 2\n"
-          for a in ("x", "1") for op in ("+", "-", "*", "/", "%", "<", "==", "and", "or", "&", "|")),
-    ],
-    "a value is missing after '='": [
-        "robolab 1 palette p 1.0\ndrive speed=\n", "robolab 1 palette p 1.0\ndrive speed= }\n",
-    ],
-    _UNCLOSED: [
-        "robolab 1 palette p 1.0\nrepeat times=2 {\n", "robolab 1 palette p 1.0\nrepeat times=2 {\nx\n",
-        "robolab 1 palette p 1.0\nrepeat times=2 {\nx {\n}\n",
-    ],
-    "this '}' closes nothing": ["robolab 1 palette p 1.0\n}\n", "robolab 1 palette p 1.0\nx\n}\n"],
-    "start a new line after '{' and put '}' on a line of its own": [
-        "robolab 1 palette p 1.0\nrepeat times=2 { x }\n", "robolab 1 palette p 1.0\nrepeat times=2 {\nx }\n",
-    ],
-    "this expression is not finished": [
-        "robolab 1 palette p 1.0\nset v=(x +)\n", "robolab 1 palette p 1.0\nset v=(x <)\n",
-        "robolab 1 palette p 1.0\nset v=()\n", "robolab 1 palette p 1.0\nset v=(x and)\n",
-        "robolab 1 palette p 1.0\nset v=(not)\n", "robolab 1 palette p 1.0\nset v=(-)\n",
-    ],
-    "a ')' is missing": [
-        "robolab 1 palette p 1.0\nset v=(x + 1\n", "robolab 1 palette p 1.0\nset v=(abs(x)\n",
-        "robolab 1 palette p 1.0\nset v=(x 1)\n", "robolab 1 palette p 1.0\nset v=(x y)\n",
-        "robolab 1 palette p 1.0\nset v=(1 2)\n", "robolab 1 palette p 1.0\nset v=(1 x)\n",
-    ],
-    "comparisons do not chain: write (a < b) and (b < c)": [
-        "robolab 1 palette p 1.0\nset v=(a < b < c)\n", "robolab 1 palette p 1.0\nset v=(a == b == c)\n",
-    ],
-}
-
-
-def _example_errors() -> list[tuple[str, UnexpectedInput]]:
-    """The error each example in _EXAMPLES raises, with its label (parsed once, then cached)."""
-    if not _EXAMPLE_ERRORS:
-        for label, examples in _EXAMPLES.items():
-            for example in examples:
-                try:
-                    parser().parse(example, start="start")
-                except UnexpectedInput as error:
-                    _EXAMPLE_ERRORS.append((label, error))
-    return _EXAMPLE_ERRORS
-
-
-_EXAMPLE_ERRORS: list = []
-
-
-def _match_example(error: UnexpectedInput) -> str | None:
-    """The label of the example that fails the same way as `error`: in the same parser state, on
-    the same kind of token.
-
-    Like lark's match_examples, but without comparing the depth of the parser's stack (examples
-    written at the top level never matched inside `main { }`), and never on the state alone (a
-    stray `=` is not "a '}' that closes nothing").
-    """
-    state = getattr(error, "state", None)
-    if state is None:
-        return None
-    if not isinstance(error, (UnexpectedToken, UnexpectedEOF)):
-        return None  # an unexpected character says more than any example
-    same_type = None
-    for label, example in _example_errors():
-        other = getattr(example, "state", None)
-        if other is None or other.position != state.position or type(other) is not type(state):
-            continue
-        if isinstance(error, UnexpectedToken) and isinstance(example, UnexpectedToken):
-            if example.accepts != error.accepts:
-                continue
-        if isinstance(example, (UnexpectedToken, UnexpectedEOF)):
-            if example.token == error.token:
-                return label
-            if example.token.type == error.token.type:  # `value=1 + 2` is like `value=1 * 2`
-                same_type = same_type or label
-    return same_type
-
-
-def _friendly(error: UnexpectedInput, text: str) -> str:
-    char = None
-    if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if 0 <= error.pos_in_stream < len(text) else "?"
-        if char == '"':
-            return "this text has no closing quote"
-    try:
-        label = _match_example(error)
-    except Exception:  # matching re-parses examples; never let that hide the real error
-        label = None
-    if label:
-        return label
-    if char is not None:
-        return f"unexpected character {char!r}"
-    if isinstance(error, UnexpectedEOF):
-        return "the program ends too early"
-    if isinstance(error, UnexpectedToken):
-        token = error.token
-        found = "the end of the line" if token.type == "_NL" else repr(str(token))
-        return f"unexpected {found}"
-    return "cannot read this line"
-
-
 def parse_raw(text: str, file: str = "") -> RawProgram:
     """Parse program text; raises RobolabError with `file:line:col` problems."""
     if not text.endswith("\n"):
@@ -339,25 +227,7 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         line, column = error.line, error.column
         if line in (-1, None) or column in (-1, None):
             line, column = text.count("\n"), 1
-        message = _friendly(error, text)
-        if message == _UNCLOSED and (brace := _unclosed_brace(text)):
+        message = friendly_message(error, text, lambda example: parser().parse(example, start="start"))
+        if message == UNCLOSED and (brace := unclosed_brace(text)):
             line, column = brace  # point at the '{', not at the end of the file
         raise RobolabError([Problem(message, file, line, column)]) from None
-
-
-_STRING = re.compile(r'"(\\.|[^"\\\n])*"')
-
-
-def _unclosed_brace(text: str) -> tuple[int, int] | None:
-    """Line and column of the innermost '{' that no '}' closes (strings and comments skipped)."""
-    unclosed = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        code = _STRING.sub(lambda match: " " * len(match.group(0)), line)
-        for column, char in enumerate(code, start=1):
-            if char == "{":
-                unclosed.append((number, column))
-            elif char == "}" and unclosed:
-                unclosed.pop()
-    return unclosed[-1] if unclosed else None

@@ -62,10 +62,6 @@ def precedence(e: Expr) -> int:
     return PRECEDENCE["atom"]
 
 
-def is_atom(e: Expr) -> bool:
-    return precedence(e) == PRECEDENCE["atom"]
-
-
 def names_in(e: Expr):
     """Every Name node in the expression, in reading order."""
     if isinstance(e, Name):
