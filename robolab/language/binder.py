@@ -31,7 +31,7 @@ class Binder:
         self.problems.append(Problem(message, self.file, line, column))
 
     def program(self, raw: RawProgram) -> Program:
-        return Program(self.pack.id, self.pack.version, self.statements(raw.statements))
+        return Program(self.pack.id, self.pack.version, self.statements(raw.statements), world=raw.world)
 
     def statements(self, raws: list[RawStatement]) -> list[Block]:
         return [block for block in map(self.statement, raws) if block is not None]

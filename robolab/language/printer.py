@@ -1,5 +1,7 @@
 """Program -> canonical text: the one file format. parse(print(p)) == p for every program."""
 
+import re
+
 from robolab.language.expressions import to_text
 from robolab.model import expr as e
 from robolab.model.program import Block, Program
@@ -10,7 +12,11 @@ INDENT = "    "
 
 
 def print_program(program: Program, pack: Pack) -> str:
-    lines = [f"robolab {program.format} palette {program.pack} {program.pack_version}"]
+    header = f"robolab {program.format} palette {program.pack} {program.pack_version}"
+    if program.world:
+        world = program.world
+        header += f" world {world}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", world) else f" world {_quoted(world)}"
+    lines = [header]
     _blocks(program.blocks, pack, 0, lines)
     return "\n".join(lines) + "\n"
 
@@ -69,8 +75,11 @@ def format_value(param: Param, value) -> str:
     if kind == "number":
         return format_number(value)
     if kind == "text":
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _quoted(value)
     if kind == "boolean":
         return "true" if value else "false"
     return str(value)
 
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -58,6 +58,7 @@ class RawProgram:
     version: str
     statements: list[RawStatement]
     line: int = 1
+    world: str = ""  # the world it is meant to run in: a shipped world's name or a path
 
 
 class ValueProblem(ValueError):
@@ -93,11 +94,14 @@ def parser() -> Lark:
 class _ToRaw(Transformer):
     def start(self, items):
         header, statements = items
-        return RawProgram(header[0], header[1], header[2], statements, header[3])
+        return RawProgram(header[0], header[1], header[2], statements, header[3], header[4])
 
     def header(self, items):
-        fmt, pack, version = items
-        return (int(fmt), str(pack), str(version), fmt.line)
+        fmt, pack, version, *world = items
+        place = ""
+        if world:
+            place = _unescape(world[0]) if world[0].type == "STRING" else str(world[0])
+        return (int(fmt), str(pack), str(version), fmt.line, place)
 
     def statements(self, items):
         return list(items)

@@ -40,6 +40,7 @@ class Program:
     pack_version: str
     blocks: list[Block] = field(default_factory=list)
     format: int = FORMAT
+    world: str = ""  # the simulator world it is meant for: a shipped world's name or a path
 
     def walk(self):
         """Every block with its path, depth first in reading order.
