@@ -1,0 +1,290 @@
+"""Worlds: where the simulated robot drives. A world file (TOML, written by hand) -> World.
+
+Units: millimetres and degrees. Origin at the bottom-left corner, x right, y up; heading 0 points
+along +x, 90 along +y. Colours are "#rrggbb". Paths are relative to the world file.
+
+    name = "line_track"                 # optional; default: the file's name
+    description = "A black oval loop"   # shown to students
+    size = [2000, 1500]                 # width, height (mm); required unless floor_image gives it
+    floor = "#ffffff"                   # floor colour (default white)
+    floor_image = "arena.png"           # optional PNG/BMP floor; fills the world when size is absent
+    mm_per_pixel = 2.5                  # the image's scale; without an image: the raster's (default 2)
+    wall_colour = "#ff0000"             # floor pixels of exactly this colour are walls (RobotLab)
+    border = true                       # walls just outside the four edges
+    border_thickness = 50               # mm (default 50)
+
+    [start]                             # default: the centre, heading 0
+    x = 1000
+    y = 350
+    heading = 0
+
+    [[line]]                            # a painted line: points (polyline), rectangle or circle
+    points = [[100, 100], [500, 100], [500, 400]]
+    closed = false                      # true joins the last point to the first
+    width = 20                          # mm
+    colour = "#000000"
+
+    [[area]]                            # a painted area: polygon, rectangle or circle
+    rectangle = [0, 0, 250, 1500]       # [x0, y0, x1, y1]; corner_radius = 100 rounds it
+    colour = "#808080"
+    # circle:  centre = [750, 750]  radius = 700        polygon = [[x, y], [x, y], [x, y], ...]
+
+    [[wall]]                            # a static wall: polygon, rectangle or circle
+    rectangle = [500, 0, 520, 1000]
+
+    [[obstacle]]                        # static, or movable when it has a mass (kg)
+    rectangle = [900, 700, 1000, 800]
+    mass = 0.3
+    name = "box"                        # optional; colour = "#rrggbb" optional too
+
+    [[zone]]                            # a named region (polygon, rectangle or circle)
+    name = "goal"
+    rectangle = [1500, 1000, 2000, 1500]
+
+Lines and areas are painted over the floor (and floor image) in the order they are written, then
+the floor is kept as a Pillow RGB raster, so `floor_rgb` and `floor_sample` are cheap. Outside the
+world the floor is black. Problems are reported as WorldError(problems), each `file:line: message`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from PIL import Image, ImageChops, ImageDraw, UnidentifiedImageError
+
+from simulator.world_file import Shape, WorldError, WorldSpec, read_world_file
+
+__all__ = ["Obstacle", "Pose", "World", "WorldError", "Zone", "load_world", "shipped_world", "shipped_worlds"]
+
+WORLDS_DIR = Path(__file__).parent / "worlds"
+DEFAULT_MM_PER_PIXEL = 2.0
+
+
+class Pose(NamedTuple):
+    x: float
+    y: float
+    heading: float  # degrees, counter-clockwise from +x
+
+
+class Obstacle(NamedTuple):
+    polygon: list
+    mass: float | None  # None: static; else movable, kg
+    colour: tuple = (160, 110, 60)
+    name: str = ""
+
+
+class Zone(NamedTuple):
+    name: str
+    polygon: list
+
+
+def _inside(polygon, x: float, y: float) -> bool:
+    inside = False
+    n = len(polygon)
+    for i in range(n):
+        x0, y0 = polygon[i]
+        x1, y1 = polygon[(i + 1) % n]
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+class World:
+    """A loaded world: the floor raster, walls, obstacles, zones and start pose."""
+
+    def __init__(self, spec: WorldSpec):
+        self.path = spec.path
+        self.name = spec.name
+        self.description = spec.description
+        problems: list[str] = []
+        source = None
+        if spec.floor_image is not None:
+            try:
+                with Image.open(spec.floor_image) as opened:
+                    source = opened.convert("RGB")
+            except (OSError, UnidentifiedImageError, ValueError) as error:
+                reason = str(error).replace(str(spec.floor_image), "").strip(" :'\"") or type(error).__name__
+                problems.append(spec.at(("floor_image",), f"floor_image: '{spec.floor_image.name}' "
+                                                         f"cannot be read: {reason}"))
+        mpp = spec.mm_per_pixel
+        if source is not None:
+            if mpp is None:
+                if spec.size is None:
+                    problems.append(spec.at(("floor_image",), "floor_image needs mm_per_pixel (or size)"))
+                    mpp = 1.0
+                else:
+                    mpp = spec.size[0] / source.width
+            size = spec.size or (source.width * mpp, source.height * mpp)
+        else:
+            mpp = mpp or DEFAULT_MM_PER_PIXEL
+            size = spec.size or (1.0, 1.0)
+        self.width, self.height = float(size[0]), float(size[1])
+        self.mm_per_pixel = mpp
+
+        if spec.start is None:
+            self.start = Pose(self.width / 2, self.height / 2, 0.0)
+        else:
+            self.start = Pose(*spec.start)
+            if not (0 <= self.start.x <= self.width and 0 <= self.start.y <= self.height):
+                problems.append(spec.at(("start",), f"start ({self.start.x:g}, {self.start.y:g}) is outside "
+                                                    f"the world (0..{self.width:g}, 0..{self.height:g})"))
+        if problems:
+            raise WorldError(problems)
+
+        self.image = self._render(spec, source)
+        self._w, self._h = self.image.size
+        self._pixels = self.image.tobytes()
+        self._scale = 1.0 / mpp
+        self._offsets: dict[float, tuple] = {}
+
+        self.walls: list[list[tuple[float, float]]] = [s.shape.polygon() for s in spec.walls]
+        if spec.border:
+            t, w, h = spec.border_thickness, self.width, self.height
+            for x0, y0, x1, y1 in ((-t, -t, 0, h + t), (w, -t, w + t, h + t), (0, -t, w, 0), (0, h, w, h + t)):
+                self.walls.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        self.obstacles = [Obstacle(s.shape.polygon(), s.mass, s.colour, s.name) for s in spec.obstacles]
+        self.zones = [Zone(name, shape.polygon()) for name, shape in spec.zones]
+        self.wall_colour = spec.wall_colour
+        self.wall_rects = self._wall_rects(spec.wall_colour) if spec.wall_colour else []
+
+    # ------------------------------------------------------------------ rendering
+
+    def _render(self, spec: WorldSpec, source) -> Image.Image:
+        mpp = self.mm_per_pixel
+        w = max(1, math.ceil(self.width / mpp - 1e-9))
+        h = max(1, math.ceil(self.height / mpp - 1e-9))
+        if source is not None and source.size == (w, h):
+            image = source.copy()
+        else:
+            image = Image.new("RGB", (w, h), spec.floor)
+            if source is not None:  # centred, at its own scale
+                image.paste(source, ((w - source.width) // 2, (h - source.height) // 2))
+        draw = ImageDraw.Draw(image)
+
+        def px(point):
+            return (point[0] / mpp, h - point[1] / mpp)
+
+        for paint in spec.paint:
+            shape: Shape = paint.shape
+            if paint.kind == "area":
+                if shape.kind == "circle":
+                    cx, cy = px(shape.centre)
+                    r = shape.radius / mpp
+                    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=paint.colour)
+                else:
+                    draw.polygon([px(p) for p in shape.polygon()], fill=paint.colour)
+                continue
+            width = max(1, round(paint.width / mpp))
+            if shape.kind == "circle":
+                cx, cy = px(shape.centre)
+                r = (shape.radius + paint.width / 2) / mpp
+                draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=paint.colour, width=width)
+                continue
+            points = [px(p) for p in shape.polygon(segments=96)]
+            closed = paint.closed or shape.kind == "rectangle"
+            if closed:
+                points = points + points[:2]
+            draw.line(points, fill=paint.colour, width=width, joint="curve")
+            if not closed:  # round ends
+                r = paint.width / 2 / mpp
+                for cx, cy in (points[0], points[-1]):
+                    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=paint.colour)
+        return image
+
+    def _wall_rects(self, colour) -> list[tuple[float, float, float, float]]:
+        """Pixels of `colour` as rectangles (mm): runs per row, identical runs merged down the rows."""
+        bands = [band.point(lambda v, t=t: 255 if v == t else 0) for band, t in zip(self.image.split(), colour)]
+        mask = ImageChops.darker(ImageChops.darker(bands[0], bands[1]), bands[2]).tobytes()
+        w, h, mpp = self._w, self._h, self.mm_per_pixel
+        pixels: list[tuple[int, int, int, int]] = []  # (c0, r0, c1, r1) in pixels, end exclusive
+        open_runs: dict[tuple[int, int], int] = {}    # (c0, c1) -> first row
+        run = re.compile(rb"\xff+")
+        for row in range(h + 1):
+            runs = set()
+            if row < h:
+                runs = {m.span() for m in run.finditer(mask, row * w, (row + 1) * w)}
+                runs = {(a - row * w, b - row * w) for a, b in runs}
+            for span in [s for s in open_runs if s not in runs]:
+                pixels.append((span[0], open_runs.pop(span), span[1], row))
+            for span in runs:
+                open_runs.setdefault(span, row)
+        rects = [(c0 * mpp, (h - r1) * mpp, c1 * mpp, (h - r0) * mpp) for c0, r0, c1, r1 in pixels]
+        return sorted((x0, y0, min(x1, self.width), min(y1, self.height)) for x0, y0, x1, y1 in rects)
+
+    # ------------------------------------------------------------------ reading the floor
+
+    def floor_rgb(self, x: float, y: float) -> tuple[int, int, int]:
+        """The floor colour at (x, y) mm; black outside the world."""
+        if x < 0 or y < 0 or x >= self.width or y >= self.height:
+            return (0, 0, 0)
+        c = int(x * self._scale)
+        r = self._h - 1 - int(y * self._scale)
+        if c >= self._w or r < 0:
+            return (0, 0, 0)
+        i = (r * self._w + c) * 3
+        p = self._pixels
+        return (p[i], p[i + 1], p[i + 2])
+
+    def _sample_offsets(self, diameter: float) -> tuple:
+        """(dx, dy, weight): the centre (3), six points at 0.45 r (2 each), six at 0.9 r (1 each)."""
+        offsets = self._offsets.get(diameter)
+        if offsets is None:
+            r = diameter / 2
+            points = [(0.0, 0.0, 3)]
+            for ring, weight, turn in ((0.45, 2, 0.0), (0.9, 1, 30.0)):
+                for k in range(6):
+                    a = math.radians(turn + 60 * k)
+                    points.append((ring * r * math.cos(a), ring * r * math.sin(a), weight))
+            offsets = self._offsets[diameter] = (tuple(points), float(sum(p[2] for p in points)))
+        return offsets
+
+    def floor_sample(self, x: float, y: float, diameter: float) -> tuple[int, int, int]:
+        """Centre-weighted average colour over a disc of `diameter` mm (as RobotLab's light sensor)."""
+        if diameter <= self.mm_per_pixel:
+            return self.floor_rgb(x, y)
+        points, total = self._sample_offsets(diameter)
+        p, w, h, s = self._pixels, self._w, self._h, self._scale
+        width, height = self.width, self.height
+        red = green = blue = 0
+        for dx, dy, weight in points:
+            px, py = x + dx, y + dy
+            if 0 <= px < width and 0 <= py < height:
+                c = int(px * s)
+                r = h - 1 - int(py * s)
+                if c < w and r >= 0:
+                    i = (r * w + c) * 3
+                    red += p[i] * weight
+                    green += p[i + 1] * weight
+                    blue += p[i + 2] * weight
+        return (round(red / total), round(green / total), round(blue / total))
+
+    def zones_at(self, x: float, y: float) -> list[str]:
+        """Names of the zones containing (x, y)."""
+        return [zone.name for zone in self.zones if _inside(zone.polygon, x, y)]
+
+    def __repr__(self) -> str:
+        return f"World({self.name!r}, {self.width:g} x {self.height:g} mm)"
+
+
+def shipped_worlds() -> dict[str, Path]:
+    """The worlds that come with the simulator: name -> file."""
+    return {path.stem: path for path in sorted(WORLDS_DIR.glob("*.toml"))}
+
+
+def shipped_world(name: str) -> Path:
+    worlds = shipped_worlds()
+    if name not in worlds:
+        raise WorldError([(f"{name}:1: no shipped world called '{name}' "
+                           f"(there are: {', '.join(worlds)})")])
+    return worlds[name]
+
+
+def load_world(path_or_name: str | Path) -> World:
+    """Load a world file, or a shipped world by its name ("line_track")."""
+    path = Path(path_or_name)
+    if isinstance(path_or_name, str) and path.suffix == "" and len(path.parts) == 1 and not path.exists():
+        path = shipped_world(path_or_name)
+    return World(read_world_file(path))

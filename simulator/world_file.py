@@ -1,0 +1,413 @@
+"""Reading a world file: TOML -> checked plain data, with `file:line: message` problems.
+
+The format is described in world.py. This module only parses and checks; world.py renders.
+tomllib keeps no line numbers, so `key_lines` scans the text for the line each key is on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class WorldError(Exception):
+    """A world file that cannot be used; `.problems` lists each as `file:line: message`."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# ----------------------------------------------------------------------------- key lines
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=(.*)$")
+_NAME = re.compile(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)")
+
+
+def _names(dotted: str) -> tuple:
+    return tuple(a or b or c for a, b, c in _NAME.findall(dotted))
+
+
+def _depth_change(value: str) -> int:
+    """Open minus closed brackets in a value, ignoring strings and a trailing comment."""
+    value = re.sub(r"\"(?:\\.|[^\"\\])*\"|'[^']*'", "", value).split("#")[0]
+    return value.count("[") + value.count("{") - value.count("]") - value.count("}")
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """Each table and key path -> its 1-based line; arrays of tables are indexed: ("line", 2, "width")."""
+    found: dict[tuple, int] = {}
+    counts: dict[tuple, int] = {}
+    table: tuple = ()
+    depth = 0
+    open_string = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if open_string:
+            if open_string in line:
+                open_string = ""
+            continue
+        if depth > 0:  # inside a value spread over several lines
+            depth = max(0, depth + _depth_change(line))
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            names = _names(header.group(2))
+            path: tuple = ()
+            for i, name in enumerate(names):
+                path += (name,)
+                if i == len(names) - 1 and header.group(1) == "[[":
+                    counts[path] = counts.get(path, -1) + 1
+                    path += (counts[path],)
+                elif path in counts:
+                    path += (counts[path],)
+            table = path
+            found.setdefault(path, number)
+            continue
+        key = _KEY.match(line)
+        if not key:
+            continue
+        found.setdefault(table + _names(key.group(1)), number)
+        value = key.group(2)
+        for quote in ('"""', "'''"):
+            if value.count(quote) == 1:
+                open_string = quote
+        if not open_string:
+            depth = max(0, _depth_change(value))
+    return found
+
+
+def line_of(lines: dict[tuple, int], path: tuple) -> int:
+    """The line of `path`, or of the nearest enclosing key or table; 1 if none."""
+    path = tuple(path)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return 1
+
+
+# ----------------------------------------------------------------------------- checked data
+
+@dataclass
+class Shape:
+    """A shape as written: kind "polygon" (points), "rectangle" (x0, y0, x1, y1, corner radius)
+    or "circle" (cx, cy, r)."""
+    kind: str
+    points: list = field(default_factory=list)
+    rect: tuple = ()
+    radius: float = 0.0
+    centre: tuple = ()
+
+    def polygon(self, segments: int = 48) -> list[tuple[float, float]]:
+        if self.kind == "polygon":
+            return [tuple(p) for p in self.points]
+        if self.kind == "circle":
+            cx, cy = self.centre
+            return [(cx + self.radius * math.cos(2 * math.pi * i / segments),
+                     cy + self.radius * math.sin(2 * math.pi * i / segments)) for i in range(segments)]
+        x0, y0, x1, y1 = self.rect
+        r = min(self.radius, (x1 - x0) / 2, (y1 - y0) / 2)
+        if r <= 0:
+            return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        quarter = max(2, segments // 4)
+        points = []
+        for (cx, cy), start in (((x1 - r, y0 + r), -90), ((x1 - r, y1 - r), 0), ((x0 + r, y1 - r), 90),
+                                ((x0 + r, y0 + r), 180)):
+            for i in range(quarter + 1):
+                a = math.radians(start + 90 * i / quarter)
+                points.append((cx + r * math.cos(a), cy + r * math.sin(a)))
+        return points
+
+
+@dataclass
+class Paint:
+    kind: str            # "line" or "area"
+    shape: Shape
+    colour: tuple
+    width: float = 0.0   # lines only, mm
+    closed: bool = False
+    order: int = 0       # line in the file: paint is drawn in file order
+
+
+@dataclass
+class Solid:
+    shape: Shape
+    mass: float | None = None
+    colour: tuple = (128, 128, 128)
+    name: str = ""
+
+
+@dataclass
+class WorldSpec:
+    path: Path
+    name: str
+    description: str = ""
+    size: tuple | None = None
+    floor: tuple = (255, 255, 255)
+    floor_image: Path | None = None
+    mm_per_pixel: float | None = None
+    wall_colour: tuple | None = None
+    border: bool = False
+    border_thickness: float = 50.0
+    start: tuple | None = None       # (x, y, heading degrees)
+    paint: list = field(default_factory=list)
+    walls: list = field(default_factory=list)
+    obstacles: list = field(default_factory=list)
+    zones: list = field(default_factory=list)   # (name, Shape)
+    lines: dict = field(default_factory=dict)   # key path -> line in the file
+
+    def at(self, where: tuple, message: str) -> str:
+        """A problem about the key at `where`, as `file:line: message`."""
+        return f"{self.path}:{line_of(self.lines, where)}: {message}"
+
+
+TOP_KEYS = {"name", "description", "size", "floor", "floor_image", "mm_per_pixel", "wall_colour",
+            "border", "border_thickness", "start", "line", "area", "wall", "obstacle", "zone"}
+SHAPE_KEYS = {"points", "polygon", "rectangle", "corner_radius", "centre", "radius"}
+TABLE_KEYS = {
+    "start": {"x", "y", "heading"},
+    "line": SHAPE_KEYS | {"width", "colour", "closed"},
+    "area": SHAPE_KEYS | {"colour"},
+    "wall": SHAPE_KEYS | {"colour"},
+    "obstacle": SHAPE_KEYS | {"colour", "mass", "name"},
+    "zone": SHAPE_KEYS | {"name"},
+}
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}$")
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = key_lines(text)
+        self.problems: list[str] = []
+
+    def problem(self, where: tuple, message: str) -> None:
+        self.problems.append(f"{self.path}:{line_of(self.lines, where)}: {message}")
+
+    @staticmethod
+    def label(where: tuple) -> str:
+        if len(where) >= 2 and isinstance(where[1], int):
+            head = f"{where[0]} {where[1] + 1}"
+            return head + (f" {'.'.join(map(str, where[2:]))}" if len(where) > 2 else "")
+        return ".".join(map(str, where))
+
+    def keys(self, table: dict, allowed: set, where: tuple) -> None:
+        for key in table:
+            if key not in allowed:
+                guess = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+                inside = f" in [{self.label(where)}]" if where else ""
+                self.problem(where + (key,), f"unknown key '{key}'{inside}{hint}")
+
+    def number(self, value, where: tuple, positive: bool = False):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(where, f"{self.label(where)}: expected a number, got {value!r}")
+            return None
+        if positive and value <= 0:
+            self.problem(where, f"{self.label(where)}: must be more than 0, got {value!r}")
+            return None
+        return float(value)
+
+    def string(self, value, where: tuple):
+        if not isinstance(value, str):
+            self.problem(where, f"{self.label(where)}: expected a string, got {value!r}")
+            return None
+        return value
+
+    def colour(self, value, where: tuple):
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            self.problem(where, f"{self.label(where)}: colour must be #rrggbb, got {value!r}")
+            return None
+        return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
+
+    def numbers(self, value, count: int, where: tuple, what: str):
+        if (not isinstance(value, list) or len(value) != count
+                or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)):
+            self.problem(where, f"{self.label(where)}: expected {what}, got {value!r}")
+            return None
+        return tuple(float(v) for v in value)
+
+    def shape(self, table: dict, where: tuple, points_key: str):
+        """One of points/polygon, rectangle (+ corner_radius), centre + radius."""
+        given = [k for k in ("points", "polygon", "rectangle", "centre") if k in table]
+        if len(given) != 1:
+            what = "points" if points_key == "points" else "polygon"
+            self.problem(where, f"[{self.label(where)}] needs exactly one of {what}, rectangle, "
+                                f"centre + radius; got {', '.join(given) or 'none'}")
+            return None
+        key = given[0]
+        if key in ("points", "polygon"):
+            if key != points_key:
+                self.problem(where + (key,), f"{self.label(where + (key,))}: use '{points_key}' here")
+                return None
+            points = table[key]
+            if not isinstance(points, list) or not all(
+                    isinstance(p, list) and len(p) == 2
+                    and all(not isinstance(v, bool) and isinstance(v, (int, float)) for v in p) for p in points):
+                self.problem(where + (key,), f"{self.label(where + (key,))}: expected a list of [x, y] "
+                                             f"points in mm, got {points!r}")
+                return None
+            least = 2 if key == "points" else 3
+            if len(points) < least:
+                self.problem(where + (key,), f"{self.label(where + (key,))}: needs at least {least} points, "
+                                             f"got {len(points)}")
+                return None
+            return Shape("polygon", points=[(float(x), float(y)) for x, y in points])
+        if key == "rectangle":
+            rect = self.numbers(table[key], 4, where + (key,), "[x0, y0, x1, y1] in mm")
+            if rect is None:
+                return None
+            x0, y0, x1, y1 = rect
+            if x0 >= x1 or y0 >= y1:
+                self.problem(where + (key,), f"{self.label(where + (key,))}: x0 < x1 and y0 < y1 needed, "
+                                             f"got {table[key]!r}")
+                return None
+            radius = 0.0
+            if "corner_radius" in table:
+                radius = self.number(table["corner_radius"], where + ("corner_radius",))
+                if radius is None:
+                    return None
+            return Shape("rectangle", rect=rect, radius=radius)
+        centre = self.numbers(table["centre"], 2, where + ("centre",), "[x, y] in mm")
+        if "radius" not in table:
+            self.problem(where + ("centre",), f"[{self.label(where)}] has a centre but no radius")
+            return None
+        radius = self.number(table["radius"], where + ("radius",), positive=True)
+        if centre is None or radius is None:
+            return None
+        return Shape("circle", centre=centre, radius=radius)
+
+
+def read_world_file(path: Path) -> WorldSpec:
+    """Parse and check a world file; raise WorldError listing every problem found."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise WorldError([f"{path}:1: cannot read the world file: {error}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if found:
+            message = f"{message[:found.start()]} (column {found.group(2)})"
+            raise WorldError([f"{path}:{found.group(1)}: {message}"]) from None
+        raise WorldError([f"{path}:1: {message}"]) from None
+
+    check = _Checker(path, text)
+    spec = WorldSpec(path=path, name=path.stem, lines=check.lines)
+    check.keys(data, TOP_KEYS, ())
+    if "name" in data:
+        spec.name = check.string(data["name"], ("name",)) or spec.name
+    if "description" in data:
+        spec.description = check.string(data["description"], ("description",)) or ""
+    if "size" in data:
+        spec.size = check.numbers(data["size"], 2, ("size",), "[width, height] in mm")
+        if spec.size and min(spec.size) <= 0:
+            check.problem(("size",), f"size: width and height must be more than 0, got {data['size']!r}")
+            spec.size = None
+    if "floor" in data:
+        spec.floor = check.colour(data["floor"], ("floor",)) or spec.floor
+    if "mm_per_pixel" in data:
+        spec.mm_per_pixel = check.number(data["mm_per_pixel"], ("mm_per_pixel",), positive=True)
+    if "floor_image" in data:
+        name = check.string(data["floor_image"], ("floor_image",))
+        if name is not None:
+            image = path.parent / name
+            if not image.is_file():
+                check.problem(("floor_image",), f"floor_image: '{name}' not found (looked in {path.parent})")
+            else:
+                spec.floor_image = image
+    elif "size" not in data:
+        check.problem((), "missing size: give size = [width, height] in mm (or a floor_image)")
+    if "wall_colour" in data:
+        spec.wall_colour = check.colour(data["wall_colour"], ("wall_colour",))
+    if "border" in data:
+        if not isinstance(data["border"], bool):
+            check.problem(("border",), f"border: expected true or false, got {data['border']!r}")
+        else:
+            spec.border = data["border"]
+    if "border_thickness" in data:
+        spec.border_thickness = check.number(data["border_thickness"], ("border_thickness",), positive=True) or 50.0
+
+    if "start" in data:
+        start = data["start"]
+        if not isinstance(start, dict):
+            check.problem(("start",), f"start: expected a table with x, y, heading, got {start!r}")
+        else:
+            check.keys(start, TABLE_KEYS["start"], ("start",))
+            missing = [k for k in ("x", "y") if k not in start]
+            if missing:
+                check.problem(("start",), f"start: missing {' and '.join(missing)}")
+            else:
+                x = check.number(start["x"], ("start", "x"))
+                y = check.number(start["y"], ("start", "y"))
+                heading = check.number(start.get("heading", 0), ("start", "heading"))
+                if None not in (x, y, heading):
+                    spec.start = (x, y, heading)
+
+    for kind in ("line", "area", "wall", "obstacle", "zone"):
+        if kind not in data:
+            continue
+        items = data[kind]
+        if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+            check.problem((kind,), f"{kind}: expected [[{kind}]] tables, got {items!r}")
+            continue
+        for index, table in enumerate(items):
+            where = (kind, index)
+            check.keys(table, TABLE_KEYS[kind], where)
+            shape = check.shape(table, where, "points" if kind == "line" else "polygon")
+            colour = None
+            if "colour" in table:
+                colour = check.colour(table["colour"], where + ("colour",))
+            if kind in ("line", "area"):
+                if "colour" not in table:
+                    check.problem(where, f"[{check.label(where)}] needs a colour")
+                width = 0.0
+                if kind == "line":
+                    if "width" not in table:
+                        check.problem(where, f"[{check.label(where)}] needs a width (mm)")
+                    else:
+                        width = check.number(table["width"], where + ("width",), positive=True)
+                    closed = table.get("closed", False)
+                    if not isinstance(closed, bool):
+                        check.problem(where + ("closed",), f"{check.label(where + ('closed',))}: "
+                                                           f"expected true or false, got {closed!r}")
+                    if shape is not None and shape.kind == "polygon" and len(shape.points) < 2:
+                        shape = None
+                if shape is not None and colour is not None and width is not None:
+                    spec.paint.append(Paint(kind, shape, colour, width, table.get("closed") is True,
+                                            order=line_of(check.lines, where)))
+            elif kind == "wall":
+                if shape is not None:
+                    spec.walls.append(Solid(shape, None, colour or (90, 90, 90)))
+            elif kind == "obstacle":
+                mass = None
+                if "mass" in table:
+                    mass = check.number(table["mass"], where + ("mass",))
+                    if mass is not None and mass <= 0:
+                        check.problem(where + ("mass",), f"{check.label(where + ('mass',))}: "
+                                                         f"must be more than 0 kg, got {table['mass']!r}")
+                        mass = None
+                name = ""
+                if "name" in table:
+                    name = check.string(table["name"], where + ("name",)) or ""
+                if shape is not None:
+                    spec.obstacles.append(Solid(shape, mass, colour or (160, 110, 60), name))
+            else:
+                if "name" not in table:
+                    check.problem(where, f"[{check.label(where)}] needs a name")
+                    continue
+                name = check.string(table["name"], where + ("name",))
+                if shape is not None and name is not None:
+                    spec.zones.append((name, shape))
+    spec.paint.sort(key=lambda p: p.order)
+    if check.problems:
+        raise WorldError(check.problems)
+    return spec
