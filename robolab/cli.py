@@ -1,6 +1,7 @@
 """The `robolab` command: check and compile programs, check palette packs."""
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,29 @@ def _compile(args) -> int:
     return 0
 
 
+def _run(args) -> int:
+    from robolab.run import run_file  # the simulator loads only when a program runs
+    from simulator.robot import RobotError
+    from simulator.world_file import WorldError
+
+    try:
+        summary, problems = run_file(args.file, _library(args), args.world, args.until, args.seed, args.trace)
+    except RobolabError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except (WorldError, RobotError) as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        sys.stdout.write(summary.output)
+        print(summary.text())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _palette_check(args) -> int:
     failed = []
     for file in args.packs:
@@ -92,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("-o", "--output", metavar="OUT", help="write here (default: print it)")
     palette_option(compile_)
     compile_.set_defaults(run=_compile)
+
+    run = commands.add_parser("run", help="run a program on the simulated robot, without a window")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--world", metavar="W", help="a shipped world's name or a world file")
+    run.add_argument("--until", type=float, metavar="SECONDS", help="end the run at this simulated time")
+    run.add_argument("--seed", type=int, default=0, help="seed for sensor and motor noise (default 0)")
+    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    run.add_argument("--trace", metavar="OUT.csv", help="write pose and sensor values after every step")
+    palette_option(run)
+    run.set_defaults(run=_run)
 
     palette = commands.add_parser("palette", help="palette packs")
     palette_commands = palette.add_subparsers(dest="palette_command", metavar="COMMAND", required=True)

@@ -151,7 +151,7 @@ def test_levels_build_week_on_week(pack):
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_reads_like_a_teachers_program(name):
     lines = example(name).read_text().splitlines()
-    assert lines[0] == HEADER.strip()
+    assert lines[0].startswith(HEADER.strip() + " world ")
     assert lines[1].startswith("# ") and len(lines[1]) > 40  # what it does
     assert any(line.startswith("# Try") for line in lines[1:4])  # what to try
 

@@ -323,7 +323,7 @@ TREESCRIPT_EXAMPLES = ["i_can_count", "bump_and_turn", "stay_inside", "macro_wit
 def test_example_is_a_treescript_program_with_a_teachers_comment(name):
     text = (EXAMPLES / f"{name}.rlab").read_text()
     header, *rest = text.splitlines()
-    assert header == "robolab 1 palette treescript 1.0"
+    assert header.startswith("robolab 1 palette treescript 1.0 world ")
     opening = []
     for line in rest:
         if not line.startswith("# "):

@@ -1,0 +1,50 @@
+"""`robolab run`: a .rlab program on the simulated robot, headless, with errors on the student's lines."""
+
+import tempfile
+from pathlib import Path
+
+from robolab.errors import Problem, RobolabError
+from robolab.language import compile_program, parse_program
+from robolab.model.program import Program
+from robolab.palette import PackLibrary
+from simulator.run import RunSummary, run_program
+from simulator.world import shipped_worlds
+
+DEFAULT_WORLD = "empty_arena"
+
+
+def world_for(program_file: Path, program: Program, chosen: str | None = None) -> str:
+    """The world to run in: the one asked for, else the one the header names (a shipped world or a
+    path beside the program), else a world file beside it (square.rlab -> square.world.toml, as
+    RobotLab kept x.cfg beside x.tsc), else the empty arena."""
+    named = chosen or program.world
+    if named:
+        if named in shipped_worlds():
+            return named
+        path = Path(named) if chosen else program_file.parent / named
+        return str(path)
+    beside = program_file.with_suffix(".world.toml")
+    return str(beside) if beside.is_file() else DEFAULT_WORLD
+
+
+def run_file(path: str, library: PackLibrary, world: str | None = None, until: float | None = None,
+             seed: int = 0, trace: str | None = None) -> tuple[RunSummary, list[Problem]]:
+    """Compile and run a program; the summary, and the program error on the student's line if any."""
+    source = Path(path).read_text(encoding="utf-8")
+    program, pack = parse_program(source, library, path)
+    compiled = compile_program(program, pack, name=Path(path).stem)
+    with tempfile.TemporaryDirectory(prefix="robolab-run-") as folder:
+        python = Path(folder) / f"{Path(path).stem}.py"
+        python.write_text(compiled.source, encoding="utf-8")
+        summary = run_program(python, world_for(Path(path), program, world), until=until, seed=seed, trace=trace)
+    problems = []
+    if summary.returncode and not summary.stopped:
+        origin = compiled.block_at_line(summary.error_line) if summary.error_line else None
+        block = program.block_at(origin) if origin else None
+        last = summary.error.strip().splitlines()[-1] if summary.error.strip() else "the program failed"
+        where = (block.line, block.column) if block else (0, 0)
+        problems.append(Problem(f"while running: {last}", path, *where))
+    return summary, problems
+
+
+__all__ = ["RobolabError", "run_file", "world_for"]

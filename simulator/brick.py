@@ -1,0 +1,444 @@
+"""The virtual brick: the real python-ev3dev2, unchanged, talking to simulated devices.
+
+python-ev3dev2 does all its device I/O through a few points; `Brick.install()` swaps in
+a fresh copy of the ev3dev2 modules (the ones already imported are set aside and put back
+by `uninstall()`, so runs never see each other's state) and patches those points:
+
+- `get_current_platform()` answers "ev3", so OUTPUT_A is "ev3-ports:outA", INPUT_1
+  "ev3-ports:in1" and the EV3's LEDs and buttons are used;
+- `list_device_names` (bound by name in ev3dev2, ev3dev2.motor and ev3dev2.sensor: patched
+  before those modules are imported) lists the simulated devices of a class
+  ("tacho-motor/motor0", "lego-sensor/sensor0", ...) and matches keyword attributes by
+  substring, as ev3dev2 does;
+- `Device._attribute_file_open` returns a small file-like object bound to (device,
+  attribute): `read()` asks `device.get(name)` (and costs `read_cost` of simulated time),
+  `write()` calls `device.set(name, value)` and logs the write;
+- `Motor.wait`'s `select.poll` on the state file waits on the simulated clock, step by
+  step, until the state changes or the poll times out;
+- `Sound` records events instead of running beep/espeak/aplay (waiting, when the program
+  asks to, for the sound's duration on the simulated clock); `Display` draws into a PIL
+  image and records an event per text drawn and per update; LEDs are simulated devices
+  whose brightness writes are events; `Button` reads `Brick.buttons` (a set of names).
+
+The clock is not the brick's business: it is given an object with `now()` (seconds),
+`sleep(seconds)`, `tick(seconds)` (a small cost that may or may not yield) and
+`wait_step()` (sleep until the next physics step), see lockstep.py.
+"""
+import errno
+import fnmatch
+import importlib
+import logging
+import os
+import re
+import sys
+import wave
+from collections import namedtuple
+
+Write = namedtuple("Write", "time port attribute value")
+
+EV3_LEDS = ("led0:red:brick-status", "led1:red:brick-status",
+            "led0:green:brick-status", "led1:green:brick-status")
+BUTTON_NAMES = ("up", "down", "left", "right", "enter", "backspace")
+SCREEN_SIZE = (178, 128)
+
+# The ev3dev2 modules imported eagerly by install(), so their patches are in place before
+# the program imports them.
+_MODULES = ("ev3dev2.stopwatch", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego",
+            "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display")
+
+
+class DictDevice:
+    """A device that only stores its attributes (LEDs, the battery)."""
+
+    def __init__(self, address, driver_name, attributes, on_set=None):
+        self.address, self.driver_name = address, driver_name
+        self.attributes = {"address": address, "driver_name": driver_name}
+        self.attributes.update({k: str(v) for k, v in attributes.items()})
+        self.on_set = on_set
+
+    def get(self, name):
+        return self.attributes[name]
+
+    def set(self, name, value):
+        if name not in self.attributes:
+            raise KeyError(name)
+        self.attributes[name] = value
+        if self.on_set:
+            self.on_set(name, value)
+
+
+class _Attribute:
+    """What Device._attribute_file_open returns: an open 'file' of one attribute."""
+
+    __slots__ = ("brick", "entry", "name")
+
+    def __init__(self, brick, entry, name):
+        self.brick, self.entry, self.name = brick, entry, name
+
+    def seek(self, *args):
+        return 0
+
+    def read(self, *args):
+        return self.brick._read(self.entry, self.name).encode()
+
+    def write(self, data):
+        self.brick._write(self.entry, self.name, data.decode() if isinstance(data, bytes) else str(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def truncate(self, *args):
+        return 0
+
+    def close(self):
+        pass
+
+    def fileno(self):
+        raise OSError(errno.EBADF, "simulated attribute has no file descriptor")
+
+
+_Entry = namedtuple("_Entry", "path port device")
+
+
+def _beep_tones(args):
+    """[(frequency, length_ms, repeats, delay_ms, delay_after)] for `beep ARGS`."""
+    tones = []
+    for part in re.split(r"(?:^|\s)-n(?:\s|$)", " " + args + " "):
+        opts = dict(re.findall(r"-([flrdD])\s*([-\d.]+)", part))
+        tones.append((float(opts.get("f", 440)), float(opts.get("l", 200)), int(float(opts.get("r", 1))),
+                      float(opts.get("D", opts.get("d", 100))), "D" in opts))
+    return tones
+
+
+def beep_seconds(args):
+    """How long `beep ARGS` lasts: length per repeat, the delay between repeats (-d) or
+    after each (-D); tones separated by -n."""
+    total = 0.0
+    for _, length, reps, delay, after in _beep_tones(args):
+        total += reps * length + (reps if after else max(0, reps - 1)) * delay
+    return total / 1000
+
+
+class _SoundProcess:
+    """Returned by Sound methods with PLAY_NO_WAIT_FOR_COMPLETE (the real ones return a Popen)."""
+
+    def __init__(self, clock, end):
+        self.clock, self.end, self.returncode, self.pid = clock, end, None, 0
+
+    def poll(self):
+        if self.returncode is None and self.clock.now() >= self.end:
+            self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            self.clock.sleep(max(0.0, self.end - self.clock.now()))
+            self.returncode = 0
+        return 0
+
+    def communicate(self, *args, **kwargs):
+        self.wait()
+        return b"", b""
+
+    def kill(self):
+        self.returncode = -9
+
+    terminate = kill
+
+
+class Brick:
+    """Simulated devices of a Simulation, as python-ev3dev2 sees them.
+
+    motors: {port: Motor}, sensors: {port: Sensor} (objects with get/set, address,
+    driver_name); clock: see the module docstring; events: a list to append event dicts
+    to ({"time", "kind", ...}); writes: every attribute write, as Write(time, port,
+    attribute, value).
+    """
+
+    def __init__(self, motors, sensors, clock, events=None, read_cost=0.001):
+        self.clock, self.read_cost = clock, read_cost
+        self.events = [] if events is None else events
+        self.writes = []
+        self.buttons = set()
+        self.display_image = None
+        self.classes = {}   # class name -> {device name: _Entry}
+        self.by_path = {}
+        for i, port in enumerate(sorted(motors)):
+            self._add("tacho-motor", f"motor{i}", str(port), motors[port])
+        for i, port in enumerate(sorted(sensors, key=str)):
+            self._add("lego-sensor", f"sensor{i}", str(port), sensors[port])
+        for led in EV3_LEDS:
+            self._add("leds", led, led, DictDevice(
+                led, "", {"brightness": 0, "max_brightness": 255, "delay_on": 500, "delay_off": 500,
+                          "trigger": "[none] timer heartbeat default-on"},
+                on_set=lambda name, value, led=led: self._led_set(led, name, value)))
+        self._add("power_supply", "lego-ev3-battery", "battery", DictDevice(
+            "", "", {"voltage_now": 7500000, "current_now": 180000, "voltage_max_design": 9000000,
+                     "voltage_min_design": 6000000, "technology": "Li-ion", "type": "Battery",
+                     "scope": "System"}))
+        self._saved_modules = None
+        self.ev3dev2 = None
+
+    def _add(self, class_name, name, port, device):
+        path = f"/sys/class/{class_name}/{name}"
+        entry = _Entry(path, port, device)
+        self.classes.setdefault(class_name, {})[name] = entry
+        self.by_path[path] = entry
+
+    def event(self, kind, **fields):
+        self.events.append(dict(time=round(self.clock.now(), 6), kind=kind, **fields))
+
+    # --- attribute I/O ----------------------------------------------------------------
+    def _read(self, entry, name):
+        if self.read_cost:
+            self.clock.tick(self.read_cost)
+        try:
+            return str(entry.device.get(name))
+        except (KeyError, AttributeError) as ex:
+            raise OSError(errno.ENOENT, f"no attribute {name!r}") from ex
+        except ValueError as ex:
+            raise OSError(errno.EINVAL, str(ex)) from ex
+
+    def _write(self, entry, name, value):
+        try:
+            entry.device.set(name, value)
+        except (KeyError, AttributeError) as ex:
+            raise OSError(errno.ENOENT, f"no attribute {name!r}") from ex
+        except ValueError as ex:
+            raise OSError(errno.EINVAL, str(ex)) from ex
+        self.writes.append(Write(round(self.clock.now(), 6), entry.port, name, value))
+
+    def _led_set(self, led, name, value):
+        if name == "brightness":
+            self.event("led", led=led, brightness=int(value))
+
+    def list_device_names(self, class_path, name_pattern="*", **kwargs):
+        """ev3dev2's list_device_names over the simulated devices (substring matching)."""
+        entries = self.classes.get(os.path.basename(class_path.rstrip("/")), {})
+        for name in sorted(entries, key=_natural):
+            if not fnmatch.fnmatch(name, name_pattern):
+                continue
+            device = entries[name].device
+            if all(_matches(device, attr, pattern) for attr, pattern in kwargs.items()):
+                yield name
+
+    def _open(self, device, name):
+        entry = self.by_path.get(device._path)
+        if entry is None:
+            raise OSError(errno.ENOENT, f"no device at {device._path}")
+        return _Attribute(self, entry, name)
+
+    # --- install / uninstall ev3dev2 --------------------------------------------------
+    def install(self):
+        """Put a fresh, patched ev3dev2 in sys.modules (the old modules are set aside)."""
+        if self._saved_modules is not None:
+            raise RuntimeError("this brick is already installed")
+        self._saved_modules = {k: sys.modules.pop(k) for k in list(sys.modules) if _is_ev3dev2(k)}
+        button_log = logging.getLogger("ev3dev2.button")
+        level = button_log.level
+        button_log.setLevel(logging.ERROR)  # "Failed to import evdev"
+        try:
+            ev3dev2 = importlib.import_module("ev3dev2")
+            ev3dev2.get_current_platform = lambda: "ev3"
+            ev3dev2.list_device_names = self.list_device_names
+            brick = self
+
+            def _attribute_file_open(device, name):
+                return brick._open(device, name)
+
+            ev3dev2.Device._attribute_file_open = _attribute_file_open
+            ev3dev2.Device.DEVICE_ROOT_PATH = "/sys/class"
+            mods = {}
+            for name in _MODULES:
+                try:
+                    mods[name] = importlib.import_module(name)
+                except ImportError as ex:  # e.g. no Pillow for the display
+                    mods[name] = ex
+            self._patch(ev3dev2, mods)
+        except BaseException:
+            button_log.setLevel(level)
+            self.uninstall()
+            raise
+        button_log.setLevel(level)
+        self.ev3dev2 = ev3dev2
+        return ev3dev2
+
+    def uninstall(self):
+        """Drop our ev3dev2 modules and put back the ones that were there before."""
+        if self._saved_modules is None:
+            return
+        for k in [k for k in sys.modules if _is_ev3dev2(k)]:
+            del sys.modules[k]
+        sys.modules.update(self._saved_modules)
+        self._saved_modules = None
+        self.ev3dev2 = None
+
+    def _patch(self, ev3dev2, mods):
+        brick, clock = self, self.clock
+        mods["ev3dev2.stopwatch"].get_ticks_ms = lambda: round(clock.now() * 1000)
+
+        class _Poll:
+            def __init__(self):
+                self.entries = []
+
+            def register(self, attribute, *mask):
+                self.entries.append(attribute.entry)
+
+            def unregister(self, *args):
+                pass
+
+            def poll(self, timeout_ms=None):
+                """Like the kernel waking ev3dev2 on a `state` change: step by step."""
+                wait = 0.1 if timeout_ms is None or timeout_ms < 0 else timeout_ms / 1000
+                end = clock.now() + wait
+                before = [_get(e.device, "state") for e in self.entries]
+                while True:
+                    clock.wait_step(end)
+                    changed = [_get(e.device, "state") for e in self.entries] != before
+                    if changed or clock.now() >= end - 1e-9:
+                        return [(0, 2)] if changed else []
+
+        mods["ev3dev2.motor"].select = type("select", (), {"poll": _Poll, "POLLPRI": 2})
+
+        sound = mods["ev3dev2.sound"]
+        Sound = sound.Sound
+
+        def _play(self, what, seconds, play_type, **fields):
+            self._validate_play_type(play_type)
+            brick.event("sound", what=what, duration=round(seconds, 6), **fields)
+            if play_type == Sound.PLAY_NO_WAIT_FOR_COMPLETE:
+                return _SoundProcess(clock, clock.now() + seconds)
+            if play_type == Sound.PLAY_LOOP:
+                while True:
+                    clock.sleep(max(seconds, 0.01))
+            clock.sleep(seconds)
+            return None
+
+        def beep(self, args="", play_type=Sound.PLAY_WAIT_FOR_COMPLETE):
+            tones = [(f, length) for f, length, reps, _, _ in _beep_tones(str(args)) for _ in range(reps)]
+            return _play(self, "beep", beep_seconds(str(args)), play_type, args=str(args), tones=tones)
+
+        def speak(self, text, espeak_opts="-a 200 -s 130", volume=100, play_type=Sound.PLAY_WAIT_FOR_COMPLETE):
+            self._validate_play_type(play_type)
+            self.set_volume(volume)
+            wpm = re.search(r"-s\s*(\d+)", espeak_opts)
+            words = max(1, len(str(text).split()))
+            seconds = 0.3 + words * 60.0 / (int(wpm.group(1)) if wpm else 175)
+            return _play(self, "speak", seconds, play_type, text=str(text), volume=volume)
+
+        def play_file(self, wav_file, volume=100, play_type=Sound.PLAY_WAIT_FOR_COMPLETE):
+            if not os.path.exists(wav_file):
+                raise ValueError(f"{wav_file} does not exist")
+            self._validate_play_type(play_type)
+            self.set_volume(volume)
+            try:
+                with wave.open(str(wav_file)) as w:
+                    seconds = w.getnframes() / float(w.getframerate())
+            except Exception:  # noqa: BLE001 - not a WAV file ev3dev2 could tell: no length
+                seconds = 0.0
+            return _play(self, "play_file", seconds, play_type, file=str(wav_file), volume=volume)
+
+        volume = {"pct": 100}
+
+        def set_volume(self, pct, channel=None):
+            volume["pct"] = int(pct)
+
+        def get_volume(self, channel=None):
+            return volume["pct"]
+
+        Sound.beep, Sound.speak, Sound.play_file = beep, speak, play_file
+        Sound.set_volume, Sound.get_volume = set_volume, get_volume
+        Sound._get_channel = lambda self: "Playback"
+
+        button = mods["ev3dev2.button"]
+
+        class Button(button.ButtonCommon, button.EV3ButtonCommon):
+            """EV3 buttons: the ones in Brick.buttons are pressed."""
+
+            @property
+            def buttons_pressed(self):
+                clock.tick(brick.read_cost)
+                return [b for b in BUTTON_NAMES if b in brick.buttons]
+
+            def _wait(self, wait_for_button_press, wait_for_button_release, timeout_ms):
+                press = [wait_for_button_press] if isinstance(wait_for_button_press, str) else wait_for_button_press
+                release = ([wait_for_button_release] if isinstance(wait_for_button_release, str)
+                           else wait_for_button_release)
+                end = None if timeout_ms is None else clock.now() + timeout_ms / 1000
+                while True:
+                    pressed = self.buttons_pressed
+                    if all(b in pressed for b in press) and not any(b in pressed for b in release):
+                        return True
+                    if end is not None and clock.now() >= end:
+                        return False
+                    clock.sleep(0.01)
+
+            def process_forever(self):
+                while True:
+                    self.process()
+                    clock.sleep(0.01)
+
+        button.Button = Button
+
+        display = mods["ev3dev2.display"]
+        if isinstance(display, ImportError):
+            reason = str(display)
+
+            class _NoDisplay:
+                def __init__(self, *args, **kwargs):
+                    brick.event("display", what="unsupported", text=reason)
+                    raise RuntimeError("the simulated screen needs Pillow: " + reason)
+            stub = type(sys)("ev3dev2.display")
+            stub.Display = _NoDisplay
+            sys.modules["ev3dev2.display"] = stub
+            ev3dev2.display = stub
+            return
+        RealDisplay = display.Display
+
+        class Display(RealDisplay):
+            """The EV3 screen as a PIL image; text and updates are events."""
+
+            def __init__(self, desc="Display"):
+                self.platform = "ev3"
+                self._img = display.Image.new("1", SCREEN_SIZE, "white")
+                self._draw = display.ImageDraw.Draw(self._img)
+                self.desc = desc
+                brick.display_image = self._img
+
+            xres = property(lambda self: SCREEN_SIZE[0])
+            yres = property(lambda self: SCREEN_SIZE[1])
+
+            def update(self):
+                brick.event("display", what="update")
+
+            def text_pixels(self, text, clear_screen=True, x=0, y=0, text_color="black", font=None):
+                brick.event("display", what="text", text=str(text), x=x, y=y, clear=bool(clear_screen))
+                return RealDisplay.text_pixels(self, text, clear_screen, x, y, text_color, font)
+
+            def clear(self):
+                self._draw.rectangle(((0, 0), SCREEN_SIZE), fill="white")
+
+        display.Display = Display
+
+
+def _get(device, name):
+    try:
+        return str(device.get(name))
+    except Exception:  # noqa: BLE001 - discovery reads any device; unreadable is no match
+        return ""
+
+
+def _matches(device, attr, pattern):
+    value = _get(device, attr).strip()
+    patterns = pattern if isinstance(pattern, list) else [pattern]
+    return any(value.find(p) >= 0 for p in patterns)
+
+
+def _natural(name):
+    m = re.match(r"^(.*?)(\d+)$", name)
+    return (m.group(1), int(m.group(2))) if m else (name, -1)
+
+
+def _is_ev3dev2(name):
+    return name == "ev3dev2" or name.startswith("ev3dev2.")

@@ -1,0 +1,227 @@
+"""Robot model files (TOML) -> RobotModel: wheels, motors per port, sensors per port with their
+place on the chassis, and optional bias/noise (off by default).
+
+Units: mm, kg, degrees. Robot frame: x forward, y to the left, origin midway between the wheels.
+A bad file raises RobotError whose problems are "file:line: message" strings.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROBOTS_DIR = Path(__file__).resolve().parent / "robots"
+DEFAULT_ROBOT = ROBOTS_DIR / "ev3_educator.toml"
+
+MOTOR_KINDS = ("large", "medium")
+WHEELS = ("left", "right")
+SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic")
+MOTOR_PORTS = ("A", "B", "C", "D")
+SENSOR_PORTS = ("1", "2", "3", "4")
+
+
+class RobotError(Exception):
+    """A robot file that cannot be used; `problems` lists "file:line: message" strings."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class MotorSpec:
+    kind: str = "large"  # "large" | "medium"
+    wheel: str | None = None  # "left" | "right" | None
+    bias: float = 0.0  # speed error as a fraction
+    noise: float = 0.0  # standard deviation of the speed error (fraction)
+
+
+@dataclass(frozen=True)
+class SensorSpec:
+    kind: str  # "touch" | "gyro" | "color" | "ultrasonic"
+    x: float = 0.0
+    y: float = 0.0
+    heading: float = 0.0
+    bias: float = 0.0
+    noise: float = 0.0
+    drift: float = 0.0  # gyro only, deg/s
+    diameter: float = 10.0  # colour only: the spot on the floor (mm)
+    beam: float = 15.0  # ultrasonic only: half-angle (deg)
+    width: float = 30.0  # touch only: bumper width (mm)
+
+
+@dataclass(frozen=True)
+class RobotModel:
+    name: str
+    wheel_diameter: float
+    axle_track: float
+    mass: float
+    chassis: tuple  # ((x, y), ...) robot frame
+    motors: dict = field(default_factory=dict)  # port letter -> MotorSpec
+    sensors: dict = field(default_factory=dict)  # port digit -> SensorSpec
+    path: Path | None = None
+
+
+def _line_of(text: str, pattern: str) -> int:
+    """The first line (1-based) matching the regex, or 1."""
+    rx = re.compile(pattern)
+    for number, line in enumerate(text.splitlines(), 1):
+        if rx.search(line):
+            return number
+    return 1
+
+
+def _num(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def load_robot(path=None) -> RobotModel:
+    """Load a robot model file; None loads the EV3 Education driving base."""
+    path = Path(path) if path is not None else DEFAULT_ROBOT
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RobotError([f"{path}:1: cannot read the robot file: {exc.strerror or exc}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise RobotError([f"{path}:{m.group(1) if m else 1}: not valid TOML: {exc}"]) from None
+
+    problems: list[str] = []
+
+    def problem(pattern, message):
+        problems.append(f"{path}:{_line_of(text, pattern)}: {message}")
+
+    robot = data.get("robot")
+    if not isinstance(robot, dict):
+        problem(r"^\s*\[robot\]", "missing the [robot] table")
+        raise RobotError(problems)
+
+    def positive(key, default=None):
+        value = robot.get(key, default)
+        if value is None:
+            problem(r"^\s*\[robot\]", f"[robot] needs {key}")
+            return 1.0
+        if not _num(value) or value <= 0:
+            problem(rf"^\s*{key}\s*=", f"{key} must be a positive number, not {value!r}")
+            return 1.0
+        return float(value)
+
+    wheel_diameter = positive("wheel_diameter")
+    axle_track = positive("axle_track")
+    mass = positive("mass")
+    chassis_raw = robot.get("chassis")
+    chassis = ()
+    if (
+        isinstance(chassis_raw, list)
+        and len(chassis_raw) >= 3
+        and all(isinstance(p, list) and len(p) == 2 and all(_num(c) for c in p) for p in chassis_raw)
+    ):
+        chassis = tuple((float(x), float(y)) for x, y in chassis_raw)
+        area2 = sum(
+            chassis[i][0] * chassis[i - 1][1] - chassis[i - 1][0] * chassis[i][1]
+            for i in range(len(chassis))
+        )
+        if abs(area2) < 1e-6:
+            problem(r"^\s*chassis\s*=", "the chassis polygon has no area")
+    else:
+        problem(r"^\s*chassis\s*=|^\s*\[robot\]", "chassis must be a list of at least 3 [x, y] points")
+    name = robot.get("name", path.stem)
+    if not isinstance(name, str):
+        problem(r"^\s*name\s*=", "name must be a string")
+        name = path.stem
+
+    motors = {}
+    raw_motors = data.get("motors", {})
+    if not isinstance(raw_motors, dict):
+        problem(r"^\s*motors\s*=", "motors must be a table")
+        raw_motors = {}
+    wheels_seen = {}
+    for port in sorted(raw_motors):
+        spec = raw_motors[port]
+        where = rf"^\s*\[motors\.{re.escape(str(port))}\]"
+        if port not in MOTOR_PORTS:
+            problem(where, f"unknown motor port {port!r} (use A, B, C or D)")
+            continue
+        if not isinstance(spec, dict):
+            problem(where, f"motors.{port} must be a table")
+            continue
+        unknown = sorted(set(spec) - {"kind", "wheel", "bias", "noise"})
+        for key in unknown:
+            problem(rf"^\s*{re.escape(key)}\s*=", f"motors.{port}: unknown key {key!r}")
+        kind = spec.get("kind", "large")
+        if kind not in MOTOR_KINDS:
+            problem(where, f"motors.{port}: kind must be one of {', '.join(MOTOR_KINDS)}, not {kind!r}")
+            continue
+        wheel = spec.get("wheel")
+        if wheel is not None and wheel not in WHEELS:
+            problem(where, f"motors.{port}: wheel must be 'left' or 'right', not {wheel!r}")
+            continue
+        if wheel is not None:
+            if wheel in wheels_seen:
+                problem(where, f"motors.{port}: the {wheel} wheel is already driven by {wheels_seen[wheel]}")
+                continue
+            wheels_seen[wheel] = port
+        values = {}
+        for key in ("bias", "noise"):
+            value = spec.get(key, 0.0)
+            if not _num(value) or (key == "noise" and value < 0):
+                problem(where, f"motors.{port}: {key} must be a number{' >= 0' if key == 'noise' else ''}")
+                value = 0.0
+            values[key] = float(value)
+        motors[port] = MotorSpec(kind=kind, wheel=wheel, **values)
+    for side in WHEELS:
+        if side not in wheels_seen:
+            problem(r"^\s*\[motors", f"no motor drives the {side} wheel")
+
+    sensors = {}
+    raw_sensors = data.get("sensors", {})
+    if not isinstance(raw_sensors, dict):
+        problem(r"^\s*sensors\s*=", "sensors must be a table")
+        raw_sensors = {}
+    float_keys = ("x", "y", "heading", "bias", "noise", "drift", "diameter", "beam", "width")
+    for port in sorted(raw_sensors):
+        spec = raw_sensors[port]
+        where = rf"^\s*\[sensors\.{re.escape(str(port))}\]"
+        if port not in SENSOR_PORTS:
+            problem(where, f"unknown sensor port {port!r} (use 1, 2, 3 or 4)")
+            continue
+        if not isinstance(spec, dict):
+            problem(where, f"sensors.{port} must be a table")
+            continue
+        kind = spec.get("kind")
+        if kind not in SENSOR_KINDS:
+            problem(where, f"sensors.{port}: kind must be one of {', '.join(SENSOR_KINDS)}, not {kind!r}")
+            continue
+        values = {}
+        for key in sorted(spec):
+            if key == "kind":
+                continue
+            if key not in float_keys:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: unknown key {key!r}")
+                continue
+            value = spec[key]
+            if not _num(value):
+                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must be a number")
+                continue
+            if key in ("noise", "diameter", "beam", "width") and value < 0:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must not be negative")
+                continue
+            values[key] = float(value)
+        sensors[port] = SensorSpec(kind=kind, **values)
+
+    if problems:
+        raise RobotError(problems)
+    return RobotModel(
+        name=name,
+        wheel_diameter=wheel_diameter,
+        axle_track=axle_track,
+        mass=mass,
+        chassis=chassis,
+        motors=motors,
+        sensors=sensors,
+        path=path,
+    )

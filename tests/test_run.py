@@ -1,0 +1,111 @@
+"""`robolab run`: every example in its world, deterministic, behaving as the course intends."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+
+def robolab_run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "robolab", "run", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def summary_of(path, *args) -> dict:
+    result = robolab_run(str(path), "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_runs_in_its_world(path):
+    summary = summary_of(path, "--until", "20")
+    world = path.read_text().splitlines()[0].split(" world ")[1]
+    assert summary["world"] == world
+    assert summary["stopped"] or summary["returncode"] == 0, summary["error"]
+    assert not summary["error"]
+
+
+def test_runs_are_identical_bit_for_bit():
+    line_follower = ROOT / "examples" / "line_follower.rlab"
+    first, second = summary_of(line_follower, "--until", "15"), summary_of(line_follower, "--until", "15")
+    assert first == second
+    assert first["distance"] > 1000
+
+
+def test_square_drives_a_closed_square():
+    summary = summary_of(ROOT / "examples" / "square.rlab")
+    assert summary["returncode"] == 0 and not summary["stopped"]
+    side = 2 * 3.14159 * 56  # two wheel rotations
+    assert summary["distance"] == pytest.approx(4 * side, rel=0.03)
+    assert abs(summary["pose"]["x"] - 1000) < 60 and abs(summary["pose"]["y"] - 750) < 60
+
+
+def test_line_follower_keeps_its_sensor_on_the_line_edge(tmp_path):
+    trace = tmp_path / "trace.csv"
+    summary_of(ROOT / "examples" / "line_follower.rlab", "--until", "20", "--trace", str(trace))
+    rows = list(csv.DictReader(trace.open()))
+    late = [float(row["sensor3"]) for row in rows[len(rows) // 2:]]
+    assert len(rows) == pytest.approx(20 / 0.005, abs=2)
+    # Over black it reads near 0, over white near 100; on the edge it reads in between.
+    assert 15 < sum(late) / len(late) < 85
+    assert sum(1 for value in late if value > 95) < len(late) * 0.1, "it lost the line"
+
+
+def test_stay_inside_keeps_the_robot_inside_the_border(tmp_path):
+    trace = tmp_path / "trace.csv"
+    summary_of(ROOT / "examples" / "stay_inside.rlab", "--until", "40", "--trace", str(trace))
+    for row in csv.DictReader(trace.open()):
+        x, y = float(row["x"]), float(row["y"])
+        assert 0 < x < 1200 and 0 < y < 900, f"left the arena at {row['time']} s"
+
+
+def test_a_run_time_error_names_the_students_line(tmp_path):
+    program = tmp_path / "divide.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\nvar name=zero value=0\nrepeat times=3 {\n"
+                       "    beep\n    set name=zero value=(10 / zero)\n}\n")
+    result = robolab_run(str(program))
+    assert result.returncode == 1
+    assert f"{program}:5:5: while running: ZeroDivisionError: division by zero" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_world_file_beside_the_program_is_used(tmp_path):
+    program = tmp_path / "here.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    (tmp_path / "here.world.toml").write_text('size = [800, 600]\nname = "tiny"\n')
+    assert summary_of(program)["world"] == "tiny"
+
+
+def test_a_bad_world_file_is_a_clear_error(tmp_path):
+    program = tmp_path / "here.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    world = tmp_path / "bad.toml"
+    world.write_text("size = [800, 600]\nflor = \"#ffffff\"\n")
+    result = robolab_run(str(program), "--world", str(world))
+    assert result.returncode == 1
+    assert f"{world}:2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_simulator_runs_a_hand_written_program_that_finds_sensors_by_type(tmp_path):
+    program = tmp_path / "by_type.py"
+    program.write_text(
+        "from ev3dev2.motor import MoveTank, OUTPUT_B, OUTPUT_C\n"
+        "from ev3dev2.sensor.lego import ColorSensor, UltrasonicSensor\n"
+        "tank = MoveTank(OUTPUT_B, OUTPUT_C)\n"
+        "eyes, colour = UltrasonicSensor(), ColorSensor()\n"
+        "tank.on(30, 30)\n"
+        "while eyes.distance_centimeters > 20:\n"
+        "    pass\n"
+        "tank.off()\n"
+        "print('stopped at', round(eyes.distance_centimeters), 'cm, floor', colour.reflected_light_intensity)\n")
+    result = subprocess.run([sys.executable, "-m", "simulator", str(program), "--world", "empty_arena", "--json"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert "stopped at 2" in summary["output"] or "stopped at 1" in summary["output"]
+    assert summary["collisions"] == 0
+    assert 1700 < summary["pose"]["x"] < 1990
