@@ -31,3 +31,6 @@ def test_wheel_carries_palettes_examples_and_grammar(tmp_path):
     assert {f"robolab/palettes/{p.name}" for p in PACKS} <= names
     assert {f"robolab/examples/{p.name}" for p in EXAMPLES} <= names
     assert "simulator/__init__.py" in names
+    assert "simulator/robots/ev3_educator.toml" in names
+    worlds = {p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator" / "worlds").iterdir()}
+    assert worlds and worlds <= names
