@@ -11,8 +11,8 @@ by `uninstall()`, so runs never see each other's state) and patches those points
   ("tacho-motor/motor0", "lego-sensor/sensor0", ...) and matches keyword attributes by
   substring, as ev3dev2 does;
 - `Device._attribute_file_open` returns a small file-like object bound to (device,
-  attribute): `read()` asks `device.get(name)` (and costs `read_cost` of simulated time),
-  `write()` calls `device.set(name, value)` and logs the write;
+  attribute): `read()` asks `device.get(name)`, `write()` calls `device.set(name, value)` and
+  logs the write; each costs `access_cost` of simulated time, as sysfs access costs the brick;
 - `Motor.wait`'s `select.poll` on the state file waits on the simulated clock, step by
   step, until the state changes or the poll times out;
 - `Sound` records events instead of running beep/espeak/aplay (waiting, when the program
@@ -156,8 +156,8 @@ class Brick:
     attribute, value).
     """
 
-    def __init__(self, motors, sensors, clock, events=None, read_cost=0.001):
-        self.clock, self.read_cost = clock, read_cost
+    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001):
+        self.clock, self.access_cost = clock, access_cost
         self.events = [] if events is None else events
         self.writes = []
         self.buttons = set()
@@ -191,8 +191,8 @@ class Brick:
 
     # --- attribute I/O ----------------------------------------------------------------
     def _read(self, entry, name):
-        if self.read_cost:
-            self.clock.tick(self.read_cost)
+        if self.access_cost:
+            self.clock.tick(self.access_cost)
         try:
             return str(entry.device.get(name))
         except (KeyError, AttributeError) as ex:
@@ -201,6 +201,8 @@ class Brick:
             raise OSError(errno.EINVAL, str(ex)) from ex
 
     def _write(self, entry, name, value):
+        if self.access_cost:  # a sysfs write takes the brick about as long as a read
+            self.clock.tick(self.access_cost)
         try:
             entry.device.set(name, value)
         except (KeyError, AttributeError) as ex:
@@ -358,7 +360,7 @@ class Brick:
 
             @property
             def buttons_pressed(self):
-                clock.tick(brick.read_cost)
+                clock.tick(brick.access_cost)
                 return [b for b in BUTTON_NAMES if b in brick.buttons]
 
             def _wait(self, wait_for_button_press, wait_for_button_release, timeout_ms):

@@ -9,7 +9,7 @@ loop. The program runs until it waits; every wait (time.sleep, Motor.wait's poll
 an attribute read crossing a physics step) puts the greenlet on a queue ordered by wake
 time and switches back to the loop, which steps the physics (sim.step(), sim.dt) until the
 next wake time and switches into the greenlet. Invariant: physics time <= program time <
-physics time + dt. Every device attribute read costs `read_cost` (1 ms) of simulated time,
+physics time + dt. Every device attribute read or write costs `access_cost` (1 ms) of simulated time,
 so busy loops move the clock. Clock in integer microseconds: runs are deterministic.
 
 While run() runs, time.sleep/time/monotonic/perf_counter (and their _ns forms),
@@ -233,7 +233,7 @@ class LockstepRunner:
     sensors). until: default simulated-time limit for run(). busy_limit: wall seconds
     without waiting before a "busy" event; stop_when_busy: also stop the program then."""
 
-    def __init__(self, simulation, program, until=None, *, source=None, read_cost=0.001,
+    def __init__(self, simulation, program, until=None, *, source=None, access_cost=0.001,
                  busy_limit=2.0, stop_when_busy=False, argv=None, buttons=()):
         self.sim, self.until = simulation, until
         if source is None and isinstance(program, str) and ("\n" in program or not program.endswith(".py")):
@@ -250,7 +250,7 @@ class LockstepRunner:
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
         self.now_us = self.phys_us
-        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, read_cost)
+        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost)
         self.brick.buttons.update(buttons)
         self.current_line = None
         self.steps = 0
