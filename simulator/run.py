@@ -95,9 +95,17 @@ def run_program(program: str | Path, world: str | Path = "empty_arena", robot: s
         returncode=result.returncode, stopped=bool(result.stopped or result.timed_out),
         pose={"x": round(pose.x, 3), "y": round(pose.y, 3), "heading": round(pose.heading, 3)},
         distance=round(simulation.distance_travelled, 3), collisions=simulation.collisions,
-        events=[_plain(event) for event in result.events], output=result.stdout,
+        events=_merged(result.events, simulation.events), output=result.stdout,
         error=result.stderr if result.returncode else "", error_line=result.line if result.returncode else None,
     )
+
+
+def _merged(brick_events: list, physics_events: list) -> list[dict]:
+    """The brick's events (sounds, lights, screen) and the physics' (collisions), in time order."""
+    events = [_plain(event) for event in brick_events + physics_events]
+    for event in events:
+        event.setdefault("kind", event.pop("type", "event"))
+    return sorted(events, key=lambda event: event.get("time", 0.0))
 
 
 def _plain(event) -> dict:

@@ -109,3 +109,14 @@ def test_simulator_runs_a_hand_written_program_that_finds_sensors_by_type(tmp_pa
     assert "stopped at 2" in summary["output"] or "stopped at 1" in summary["output"]
     assert summary["collisions"] == 0
     assert 1700 < summary["pose"]["x"] < 1990
+
+
+def test_collisions_are_in_the_event_stream(tmp_path):
+    program = tmp_path / "crash.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\ndrive speed=60 amount=8 unit=rotations\nbeep\n")
+    summary = summary_of(program)
+    kinds = [event["kind"] for event in summary["events"]]
+    assert summary["collisions"] >= 1
+    assert "collision" in kinds and kinds.index("collision") < kinds.index("sound")
+    times = [event["time"] for event in summary["events"]]
+    assert times == sorted(times)
