@@ -1,7 +1,6 @@
 """The `robolab` command: check and compile programs, check palette packs."""
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -66,11 +65,7 @@ def _run(args) -> int:
     except (WorldError, RobotError) as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(summary.as_dict()))
-    else:
-        sys.stdout.write(summary.output)
-        print(summary.text())
+    sys.stdout.write(summary.report(args.json))
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

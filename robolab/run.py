@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from robolab.errors import Problem, RobolabError
+from robolab.errors import Problem
 from robolab.language import compile_program, parse_program
 from robolab.model.program import Program
 from robolab.palette import PackLibrary
@@ -46,5 +46,3 @@ def run_file(path: str, library: PackLibrary, world: str | None = None, until: f
         problems.append(Problem(f"while running: {last}", path, *where))
     return summary, problems
 
-
-__all__ = ["RobolabError", "run_file", "world_for"]

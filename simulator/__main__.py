@@ -1,7 +1,6 @@
 """`python -m simulator PROGRAM.py [--world W] [--until S] [--seed N] [--json] [--trace OUT.csv]`."""
 
 import argparse
-import json
 import sys
 
 from simulator.robot import RobotError
@@ -30,11 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"{args.program}: {error.strerror or error}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(summary.as_dict()))
-    else:
-        sys.stdout.write(summary.output)
-        print(summary.text())
+    sys.stdout.write(summary.report(args.json))
     if summary.error:
         print(summary.error, file=sys.stderr, end="")
     return 0 if summary.stopped or summary.returncode == 0 else 1

@@ -4,6 +4,7 @@ Used by `python -m simulator`, by `robolab run`, and by the IDE's simulator pane
 """
 
 import csv
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,12 @@ class RunSummary:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
+
+    def report(self, as_json: bool = False) -> str:
+        """What a command line prints: one JSON object, or the program's output and the summary."""
+        if as_json:
+            return json.dumps(self.as_dict()) + "\n"
+        return self.output + self.text() + "\n"
 
     def text(self) -> str:
         """The summary a person reads in a terminal."""
