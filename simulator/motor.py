@@ -225,6 +225,11 @@ class Motor:
     def update(self, dt: float, wheel_speed_actual=None) -> float:
         """Advance by dt: integrate the encoder from the wheel's actual speed over the last step
         (deg/s physical; None: no wheel, the motor turns as driven) and return the wanted speed."""
+        mode = self.mode
+        if mode is None and self.output == 0.0 and not wheel_speed_actual:
+            self.speed = 0.0   # at rest and not turned: nothing changes (most motors, most steps)
+            self.ramping = False
+            return 0.0
         sign = -1.0 if self.polarity == "inversed" else 1.0
         if wheel_speed_actual is None:
             actual = self.output
@@ -233,7 +238,6 @@ class Motor:
         self.position += actual * dt
         self.speed = actual
 
-        mode = self.mode
         ints = self._ints
         max_speed = self.max_speed
         accel_up = self.max_accel

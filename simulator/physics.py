@@ -39,6 +39,7 @@ CAT_WALL = 0b0010
 CAT_OBSTACLE = 0b0100
 CAT_BORDER = 0b1000  # invisible table edge: blocks the robot, not seen by sensors
 SENSED = pymunk.ShapeFilter(mask=CAT_WALL | CAT_OBSTACLE)
+_ORIGIN = (0.0, 0.0)
 
 
 class Pose(NamedTuple):
@@ -174,7 +175,8 @@ class Simulation:
             self.motors[port] = motor
             if spec.wheel is not None:
                 self._wheel_motors[spec.wheel] = motor
-        self._wheel_actual = {"left": 0.0, "right": 0.0}  # deg/s over the last step
+        self._free_motors = [m for m in self.motors.values() if not m.has_wheel]
+        self._actual_left = self._actual_right = 0.0  # the wheels' deg/s over the last step
         self.heading_unwrapped = float(start.heading)
         self.angular_velocity_deg = 0.0
         self.sensors: dict = {}
@@ -219,42 +221,41 @@ class Simulation:
     def step(self) -> None:
         dt = self.dt
         # 1. Motors: integrate encoders from the last step's wheel motion, get wanted speeds.
-        wanted = {"left": 0.0, "right": 0.0}
-        for motor in self.motors.values():
-            if motor.has_wheel:
-                side = "left" if motor is self._wheel_motors["left"] else "right"
-                wanted[side] = motor.update(dt, self._wheel_actual[side])
-            else:
-                motor.update(dt, None)
+        left, right = self._wheel_motors["left"], self._wheel_motors["right"]
+        v_left = left.update(dt, self._actual_left) if left is not None else 0.0
+        v_right = right.update(dt, self._actual_right) if right is not None else 0.0
+        for motor in self._free_motors:
+            motor.update(dt, None)
         # 2. Wheels -> the control body's velocity (forward only, no sideways slip).
         mm = self._mm_per_deg
-        v_left = wanted["left"] * mm
-        v_right = wanted["right"] * mm
+        v_left *= mm
+        v_right *= mm
         v = 0.5 * (v_left + v_right)
-        omega = (v_right - v_left) / (2.0 * self._half_track)
         chassis, control = self.chassis, self.control
         angle = chassis.angle
-        c, s = math.cos(angle), math.sin(angle)
-        control.velocity = (v * c, v * s)
-        control.angular_velocity = omega
+        control.velocity = (v * math.cos(angle), v * math.sin(angle))
+        control.angular_velocity = (v_right - v_left) / (2.0 * self._half_track)
         # 3. Physics.
         self.space.step(dt)
-        self.time = (self.step_count + 1) * dt
         self.step_count += 1
+        self.time = self.step_count * dt
         # 4. What the wheels actually did: the axle's motion projected onto each wheel.
         angle = chassis.angle
-        c, s = math.cos(angle), math.sin(angle)
-        vel = chassis.velocity_at_local_point((0.0, 0.0))
-        forward = vel.x * c + vel.y * s
+        vx, vy = chassis.velocity_at_local_point(_ORIGIN)  # the axle's middle
+        forward = vx * math.cos(angle) + vy * math.sin(angle)
         w = chassis.angular_velocity
-        self._wheel_actual["left"] = (forward - w * self._half_track) / mm
-        self._wheel_actual["right"] = (forward + w * self._half_track) / mm
+        self._actual_left = (forward - w * self._half_track) / mm
+        self._actual_right = (forward + w * self._half_track) / mm
         self.distance_travelled += abs(forward) * dt
         self.heading_unwrapped = math.degrees(angle)
         self.angular_velocity_deg = math.degrees(w)
         # 5. New contacts.
         touching = []
         chassis.each_arbiter(lambda arbiter: touching.append(arbiter.shapes))
+        if touching or self._contacts:
+            self._note_contacts(touching)
+
+    def _note_contacts(self, touching):
         current = []
         for a, b in touching:
             other = b if a is self.chassis_shape else a
