@@ -39,7 +39,9 @@ CAT_WALL = 0b0010
 CAT_OBSTACLE = 0b0100
 CAT_BORDER = 0b1000  # invisible table edge: blocks the robot, not seen by sensors
 SENSED = pymunk.ShapeFilter(mask=CAT_WALL | CAT_OBSTACLE)
-_ORIGIN = (0.0, 0.0)
+ROBOT_COLLISION_TYPE = 1
+_set_velocity = pymunk.Body.velocity.fset
+_set_angular_velocity = pymunk.Body.angular_velocity.fset
 
 
 class Pose(NamedTuple):
@@ -89,7 +91,6 @@ class Simulation:
         self.distance_travelled = 0.0
         self.collisions = 0
         self.events: list = []
-        self._contacts: list = []  # shapes touching the chassis after the last step
         self._mm_per_deg = math.pi * robot.wheel_diameter / 360.0
         self._half_track = robot.axle_track / 2.0
 
@@ -158,6 +159,10 @@ class Simulation:
         gear.max_bias = 0.0
         gear.max_force = DRIVE_TORQUE
         space.add(chassis, shape, control, pivot, gear)
+        self._cog = tuple(chassis.center_of_gravity)
+        self._drive = (0.0, 0.0, 0.0)
+        shape.collision_type = ROBOT_COLLISION_TYPE
+        space.on_collision(ROBOT_COLLISION_TYPE, None, begin=self._contact_began)
 
         # Motors and sensors, in port order, each with its own seeded RNG.
         self.motors: dict = {}
@@ -228,46 +233,40 @@ class Simulation:
             motor.update(dt, None)
         # 2. Wheels -> the control body's velocity (forward only, no sideways slip).
         mm = self._mm_per_deg
-        v_left *= mm
-        v_right *= mm
-        v = 0.5 * (v_left + v_right)
+        v = 0.5 * (v_left + v_right) * mm
+        omega = (v_right - v_left) * mm / (2.0 * self._half_track)
         chassis, control = self.chassis, self.control
         angle = chassis.angle
-        control.velocity = (v * math.cos(angle), v * math.sin(angle))
-        control.angular_velocity = (v_right - v_left) / (2.0 * self._half_track)
-        # 3. Physics.
+        c, s = math.cos(angle), math.sin(angle)
+        drive = (v * c, v * s, omega)
+        if drive != self._drive:  # pymunk's setters cost a microsecond each: set only changes
+            self._drive = drive
+            _set_velocity(control, drive[:2])
+            _set_angular_velocity(control, omega)
+        # 3. Physics (new contacts reach _contact_began).
         self.space.step(dt)
         self.step_count += 1
         self.time = self.step_count * dt
         # 4. What the wheels actually did: the axle's motion projected onto each wheel.
         angle = chassis.angle
-        vx, vy = chassis.velocity_at_local_point(_ORIGIN)  # the axle's middle
-        forward = vx * math.cos(angle) + vy * math.sin(angle)
-        w = chassis.angular_velocity
+        c, s = math.cos(angle), math.sin(angle)
+        (vx, vy), w = chassis.velocity, chassis.angular_velocity
+        gx, gy = self._cog
+        rx, ry = -(c * gx - s * gy), -(s * gx + c * gy)  # from the centre of gravity to the axle
+        forward = (vx - w * ry) * c + (vy + w * rx) * s
         self._actual_left = (forward - w * self._half_track) / mm
         self._actual_right = (forward + w * self._half_track) / mm
         self.distance_travelled += abs(forward) * dt
         self.heading_unwrapped = math.degrees(angle)
         self.angular_velocity_deg = math.degrees(w)
-        # 5. New contacts.
-        touching = []
-        chassis.each_arbiter(lambda arbiter: touching.append(arbiter.shapes))
-        if touching or self._contacts:
-            self._note_contacts(touching)
 
-    def _note_contacts(self, touching):
-        current = []
-        for a, b in touching:
-            other = b if a is self.chassis_shape else a
-            key = id(other)
-            if key not in current:
-                current.append(key)
-                if key not in self._contacts:
-                    self.collisions += 1
-                    self.events.append(
-                        {"time": round(self.time, 6), "type": "collision", "with": self._shape_names.get(key, "?")}
-                    )
-        self._contacts = current
+    def _contact_began(self, arbiter, space, data):
+        """pymunk: the chassis has begun touching a shape (a collision, counted once per contact)."""
+        a, b = arbiter.shapes
+        other = b if a is self.chassis_shape else a
+        self.collisions += 1
+        self.events.append({"time": round((self.step_count + 1) * self.dt, 6), "type": "collision",
+                            "with": self._shape_names.get(id(other), "?")})
 
     def run(self, seconds: float) -> None:
         for _ in range(round(seconds / self.dt)):

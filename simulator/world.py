@@ -138,7 +138,7 @@ class World:
         self._w, self._h = self.image.size
         self._pixels = self.image.tobytes()
         self._scale = 1.0 / mpp
-        self._offsets: dict[float, tuple] = {}
+        self._kernels: dict[float, tuple] = {}  # diameter -> (points, total weight, cache)
 
         self.walls: list[list[tuple[float, float]]] = [s.shape.polygon() for s in spec.walls]
         if spec.border:
@@ -228,37 +228,49 @@ class World:
         p = self._pixels
         return (p[i], p[i + 1], p[i + 2])
 
-    def _sample_offsets(self, diameter: float) -> tuple:
-        """(dx, dy, weight): the centre (3), six points at 0.45 r (2 each), six at 0.9 r (1 each)."""
-        offsets = self._offsets.get(diameter)
-        if offsets is None:
-            r = diameter / 2
-            points = [(0.0, 0.0, 3)]
+    def _sample_kernel(self, diameter: float) -> tuple:
+        """(dc, dr, weight) in pixels, and the total weight: the centre (3), six points at 0.45 r
+        (2 each) and six at 0.9 r (1 each), as RobotLab's centre-weighted light sensor."""
+        kernel = self._kernels.get(diameter)
+        if kernel is None:
+            r, s = diameter / 2, self._scale
+            points = [(0, 0, 3)]
             for ring, weight, turn in ((0.45, 2, 0.0), (0.9, 1, 30.0)):
                 for k in range(6):
                     a = math.radians(turn + 60 * k)
-                    points.append((ring * r * math.cos(a), ring * r * math.sin(a), weight))
-            offsets = self._offsets[diameter] = (tuple(points), float(sum(p[2] for p in points)))
-        return offsets
+                    points.append((round(ring * r * math.cos(a) * s), -round(ring * r * math.sin(a) * s), weight))
+            kernel = self._kernels[diameter] = (tuple(points), sum(p[2] for p in points), {})
+        return kernel
 
     def floor_sample(self, x: float, y: float, diameter: float) -> tuple[int, int, int]:
-        """Centre-weighted average colour over a disc of `diameter` mm (as RobotLab's light sensor)."""
+        """Centre-weighted average colour over a disc of `diameter` mm (as RobotLab's light sensor);
+        outside the world counts as black. Remembered per pixel: a robot reads the same few
+        pixels again and again, and a read is then one lookup."""
         if diameter <= self.mm_per_pixel:
             return self.floor_rgb(x, y)
-        points, total = self._sample_offsets(diameter)
-        p, w, h, s = self._pixels, self._w, self._h, self._scale
-        width, height = self.width, self.height
+        if not (0 <= x < self.width and 0 <= y < self.height):
+            return self._average(int(math.floor(x * self._scale)), self._h - 1 - int(math.floor(y * self._scale)),
+                                 diameter)
+        c, r = int(x * self._scale), self._h - 1 - int(y * self._scale)
+        kernel = self._kernels.get(diameter) or self._sample_kernel(diameter)
+        cache = kernel[2]
+        key = r * self._w + c
+        rgb = cache.get(key)
+        if rgb is None:
+            rgb = cache[key] = self._average(c, r, diameter)
+        return rgb
+
+    def _average(self, c: int, r: int, diameter: float) -> tuple[int, int, int]:
+        points, total, _ = self._sample_kernel(diameter)
+        p, w, h = self._pixels, self._w, self._h
         red = green = blue = 0
-        for dx, dy, weight in points:
-            px, py = x + dx, y + dy
-            if 0 <= px < width and 0 <= py < height:
-                c = int(px * s)
-                r = h - 1 - int(py * s)
-                if c < w and r >= 0:
-                    i = (r * w + c) * 3
-                    red += p[i] * weight
-                    green += p[i + 1] * weight
-                    blue += p[i + 2] * weight
+        for dc, dr, weight in points:
+            cc, rr = c + dc, r + dr
+            if 0 <= cc < w and 0 <= rr < h:
+                i = (rr * w + cc) * 3
+                red += p[i] * weight
+                green += p[i + 1] * weight
+                blue += p[i + 2] * weight
         return (round(red / total), round(green / total), round(blue / total))
 
     def zones_at(self, x: float, y: float) -> list[str]:
