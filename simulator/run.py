@@ -56,41 +56,76 @@ class RunSummary:
             kinds[event.get("kind", "event")] = kinds.get(event.get("kind", "event"), 0) + 1
         if kinds:
             lines.append("events: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
+        shown = [event for event in self.events if event.get("kind") != "log"]  # logged values are in the output
+        for event in shown[:SHOWN_EVENTS]:
+            lines.append(f"  {event.get('time', 0.0):8.3f} s  {describe(event)}")
+        if len(shown) > SHOWN_EVENTS:
+            lines.append(f"  ... and {len(shown) - SHOWN_EVENTS} more (--json lists them all)")
         return "\n".join(lines)
 
 
+SHOWN_EVENTS = 20
+
+
+def describe(event: dict) -> str:
+    """One event in words, for the terminal (and the IDE's output pane)."""
+    kind = event.get("kind", "event")
+    if kind == "message":
+        return "message cleared" if event.get("cleared") else f"message {event.get('number')}" + (
+            f" ({event['char']})" if event.get("char") else "")
+    if kind == "log":
+        return "data log cleared" if event.get("cleared") else f"log {event.get('name')} = {event.get('value')}"
+    if kind == "sound":
+        what = event.get("what", "sound")
+        detail = event.get("text") or event.get("args") or event.get("file") or ""
+        return f"{what} {detail}".strip() + f" ({event.get('duration', 0):g} s)"
+    if kind == "collision":
+        return f"bumped into {event.get('with', 'something')}"
+    if kind == "display":
+        return f"screen: {event.get('text', '')}".rstrip()
+    if kind == "led":
+        return f"light {event.get('led')} brightness {event.get('brightness')}"
+    if kind == "busy":
+        return event.get("text", "the program is busy")
+    rest = {k: v for k, v in event.items() if k not in ("time", "kind")}
+    return f"{kind} " + " ".join(f"{k}={v}" for k, v in rest.items())
+
+
 class _Tracer:
-    """Writes the robot's pose and its sensors' first values after every physics step."""
+    """Writes the robot's pose, its sensors' first values and the program's line after every
+    physics step. `line_label` turns a line of the program into what a reader knows (e.g. the
+    line of the block in the student's program) or None; the innermost line it knows is shown."""
 
-    def __init__(self, simulation: Simulation, path: Path):
-        self.simulation, self.file = simulation, open(path, "w", newline="", encoding="utf-8")
+    def __init__(self, simulation: Simulation, runner: LockstepRunner, path: Path, line_label=None):
+        self.simulation, self.runner = simulation, runner
+        self.line_label = line_label or (lambda line: line)
+        self.file = open(path, "w", newline="", encoding="utf-8")
         self.writer = csv.writer(self.file)
-        ports = sorted(simulation.sensors)
-        self.ports = ports
-        self.writer.writerow(["time", "x", "y", "heading"] + [f"sensor{p}" for p in ports])
-        self.step = simulation.step
-        simulation.step = self.traced_step
+        self.ports = sorted(simulation.sensors)
+        self.writer.writerow(["time", "x", "y", "heading"] + [f"sensor{p}" for p in self.ports] + ["line"])
+        runner.on_step = self.row
 
-    def traced_step(self):
-        self.step()
+    def row(self):
         sim = self.simulation
         pose = sim.pose
         values = [sim.sensors[p].get("value0") for p in self.ports]
-        self.writer.writerow([f"{sim.time:.3f}", f"{pose.x:.2f}", f"{pose.y:.2f}", f"{pose.heading:.2f}"] + values)
+        label = next((label for label in map(self.line_label, self.runner.current_lines) if label is not None), None)
+        self.writer.writerow([f"{sim.time:.3f}", f"{pose.x:.2f}", f"{pose.y:.2f}", f"{pose.heading:.2f}"]
+                             + values + ["" if label is None else label])
 
     def close(self):
-        self.simulation.step = self.step
         self.file.close()
 
 
 def run_program(program: str | Path, world: str | Path = "empty_arena", robot: str | Path | None = None,
                 until: float | None = None, seed: int = 0, trace: str | Path | None = None,
-                busy_limit: float = 2.0) -> RunSummary:
-    """Run an ev3dev2 program file in a world until it ends (or `until` simulated seconds)."""
+                busy_limit: float = 2.0, line_label=None) -> RunSummary:
+    """Run an ev3dev2 program file in a world until it ends (or `until` simulated seconds).
+    line_label: turns a line of the program into the line the trace shows (default: itself)."""
     the_world = load_world(world)
     simulation = Simulation(the_world, load_robot(robot), seed=seed)
-    tracer = _Tracer(simulation, Path(trace)) if trace else None
     runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit)
+    tracer = _Tracer(simulation, runner, Path(trace), line_label) if trace else None
     try:
         result = runner.run()
     finally:

@@ -1,0 +1,274 @@
+"""One watched run of a program on the simulated robot: run, pause, step, stop, at a chosen speed.
+
+The lockstep runner runs in a worker thread (its greenlets live there). Everything this class
+does to the run happens in that thread, in the runner's two callbacks:
+
+- on_step, after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast
+  as possible), holding while paused, recording the trail, and, 60 times a wall second, a
+  Snapshot (pose, sensors, motors, running block, variables) for the window to draw;
+- line_hook, set only while stepping or pausing (a trace hook halves the program's speed): it
+  holds the program where the next block starts.
+
+The window calls start/pause/resume/step/stop/set_speed from its own thread; they only set flags
+and wake the worker. stop() is answered within a physics step, or by the runner's watchdog
+within a few hundredths of a second when the program never waits (`forever` with nothing inside).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+import threading
+import time
+import traceback
+
+from simulator.lockstep import LockstepRunner
+from simulator.physics import Pose, Simulation
+from simulator.robot import load_robot
+
+from robolab.live.program import LiveProgram
+from robolab.live.readings import Snapshot, plotted_values, snapshot
+
+_wall = time.perf_counter          # the real clock (a program greenlet sees simulated time)
+FRAME = 1.0 / 60.0                 # wall seconds between snapshots
+SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the sensors
+TRAIL_STEP_MM = 3.0                # the trail gets a point when the robot has moved this far
+FAST = math.inf                    # speed: as fast as possible
+
+READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
+
+
+def placed_world(world, start: Pose | None):
+    """The world with the robot starting at `start` (the world itself when None)."""
+    if start is None:
+        return world
+    placed = copy.copy(world)
+    placed.start = start
+    return placed
+
+
+class LiveRun:
+    """A program's run in `world` (a loaded simulator World), watched and controlled live."""
+
+    def __init__(self, program: LiveProgram, world, robot=None, *, start: Pose | None = None,
+                 speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0):
+        self.program, self.until = program, until
+        self.sim = Simulation(placed_world(world, start), robot or load_robot(), seed=seed)
+        self.start_pose = self.sim.pose
+        self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
+                                     busy_limit=busy_limit, on_step=self._on_step)
+        self.filename = self.runner.filename
+        self.speed = speed
+        self.state = READY
+        self.result = None
+        self.crash = ""                 # a traceback when the simulator itself failed
+        self.trail = [(self.start_pose.x, self.start_pose.y)]
+        self.samples = []               # (time, {name: value}) every SAMPLE_EVERY simulated seconds
+        self._cond = threading.Condition()
+        self._pause_wanted = False
+        self._stepping = False
+        self._thread = None
+        self._next_frame = 0.0
+        self._next_sample = 0.0
+        self._anchor = (0.0, 0.0)       # (wall, simulated time) the pacing counts from
+        self._event_index = [0, 0]
+        self._last = self._snap()
+        self._namespace = None
+
+    # --- control, from the window's thread -------------------------------------------
+    def start(self, paused: bool = False, step: bool = False) -> None:
+        """Start the run in its worker thread; `step`: stop where the first block starts."""
+        if self._thread is not None:
+            raise RuntimeError("a LiveRun runs once")
+        self._stepping = step
+        self._pause_wanted = paused
+        if step or paused:
+            self.runner.line_hook = self._line_hook
+        self.state = RUNNING
+        self._thread = threading.Thread(target=self._work, name="robolab live run", daemon=True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        with self._cond:
+            if self.state == RUNNING:
+                self._pause_wanted = True
+                self.runner.line_hook = self._line_hook  # hold at the next block if no step comes first
+
+    def resume(self) -> None:
+        with self._cond:
+            self._pause_wanted = self._stepping = False
+            self.runner.line_hook = None
+            if self.state == PAUSED:
+                self.state = RUNNING
+            self._cond.notify_all()
+
+    def step(self) -> None:
+        """Run on until the next block starts, then pause (starts the run when it is ready)."""
+        if self.state == READY:
+            self.start(step=True)
+            return
+        with self._cond:
+            if self.state not in (RUNNING, PAUSED):
+                return
+            self._stepping, self._pause_wanted = True, False
+            self.runner.line_hook = self._line_hook
+            if self.state == PAUSED:
+                self.state = RUNNING
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self.runner.stop()
+            self._pause_wanted = self._stepping = False
+            self._cond.notify_all()
+
+    def set_speed(self, speed: float) -> None:
+        """Simulated seconds per wall second (FAST: as fast as the machine goes)."""
+        with self._cond:
+            self.speed = speed
+            self._anchor = (_wall(), self.sim.time)
+            self._cond.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the run to end; True when it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state == FINISHED
+
+    # --- what the window reads ---------------------------------------------------------
+    @property
+    def latest(self) -> Snapshot:
+        return self._last
+
+    def new_events(self) -> list[dict]:
+        """Events since the last call: the program's (messages, logs, sounds, screen, busy) and
+        the physics' (collisions), each with a time and a kind."""
+        found = []
+        for index, source in enumerate((self.runner.events, self.sim.events)):
+            end = len(source)
+            for event in source[self._event_index[index]:end]:
+                event = dict(event)
+                event.setdefault("kind", event.pop("type", "event"))
+                found.append(event)
+            self._event_index[index] = end
+        return sorted(found, key=lambda event: event.get("time", 0.0))
+
+    @property
+    def screen(self):
+        """The EV3 screen as a PIL image when the program has drawn on it, else None."""
+        return getattr(self.runner.brick, "display_image", None)
+
+    @property
+    def error(self) -> tuple[str, tuple | None] | None:
+        """(message, block path) when the program failed while running."""
+        result = self.result
+        if self.crash:
+            return f"the simulator failed: {self.crash.strip().splitlines()[-1]}", None
+        if result is None or not result.returncode or result.stopped or result.timed_out:
+            return None
+        lines = result.stderr.strip().splitlines()
+        message = lines[-1] if lines else f"the program ended with exit code {result.returncode}"
+        return message, self.program.block_at_line(result.line)
+
+    # --- the worker thread ---------------------------------------------------------------
+    def _work(self):
+        self._anchor = (_wall(), self.sim.time)
+        try:
+            self.result = self.runner.run(self.until)
+        except BaseException:  # noqa: BLE001 - shown to the user; the window must live on
+            self.crash = traceback.format_exc()
+        finally:
+            with self._cond:
+                block, line = self._final_place()
+                namespace = self._namespace
+                variables = self.program.values_in_scopes([namespace.copy()]) if namespace else None
+                self._last = self._snap(block, line, variables)
+                self.state = FINISHED
+                self._cond.notify_all()
+
+    def _final_place(self):
+        result = self.result
+        line = result.line if result is not None else None
+        return self.program.block_at_line(line), line
+
+    def _on_step(self):
+        sim = self.sim
+        trail_x, trail_y = self.trail[-1]
+        x, y = sim.chassis.position
+        if abs(x - trail_x) + abs(y - trail_y) >= TRAIL_STEP_MM:
+            self.trail.append((x, y))
+        if sim.time >= self._next_sample:
+            self._next_sample = sim.time + SAMPLE_EVERY
+            self.samples.append((sim.time, plotted_values(snapshot(sim, self.start_pose.heading))))
+        if self._pause_wanted:
+            self._hold(self._program_frame())
+        self._pace()
+        now = _wall()
+        if now >= self._next_frame:
+            self._next_frame = now + FRAME
+            self._last = self._snap_frame(self._program_frame())
+
+    def _pace(self):
+        speed = self.speed
+        if speed == FAST or self.runner.stop_asked:
+            return
+        wall0, sim0 = self._anchor
+        ahead = wall0 + (self.sim.time - sim0) / speed - _wall()
+        if ahead > 0.002:
+            with self._cond:
+                self._cond.wait(min(ahead, 0.1))
+        elif ahead < -0.25:   # far behind (a slow machine, a busy program): do not rush to catch up
+            self._anchor = (_wall(), self.sim.time)
+
+    def _line_hook(self, line):
+        """Called at every line of the program while stepping or pausing (in the program)."""
+        if line not in self.program.starts:
+            return
+        if self._stepping:
+            self._stepping, self._pause_wanted = False, True
+        if self._pause_wanted:
+            self._hold(sys._getframe(1), in_program=True)
+
+    def _hold(self, frame, in_program=False):
+        """Pause here until resumed, stepped or stopped."""
+        with self._cond:
+            self._last = self._snap_frame(frame)
+            self.state = PAUSED
+            while self._pause_wanted and not self.runner.stop_asked:
+                self._cond.wait(0.2)
+                if in_program:
+                    self.runner.wall_in = _wall()  # the watchdog must not take a pause for a busy program
+            if self.state == PAUSED:
+                self.state = RUNNING
+            if not self._stepping and not self._pause_wanted:
+                self.runner.line_hook = None
+            self._anchor = (_wall(), self.sim.time)
+
+    def _program_frame(self):
+        # The greenlet that ran last is suspended where the program waits; the runner keeps no
+        # public handle on it, and its frames are the only place the program's line and values live.
+        last = getattr(self.runner, "_last", None)
+        return last.gr_frame if last is not None and not last.dead else None
+
+    def _snap_frame(self, frame) -> Snapshot:
+        if self._namespace is None:
+            self._namespace = _program_globals(frame, self.filename)
+        block, line = self.program.block_in_frames(frame, self.filename)
+        variables = self.program.values_in_frames(frame, self.filename) if frame is not None else self._last.variables
+        return snapshot(self.sim, self.start_pose.heading, block, line, variables)
+
+    def _snap(self, block=None, line=None, variables=None) -> Snapshot:
+        if variables is None:
+            last = getattr(self, "_last", None)
+            variables = last.variables if last else {}
+        return snapshot(self.sim, self.start_pose.heading, block, line, variables)
+
+
+def _program_globals(frame, filename):
+    """The program's module namespace (it outlives the run: final values are read from it)."""
+    while frame is not None:
+        if frame.f_code.co_filename == filename:
+            return frame.f_globals
+        frame = frame.f_back
+    return None
