@@ -148,6 +148,7 @@ class World:
         self.obstacles = [Obstacle(s.shape.polygon(), s.mass, s.colour, s.name) for s in spec.obstacles]
         self.zones = [Zone(name, shape.polygon()) for name, shape in spec.zones]
         self.wall_colour = spec.wall_colour
+        self.robot = spec.robot  # the robot model file the world names, or None for the default robot
         self.wall_rects = self._wall_rects(spec.wall_colour) if spec.wall_colour else []
 
     # ------------------------------------------------------------------ rendering

@@ -155,6 +155,7 @@ class WorldSpec:
     border: bool = False
     border_thickness: float = 50.0
     start: tuple | None = None       # (x, y, heading degrees)
+    robot: Path | None = None        # the robot model file this world is made for (None: the default)
     paint: list = field(default_factory=list)
     walls: list = field(default_factory=list)
     obstacles: list = field(default_factory=list)
@@ -167,7 +168,7 @@ class WorldSpec:
 
 
 TOP_KEYS = {"name", "description", "size", "floor", "floor_image", "mm_per_pixel", "wall_colour",
-            "border", "border_thickness", "start", "line", "area", "wall", "obstacle", "zone"}
+            "border", "border_thickness", "start", "line", "area", "wall", "obstacle", "zone", "robot"}
 SHAPE_KEYS = {"points", "polygon", "rectangle", "corner_radius", "centre", "radius"}
 TABLE_KEYS = {
     "start": {"x", "y", "heading"},
@@ -326,6 +327,14 @@ def read_world_file(path: Path) -> WorldSpec:
                 spec.floor_image = image
     elif "size" not in data:
         check.problem((), "missing size: give size = [width, height] in mm (or a floor_image)")
+    if "robot" in data:  # e.g. an imported RobotLab arena and the robot its .cfg described
+        name = check.string(data["robot"], ("robot",))
+        if name is not None:
+            robot = path.parent / name
+            if robot.is_file():
+                spec.robot = robot
+            else:
+                check.problem(("robot",), f"robot: '{name}' not found (looked in {path.parent})")
     if "wall_colour" in data:
         spec.wall_colour = check.colour(data["wall_colour"], ("wall_colour",))
     if "border" in data:
