@@ -27,6 +27,12 @@ def world_for(program_file: Path, program: Program, chosen: str | None = None) -
     return str(beside) if beside.is_file() else DEFAULT_WORLD
 
 
+def _program_line(program: Program, compiled, python_line: int) -> int | None:
+    """The line in the .rlab file of the block that a line of the compiled Python belongs to."""
+    block = _block_of(program, compiled, python_line)
+    return block.line if block else None
+
+
 def run_file(path: str, library: PackLibrary, world: str | None = None, until: float | None = None,
              seed: int = 0, trace: str | None = None) -> tuple[RunSummary, list[Problem]]:
     """Compile and run a program; the summary, and the program error on the student's line if any."""
@@ -36,13 +42,26 @@ def run_file(path: str, library: PackLibrary, world: str | None = None, until: f
     with tempfile.TemporaryDirectory(prefix="robolab-run-") as folder:
         python = Path(folder) / f"{Path(path).stem}.py"
         python.write_text(compiled.source, encoding="utf-8")
-        summary = run_program(python, world_for(Path(path), program, world), until=until, seed=seed, trace=trace)
+        summary = run_program(python, world_for(Path(path), program, world), until=until, seed=seed, trace=trace,
+                              line_label=lambda line: _program_line(program, compiled, line))
     problems = []
-    if summary.returncode and not summary.stopped:
-        origin = compiled.block_at_line(summary.error_line) if summary.error_line else None
-        block = program.block_at(origin) if origin else None
+    busy = next((event for event in summary.events if event.get("kind") == "busy"), None)
+    if busy is not None:
+        block = _block_of(program, compiled, busy.get("line"))
+        problems.append(Problem("while running: this loop never waits, so simulated time stood still and the "
+                                "run was stopped (give it something that takes time, e.g. a wait)",
+                                path, *_where(block)))
+    elif summary.returncode and not summary.stopped:
+        block = _block_of(program, compiled, summary.error_line)
         last = summary.error.strip().splitlines()[-1] if summary.error.strip() else "the program failed"
-        where = (block.line, block.column) if block else (0, 0)
-        problems.append(Problem(f"while running: {last}", path, *where))
+        problems.append(Problem(f"while running: {last}", path, *_where(block)))
     return summary, problems
 
+
+def _block_of(program: Program, compiled, python_line: int | None):
+    origin = compiled.block_at_line(python_line) if python_line else None
+    return program.block_at(origin) if origin else None
+
+
+def _where(block) -> tuple[int, int]:
+    return (block.line, block.column) if block else (0, 0)

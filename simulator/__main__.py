@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(summary.report(args.json))
     if summary.error:
         print(summary.error, file=sys.stderr, end="")
-    return 0 if summary.stopped or summary.returncode == 0 else 1
+    busy = any(event.get("kind") == "busy" for event in summary.events)  # stopped: it never waited
+    return 0 if not busy and (summary.stopped or summary.returncode == 0) else 1
 
 
 if __name__ == "__main__":

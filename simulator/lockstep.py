@@ -37,7 +37,7 @@ from . import patches
 from .brick import Brick
 from .output import line_event
 from .patches import ProgramGreenlet, real_perf
-from .watchdog import Watchdog, line_in, thread_frame
+from .watchdog import Watchdog, lines_in, thread_frame
 
 
 class _Stopped(SystemExit):
@@ -183,6 +183,13 @@ class LockstepRunner:
     @property
     def current_line(self):
         """The line of the program's file running now (or where it waits, or ended)."""
+        lines = self.current_lines
+        return lines[0] if lines else self._line
+
+    @property
+    def current_lines(self):
+        """The lines of the program's file on the running (or last run) stack, innermost first:
+        a program waiting inside one of its helper functions is also at the line that called it."""
         running, here = self.running, greenlet.getcurrent()
         if running is not None and here is running:
             frame = sys._getframe()
@@ -191,8 +198,7 @@ class LockstepRunner:
         else:
             last = self._last
             frame = last.gr_frame if last is not None and not last.dead else None
-        line = line_in(frame, self.filename)
-        return self._line if line is None else line
+        return lines_in(frame, self.filename)
 
     def report_busy(self, line):
         """The program has not waited for busy_limit wall seconds (from the watchdog)."""

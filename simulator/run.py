@@ -119,12 +119,14 @@ class _Tracer:
 
 def run_program(program: str | Path, world: str | Path = "empty_arena", robot: str | Path | None = None,
                 until: float | None = None, seed: int = 0, trace: str | Path | None = None,
-                busy_limit: float = 2.0, line_label=None) -> RunSummary:
+                busy_limit: float = 5.0, line_label=None) -> RunSummary:
     """Run an ev3dev2 program file in a world until it ends (or `until` simulated seconds).
+    A program that runs busy_limit wall seconds without waiting (simulated time stands still,
+    so it would never end) is stopped, with a "busy" event saying where.
     line_label: turns a line of the program into the line the trace shows (default: itself)."""
     the_world = load_world(world)
-    simulation = Simulation(the_world, load_robot(robot if robot is not None else the_world.robot), seed=seed)
-    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit)
+    simulation = Simulation(the_world, load_robot(robot), seed=seed)
+    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit, stop_when_busy=True)
     tracer = _Tracer(simulation, runner, Path(trace), line_label) if trace else None
     try:
         result = runner.run()

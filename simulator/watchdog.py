@@ -34,6 +34,16 @@ def line_in(frame, filename):
     return None
 
 
+def lines_in(frame, filename):
+    """The lines of every frame of `filename` in the stack from `frame`, innermost first."""
+    lines = []
+    while frame is not None:
+        if frame.f_code.co_filename == filename:
+            lines.append(frame.f_lineno)
+        frame = frame.f_back
+    return lines
+
+
 def thread_frame(thread_id: int):
     return sys._current_frames().get(thread_id)
 

@@ -4,6 +4,7 @@ import csv
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -53,6 +54,20 @@ def test_line_follower_keeps_its_sensor_on_the_line_edge(tmp_path):
     # Over black it reads near 0, over white near 100; on the edge it reads in between.
     assert 15 < sum(late) / len(late) < 85
     assert sum(1 for value in late if value > 95) < len(late) * 0.1, "it lost the line"
+    # The running block, by its line in the .rlab file: the two blocks of the forever loop.
+    source = (ROOT / "examples" / "line_follower.rlab").read_text().splitlines()
+    loop_body = {n for n, text in enumerate(source, 1) if text.lstrip().startswith(("set ", "start_tank "))}
+    running = [row for row in rows[10:] if float(row["time"]) <= 20]  # later: the program's exit handlers
+    assert {row["line"] for row in running} == {str(n) for n in loop_body}
+
+
+def test_text_summary_lists_what_happened_in_time_order():
+    result = robolab_run(str(ROOT / "examples" / "i_can_count.rlab"))
+    assert result.returncode == 0, result.stderr
+    listed = [line.split() for line in result.stdout.splitlines() if line.strip().endswith(tuple("123456789"))
+              and " s  message " in line]
+    assert [words[-1] for words in listed] == list("123456789")
+    assert [float(words[0]) for words in listed] == sorted(float(words[0]) for words in listed)
 
 
 def test_stay_inside_keeps_the_robot_inside_the_border(tmp_path):
@@ -120,3 +135,15 @@ def test_collisions_are_in_the_event_stream(tmp_path):
     assert "collision" in kinds and kinds.index("collision") < kinds.index("sound")
     times = [event["time"] for event in summary["events"]]
     assert times == sorted(times)
+
+
+def test_a_loop_that_never_waits_is_stopped_and_named(tmp_path):
+    """Simulated time cannot move while the program never waits: the run would never end."""
+    program = tmp_path / "busy.rlab"
+    program.write_text("robolab 1 palette ev3 1.0\nbeep\nforever {\n}\n")
+    started = time.monotonic()
+    result = robolab_run(str(program), "--until", "5")
+    assert result.returncode == 1
+    assert f"{program}:3:1: while running: this loop never waits" in result.stderr
+    assert "the program has not waited for 5 s of real time" in result.stdout
+    assert time.monotonic() - started < 30

@@ -330,7 +330,9 @@ def _get_attribute(self, attribute, name):
 
 def _set_attribute(self, attribute, name, value):
     """Let ev3dev2 write the file, truncate it (sysfs replaces, a plain file would keep
-    a longer old tail), log the write and let the motor model react to commands."""
+    a longer old tail), log the write and let the motor model react to commands. Like a read,
+    it costs 1 ms of virtual time (as the simulator's virtual brick charges it)."""
+    clock.tick(0.001)
     text = value.decode() if isinstance(value, bytes) else str(value)
     rel = _rel(self)
     with clock.cond:
