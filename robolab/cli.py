@@ -134,8 +134,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WINDOW_HELP = "Without a command it opens the window: robolab [FILE]; robolab --screenshot OUT.png [--size WxH] [FILE]."
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(n) for n in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height must be 200 to 8000 pixels")
+    return width, height
+
+
+def _window(argv: list[str]) -> int:
+    """robolab [FILE] opens the window; --screenshot renders it to a PNG and exits."""
+    parser = argparse.ArgumentParser(prog="robolab", description="Open the RoboLab window.")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a program to open")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="write a picture of the window and exit")
+    parser.add_argument("--size", type=_size, default=(1280, 800), metavar="WxH", help="window size (1280x800)")
+    parser.add_argument("--palette", action="append", metavar="PATH",
+                        help="a palette pack file or folder to use besides the shipped ones")
+    args = parser.parse_args(argv)
+    from robolab.ui import app  # Qt loads only for the window, never for the plain commands
+
+    if args.screenshot:
+        return app.screenshot(args.screenshot, args.size, args.file, args.palette or [])
+    return app.run(args.file, args.palette or [])
+
+
+def _opens_window(argv: list[str], parser: argparse.ArgumentParser) -> bool:
+    commands = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands |= set(action.choices)
+    return not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    parser.epilog = WINDOW_HELP
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _opens_window(argv, parser):
+        return _window(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

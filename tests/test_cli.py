@@ -57,10 +57,11 @@ def test_palette_check_shipped_packs():
     assert result.returncode == 0, result.stderr
 
 
-def test_plain_robolab_prints_help():
-    result = robolab()
+def test_robolab_help_names_the_commands_and_the_window():
+    # plain `robolab` opens the window (tests/test_ui_cli.py)
+    result = robolab("--help")
     assert result.returncode == 0
-    assert "usage: robolab" in result.stdout
+    assert "usage: robolab" in result.stdout and "robolab [FILE]" in result.stdout
 
 
 def test_output_cut_short_by_a_pipe_is_not_a_traceback(tmp_path):

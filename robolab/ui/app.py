@@ -1,0 +1,61 @@
+"""Starting the window: `robolab [FILE]`, and `robolab --screenshot OUT.png` for docs and checks."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from robolab.palette import PackLibrary
+from robolab.ui import theme as th
+from robolab.ui.main_window import MainWindow
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("RoboLab")
+    app.setOrganizationName("RoboLab")
+    th.apply_style(app, th.LIGHT)
+    return app
+
+
+def run(file: str | None = None, palettes=()) -> int:
+    app = application()
+    window = MainWindow(PackLibrary(list(palettes)))
+    if file and not window.files.open_file(file):
+        pass  # the error was shown; the window opens with a new program
+    window.show()
+    if not file:
+        QTimer.singleShot(0, window.files.offer_recovery)
+    return app.exec()
+
+
+def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None = None, palettes=()) -> int:
+    """Render the window (default layout, no user settings) with FILE loaded, to a PNG."""
+    app = application()
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        from robolab.ui.autosave import Autosave
+
+        window = MainWindow(PackLibrary(list(palettes)), settings=settings, autosave=Autosave(Path(scratch)))
+        errors = []
+        window.files.show_error = lambda title, message: errors.append(message)
+        if file and not window.files.open_file(file):
+            print("\n".join(errors), file=sys.stderr)
+            return 1
+        window.resize(*size)
+        window.show()
+        for _ in range(3):
+            app.processEvents()
+        window.refresh_analysis()
+        app.processEvents()
+        ok = window.grab().save(out, "PNG")
+        window.files.closed()
+        window.hide()
+        window.deleteLater()
+        app.processEvents()
+    if not ok:
+        print(f"{out}: cannot write the picture", file=sys.stderr)
+        return 1
+    return 0

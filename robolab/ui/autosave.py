@@ -1,0 +1,98 @@
+"""Autosave: unsaved work is copied to the user's state folder, so a crash loses at most 30 s.
+
+Each running RoboLab writes its own file (named by process id); a clean exit removes it. A file
+whose process is gone was left by a crash, and the next start offers to recover it. Plain Python.
+"""
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from robolab.files import read_text, write_atomic
+
+INTERVAL_MS = 30_000
+
+
+def state_dir() -> Path:
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("robolab", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """Work left behind by a RoboLab that did not exit cleanly."""
+
+    file: Path
+    text: str
+    original: str  # the file it was opened from, or ""
+    saved_at: float
+
+    def describe(self) -> str:
+        when = time.strftime("%d %b %Y at %H:%M", time.localtime(self.saved_at))
+        name = Path(self.original).name if self.original else "an unsaved program"
+        return f"{name}, autosaved {when}"
+
+
+class Autosave:
+    def __init__(self, folder: Path | None = None, pid: int | None = None):
+        self.folder = Path(folder) if folder else state_dir() / "autosave"
+        self.pid = pid or os.getpid()
+
+    @property
+    def file(self) -> Path:
+        return self.folder / f"autosave-{self.pid}.rlab"
+
+    def _meta(self, file: Path) -> Path:
+        return file.with_suffix(".json")
+
+    def write(self, text: str, original: str = "") -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.file, text)
+        write_atomic(self._meta(self.file), json.dumps({"original": original, "saved_at": time.time()}))
+
+    def discard(self, file: Path | None = None) -> None:
+        file = file or self.file
+        file.unlink(missing_ok=True)
+        self._meta(file).unlink(missing_ok=True)
+
+    def orphans(self) -> list[Recovery]:
+        """Autosaves of RoboLabs that are no longer running, newest first."""
+        found = []
+        for file in sorted(self.folder.glob("autosave-*.rlab")) if self.folder.is_dir() else []:
+            try:
+                pid = int(file.stem.split("-", 1)[1])
+            except ValueError:
+                continue
+            if pid == self.pid or _running(pid):
+                continue
+            try:
+                meta = json.loads(self._meta(file).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                meta = {}
+            try:
+                text = read_text(file)
+            except Exception:  # noqa: BLE001 - an unreadable leftover is skipped, not fatal
+                continue
+            found.append(Recovery(file, text, str(meta.get("original", "")),
+                                  float(meta.get("saved_at", file.stat().st_mtime))))
+        return sorted(found, key=lambda r: -r.saved_at)
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+        return bool(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

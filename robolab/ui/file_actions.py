@@ -1,0 +1,298 @@
+"""The File menu: new, open, save, recent files, examples, exports, print, autosave and recovery.
+
+Nothing is lost: saves are atomic, a file that fails to load leaves the open program as it was,
+closing or replacing unsaved work asks first, and unsaved work is autosaved every 30 s.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from robolab.errors import RobolabError
+from robolab.files import read_text, write_atomic
+from robolab.shipped import examples_dir
+from robolab.ui.autosave import INTERVAL_MS, Autosave
+from robolab.ui.document import Document
+
+PROGRAMS = "RoboLab programs (*.rlab);;All files (*)"
+RECENT_MAX = 10
+
+
+class FileActions:
+    def __init__(self, window, autosave: Autosave):
+        self.window, self.autosave = window, autosave
+        self._autosaved_at = -1  # the document position last autosaved
+        self.timer = QTimer(window, interval=INTERVAL_MS, timeout=self.autosave_now)
+        self.timer.start()
+        self.actions: dict[str, QAction] = {}
+
+    @property
+    def document(self) -> Document:
+        return self.window.document
+
+    # --- menu -----------------------------------------------------------------------------------
+
+    def build_menu(self, menu: QMenu) -> None:
+        add = self._add
+        add(menu, "new", "&New", self.new_program, QKeySequence.StandardKey.New)
+        add(menu, "open", "&Open…", self.open_file, QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.examples_menu = menu.addMenu("&Examples")
+        for path in sorted(examples_dir().glob("*.rlab")):
+            action = self.examples_menu.addAction(path.stem.replace("_", " ").capitalize())
+            action.triggered.connect(lambda _=False, p=path: self.open_example(p))
+        menu.addSeparator()
+        add(menu, "save", "&Save", self.save, QKeySequence.StandardKey.Save)
+        add(menu, "save_as", "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        menu.addSeparator()
+        export = menu.addMenu("E&xport")
+        add(export, "export_python", "Python for the robot…", self.export_python)
+        add(export, "export_text", "Program as text…", self.export_text)
+        add(export, "export_png", "Program as a picture (PNG)…", self.export_png)
+        add(menu, "print", "&Print…", self.print_program, QKeySequence.StandardKey.Print)
+        menu.addSeparator()
+        add(menu, "quit", "&Quit", self.window.close, QKeySequence.StandardKey.Quit)
+
+    def toolbar_actions(self) -> list[QAction]:
+        return [self.actions[name] for name in ("new", "open", "save")]
+
+    def _add(self, menu, name, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self.window)
+        action.triggered.connect(lambda _=False: slot())
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        menu.addAction(action)
+        self.actions[name] = action
+        return action
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def ask_unsaved(self) -> str:
+        """"save", "discard" or "cancel": what to do with unsaved changes."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes", f"Save the changes to {self.document.title} first?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+    def confirm_discard(self) -> bool:
+        """True when the open program may be replaced: it is saved, or the user says so."""
+        if not self.document.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self.window, title, message)
+
+    def _choose(self, save: bool, title: str, filter_: str, suggested: str = "") -> str:
+        if save:
+            return QFileDialog.getSaveFileName(self.window, title, suggested, filter_)[0]
+        return QFileDialog.getOpenFileName(self.window, title, suggested, filter_)[0]
+
+    # --- opening ----------------------------------------------------------------------------------
+
+    def new_program(self, pack_id: str | None = None) -> bool:
+        if not self.confirm_discard():
+            return False
+        if pack_id is None:
+            ids = self.document.library.ids()
+            if len(ids) > 1:
+                current = ids.index(self.document.pack.id) if self.document.pack.id in ids else 0
+                pack_id, ok = QInputDialog.getItem(self.window, "New program", "Palette pack:", ids, current, False)
+                if not ok:
+                    return False
+            else:
+                pack_id = self.document.pack.id
+        self.document.replace(Document.new(self.document.library, pack_id))
+        return True
+
+    def open_file(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            path = self._choose(False, "Open a program", PROGRAMS)
+            if not path:
+                return False
+        try:
+            opened = Document.open(path, self.document.library)
+        except RobolabError as error:
+            self.show_error("This program cannot be opened", str(error))
+            return False
+        if not self.confirm_discard():
+            return False
+        self.document.replace(opened)
+        self.remember(opened.path)
+        return True
+
+    def open_example(self, path: Path) -> bool:
+        """An example opens as an unsaved copy, so the shipped one stays as it is."""
+        try:
+            opened = Document.from_text(read_text(path), self.document.library, str(path))
+        except RobolabError as error:
+            self.show_error("This example cannot be opened", str(error))
+            return False
+        if not self.confirm_discard():
+            return False
+        self.document.replace(opened)
+        return True
+
+    def remember(self, path: Path) -> None:
+        recent = [p for p in self.recent() if Path(p) != Path(path).resolve()]
+        self.window.settings.setValue("recent", [str(Path(path).resolve())] + recent[:RECENT_MAX - 1])
+
+    def recent(self) -> list[str]:
+        value = self.window.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in self.recent() if Path(p).is_file()]
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        if not files:
+            self.recent_menu.addAction("No recent programs").setEnabled(False)
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            path = self._choose(True, "Save the program", PROGRAMS, f"{self.document.origin or 'program'}.rlab")
+            if not path:
+                return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".rlab")
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except OSError as error:
+            self.show_error("The program was not saved", f"{path}: {error.strerror or error}")
+            return False
+        self.remember(path)
+        self.autosave.discard()
+        self.window._update_title()
+        return True
+
+    def _export(self, path, title, filter_, suffix, make) -> bool:
+        if path is None:
+            stem = self.document.path.stem if self.document.path else (self.document.origin or "program")
+            path = self._choose(True, title, filter_, f"{stem}{suffix}")
+            if not path:
+                return False
+        try:
+            make(Path(path))
+        except RobolabError as error:
+            self.show_error(title, "Fix the problems first:\n" + str(error))
+            return False
+        except OSError as error:
+            self.show_error(title, f"{path}: {error.strerror or error}")
+            return False
+        return True
+
+    def export_python(self, path=None) -> bool:
+        return self._export(path, "Export Python", "Python (*.py)", ".py",
+                            lambda p: write_atomic(p, self.document.python(), executable=True))
+
+    def export_text(self, path=None) -> bool:
+        return self._export(path, "Export the program as text", "Text (*.txt);;RoboLab programs (*.rlab)", ".txt",
+                            lambda p: write_atomic(p, self.document.text()))
+
+    def export_png(self, path=None) -> bool:
+        def make(p: Path) -> None:
+            if not self.window.canvas.picture().save(str(p), "PNG"):
+                raise OSError(f"cannot write {p}")
+        return self._export(path, "Export the program as a picture", "PNG pictures (*.png)", ".png", make)
+
+    def print_program(self) -> bool:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self.window).exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        self.render_for_print(printer)
+        return True
+
+    def render_for_print(self, printer) -> None:
+        from PySide6.QtGui import QPainter
+
+        image = self.window.canvas.picture()
+        painter = QPainter(printer)
+        page = painter.viewport()
+        scale = min(page.width() / max(1, image.width()), 1e9)
+        slice_height = int(page.height() / scale)
+        top = 0
+        while top < image.height():
+            part = image.copy(0, top, image.width(), slice_height)
+            painter.drawPixmap(0, 0, int(part.width() * scale), int(part.height() * scale), part)
+            top += slice_height
+            if top < image.height():
+                printer.newPage()
+        painter.end()
+
+    # --- autosave and recovery ---------------------------------------------------------------------
+
+    def autosave_now(self) -> bool:
+        """Copy unsaved work to the state folder (only when it changed since the last copy)."""
+        document = self.document
+        if not document.dirty:
+            self.autosave.discard()
+            return False
+        if self._autosaved_at == (id(document.program), document._position):
+            return False
+        try:
+            self.autosave.write(document.text(), str(document.path or ""))
+        except OSError as error:
+            self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
+            return False
+        self._autosaved_at = (id(document.program), document._position)
+        return True
+
+    def offer_recovery(self, ask=None) -> bool:
+        """After a crash: offer the newest autosave left behind. `ask(description) -> bool`."""
+        orphans = self.autosave.orphans()
+        if not orphans:
+            return False
+        newest = orphans[0]
+        if ask is None:
+            def ask(description: str) -> bool:
+                buttons = QMessageBox.StandardButton
+                answer = QMessageBox.question(
+                    self.window, "Recover unsaved work?",
+                    f"RoboLab did not close properly last time. Recover {description}?",
+                    buttons.Yes | buttons.No, buttons.Yes)
+                return answer == buttons.Yes
+        if not ask(newest.describe()):
+            for orphan in orphans:
+                self.autosave.discard(orphan.file)
+            return False
+        try:
+            recovered = Document.from_text(newest.text, self.document.library, "recovered")
+        except RobolabError as error:
+            self.show_error("The autosaved work cannot be read", str(error))
+            return False
+        recovered.origin = Path(newest.original).stem if newest.original else "recovered"
+        recovered.path = Path(newest.original) if newest.original else None
+        self.document.replace(recovered)
+        self.document.mark_dirty()
+        self.window._update_title()
+        for orphan in orphans:
+            self.autosave.discard(orphan.file)
+        self.autosave_now()  # now this session's own autosave holds it
+        return True
+
+    def closed(self) -> None:
+        self.timer.stop()
+        self.autosave.discard()

@@ -1,0 +1,136 @@
+"""Draws one program line: a rounded strip in its category's colour, values set apart as chips."""
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from robolab.ui import theme as th
+
+SEGMENTS, COLOUR, KIND, PROBLEM = (Qt.ItemDataRole.UserRole + n for n in range(4))
+BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
+
+
+class LineDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.zoom = 1.0
+        self.theme = th.LIGHT
+
+    def fonts(self) -> tuple[QFont, QFont]:
+        """The plain and value fonts for this zoom and theme (made once: paint runs per row)."""
+        key = (self.zoom, self.theme.name)
+        if getattr(self, "_fonts_key", None) != key:
+            plain = th.ui_font(self.zoom)
+            value = th.ui_font(self.zoom)
+            value.setWeight(QFont.Weight.Bold if self.theme.bold_values else QFont.Weight.DemiBold)
+            self._fonts, self._fonts_key = (plain, value), key
+            self._metrics = (QFontMetricsF(plain), QFontMetricsF(value))
+        return self._fonts
+
+    def metrics(self) -> tuple[QFontMetricsF, QFontMetricsF]:
+        self.fonts()
+        return self._metrics
+
+    def sizeHint(self, option, index) -> QSize:
+        plain, value = self.metrics()
+        height = plain.height() * 1.95
+        width = sum((value if is_value else plain).horizontalAdvance(text) + (14 * self.zoom if is_value else 0)
+                    for text, is_value in index.data(SEGMENTS) or [])
+        return QSize(int(width + 60 * self.zoom), int(height))
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        t = self.theme
+        kind = index.data(KIND)
+        colour = index.data(COLOUR) or t.muted
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(option.rect).adjusted(2, 2 * self.zoom, -6, -2 * self.zoom)
+        radius = 6 * self.zoom
+        plain, value_font = self.fonts()
+        if kind == CATEGORY:
+            font = QFont(plain)
+            font.setWeight(QFont.Weight.Bold)
+            painter.setFont(font)
+            size = rect.height() * 0.38
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(QRectF(rect.left() + 4, rect.center().y() - size / 2, size, size))
+            painter.setPen(QColor(t.text))
+            painter.drawText(rect.adjusted(size + 12 * self.zoom, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
+                             index.data(Qt.ItemDataRole.DisplayRole))
+            painter.restore()
+            return
+        if kind == BODY:
+            painter.setFont(plain)
+            painter.setPen(QColor(colour))
+            font = QFont(plain)
+            font.setItalic(True)
+            font.setWeight(QFont.Weight.DemiBold)
+            painter.setFont(font)
+            if selected:
+                painter.fillRect(rect, th.mix(t.accent, t.surface, 0.12))
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            painter.drawText(rect.adjusted(8 * self.zoom, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.restore()
+            return
+        fill = th.mix(colour, t.surface, t.tint * (1.9 if selected else 1.0)) if kind == BLOCK else QColor(t.surface)
+        painter.setPen(QPen(QColor(t.accent), 2 * self.zoom) if selected else Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, radius, radius)
+        bar = QRectF(rect.left(), rect.top(), 5 * self.zoom, rect.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawRoundedRect(bar, 2.5 * self.zoom, 2.5 * self.zoom)
+        x = rect.left() + 14 * self.zoom
+        right = rect.right() - 10 * self.zoom
+        for text, is_value in index.data(SEGMENTS) or []:
+            if x > right:
+                break
+            if kind == COMMENT_LINE:
+                font = QFont(plain)
+                font.setItalic(True)
+                painter.setFont(font)
+                painter.setPen(QColor(t.muted))
+            elif is_value:
+                painter.setFont(value_font)
+                width = self.metrics()[1].horizontalAdvance(text)
+                if x + width + 12 * self.zoom > right:  # no room for the whole chip: end the line here
+                    painter.setFont(plain)
+                    painter.setPen(QColor(t.muted))
+                    painter.drawText(QRectF(x + 2, rect.top(), right - x + 8, rect.height()),
+                                     Qt.AlignmentFlag.AlignVCenter, "…")
+                    break
+                chip = QRectF(x, rect.top() + rect.height() * 0.16, width + 12 * self.zoom, rect.height() * 0.68)
+                painter.setPen(QPen(th.mix(colour, t.surface, 0.55), 1))
+                painter.setBrush(QColor(t.surface))
+                painter.drawRoundedRect(chip, 4 * self.zoom, 4 * self.zoom)
+                painter.setPen(th.mix(colour, t.text, 0.35) if not self.theme.bold_values else QColor(t.text))
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+                x += chip.width()
+                continue
+            else:
+                painter.setFont(plain)
+                painter.setPen(QColor(t.text))
+            metrics = QFontMetricsF(painter.font())
+            width = metrics.horizontalAdvance(text)
+            cut = x + width > right
+            if cut:  # the line is wider than the pane: end it with an ellipsis
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+                width = right - x
+            painter.drawText(QRectF(x, rect.top(), width + 2, rect.height()), Qt.AlignmentFlag.AlignVCenter, text)
+            x += width
+            if cut:
+                break
+        if index.data(PROBLEM):
+            size = rect.height() * 0.55
+            mark = QRectF(rect.right() - size - 8 * self.zoom, rect.center().y() - size / 2, size, size)
+            painter.setBrush(QColor(t.error))
+            painter.drawEllipse(mark)
+            painter.setPen(QColor("#ffffff"))
+            bold = QFont(plain)
+            bold.setBold(True)
+            bold.setPointSizeF(plain.pointSizeF() * 0.8)
+            painter.setFont(bold)
+            painter.drawText(mark, Qt.AlignmentFlag.AlignCenter, "!")
+        painter.restore()

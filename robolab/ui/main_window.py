@@ -1,0 +1,363 @@
+"""The main window: palette, canvas, value editor, Python view and Problems, wired to one document.
+
+Other panels (the simulator) dock in with `add_panel`. Every edit goes through `push`, which puts
+one undo command on the stack; views refresh from the document's events.
+"""
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QWidget
+
+from robolab.errors import RobolabError
+from robolab.model import edits
+from robolab.model.edits import Change, EditError
+from robolab.palette import PackLibrary
+from robolab.ui import theme as th
+from robolab.ui.autosave import Autosave
+from robolab.ui.canvas import ProgramCanvas
+from robolab.ui.document import Document, Event
+from robolab.ui.file_actions import FileActions
+from robolab.ui.palette_view import PaletteView
+from robolab.ui.problems_view import ProblemsView
+from robolab.ui.python_view import PythonView
+from robolab.ui.undo import EditCommand
+
+AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
+         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
+REFRESH_MS = 250  # problems and Python follow the program this long after the last edit
+
+
+def make_value_editor() -> QWidget:
+    try:
+        from robolab.ui.values import ValueEditor
+    except ImportError:
+        from robolab.ui.values_placeholder import PlaceholderValueEditor as ValueEditor
+    return ValueEditor()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: PackLibrary | None = None, settings: QSettings | None = None,
+                 autosave: Autosave | None = None):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.library = library or PackLibrary()
+        self.settings = settings or QSettings("RoboLab", "RoboLab")
+        self.document = Document.new(self.library)
+        self.undo_stack = QUndoStack(self)
+        self.zoom, self.presentation = 1.0, False
+        self.panels: dict[str, QDockWidget] = {}
+
+        self.canvas = ProgramCanvas(self.document)
+        self.python_view = PythonView()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.canvas, "Program")
+        self.tabs.addTab(self.python_view, "Python")
+        self.setCentralWidget(self.tabs)
+        self.palette_view = PaletteView(self.document.pack)
+        self.values = make_value_editor()
+        self.problems_view = ProblemsView()
+        self.add_panel("Commands", self.palette_view, "left")
+        self.add_panel("Values", self.values, "left")
+        self.add_panel("Problems", self.problems_view, "bottom")
+        self.refusal = QLabel()
+        self.refusal.setObjectName("refusal")
+        self.statusBar().addWidget(self.refusal, 1)
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+
+        self._refresh = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh_analysis)
+        self._clear_refusal = QTimer(self, singleShot=True, interval=8000, timeout=lambda: self.refusal.clear())
+        self.files = FileActions(self, autosave or Autosave())
+        self._connect()
+        self._menus()
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resize(1280, 800)
+        self._default_sizes()
+        self._default_state = self.saveState()
+        self._restore_settings()
+        self._show_values()
+        self._update_title()
+        # After the first frame: checking and compiling load the parser, which the first frame does not need.
+        QTimer.singleShot(0, self.refresh_analysis)
+
+    # --- panels -------------------------------------------------------------------------------
+
+    def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
+        """Dock a panel (the simulator docks on the right); its layout is saved with the others.
+        A widget with set_zoom(factor) follows the window's zoom."""
+        dock = QDockWidget(name, self)
+        dock.setObjectName(f"panel_{name.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
+                         QDockWidget.DockWidgetFeature.DockWidgetFloatable |
+                         QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(AREAS[area], dock)
+        self.panels[name] = dock
+        if hasattr(self, "_view_menu"):
+            self._view_menu.insertAction(self._panels_end, dock.toggleViewAction())
+        if hasattr(widget, "set_zoom") and self.zoom != 1.0:
+            widget.set_zoom(self.zoom)
+        return dock
+
+    def _default_sizes(self) -> None:
+        palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
+        self.resizeDocks([palette], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, values], [500, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [130], Qt.Orientation.Vertical)
+
+    # --- wiring ---------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.document.subscribe(self._on_document)
+        self.canvas.edit_requested.connect(self.push)
+        self.canvas.refused.connect(self.show_refusal)
+        self.canvas.paths_selected.connect(lambda paths: self._show_values())
+        self.canvas.values_requested.connect(self._focus_values)
+        self.palette_view.insert_requested.connect(self.insert_command)
+        self.palette_view.level_changed.connect(
+            lambda name: self.settings.setValue(f"level/{self.document.pack.id}", name))
+        self.problems_view.line_chosen.connect(self._select_line)
+        self.values.value_changed.connect(self.set_value)
+        self.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+
+    def push(self, change: Change, text: str) -> None:
+        self.undo_stack.push(EditCommand(self.document, change, text))
+
+    def request(self, plan, text: str) -> bool:
+        return self.canvas.request(plan, text)
+
+    def show_refusal(self, reason: str) -> None:
+        self.refusal.setText(f"Can't do that: {reason}" if reason else "")
+        if reason:
+            self._clear_refusal.start()
+
+    def insert_command(self, command_id: str) -> None:
+        target = self.canvas.insertion_point()
+        self.request(lambda program, pack: edits.insert(program, pack, target,
+                                                        [self.document.new_block(command_id)]), "Insert")
+
+    def set_value(self, name: str, value) -> None:
+        paths = self.canvas.selected_paths()
+        if len(paths) != 1:
+            return
+        self.request(lambda program, pack: edits.set_value(program, pack, paths[0], name, value), "Change value")
+
+    def _show_values(self) -> None:
+        paths = self.canvas.selected_paths()
+        self.values.show_block(self.document.program, paths[0] if len(paths) == 1 else None, self.document.pack)
+
+    def _focus_values(self) -> None:
+        self.panels["Values"].show()
+        if hasattr(self.values, "focus_first"):
+            self.values.focus_first()
+        else:
+            self.values.setFocus()
+
+    def _select_line(self, path: tuple) -> None:
+        self.tabs.setCurrentWidget(self.canvas)
+        self.canvas.select_paths([path])
+        self.canvas.setFocus()
+
+    def _on_document(self, event: Event) -> None:
+        if event.kind == "reset":
+            self.undo_stack.clear()
+            if self.palette_view.pack is not self.document.pack:
+                level = self.settings.value(f"level/{self.document.pack.id}", "")
+                self.palette_view.set_pack(self.document.pack, str(level or ""))
+            self.refresh_analysis()
+            self._show_values()
+        else:
+            self._refresh.start()  # the canvas selects what changed, which shows its values
+        self._update_title()
+
+    def refresh_analysis(self) -> None:
+        """Problems, line marks and the Python view, for the program as it is now."""
+        self._refresh.stop()
+        problems = self.document.problems()
+        self.problems_view.set_problems(problems)
+        self.canvas.set_problems({path: p.message for p, path in problems if path})
+        count = sum(1 for _ in self.document.program.walk())
+        noun = "problem" if len(problems) == 1 else "problems"
+        self.summary.setText(f"{self.document.pack.title}  ·  {count} lines  ·  {len(problems) or 'no'} {noun}")
+        self.panels["Problems"].setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
+        try:
+            source = self.document.python()
+        except RobolabError as error:
+            source = "# The program has problems, so it cannot become Python yet:\n" + "".join(
+                f"#   line {p.line}: {p.message}\n" for p in error.problems)
+        self.python_view.show_source(source)
+
+    def _update_title(self) -> None:
+        self.setWindowModified(self.document.dirty)
+        self.setWindowTitle(f"{self.document.title}[*] — RoboLab")
+
+    # --- edit commands --------------------------------------------------------------------------
+
+    def copy(self) -> bool:
+        paths = self.canvas.selected_paths()
+        if not paths:
+            self.show_refusal("select the lines to copy")
+            return False
+        QApplication.clipboard().setText(self.document.snippet(paths))
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.canvas.delete_selected()
+
+    def paste(self) -> None:
+        text = QApplication.clipboard().text()
+        target = self.canvas.insertion_point()
+        try:
+            blocks = self.document.blocks_from_text(text)
+        except EditError as error:
+            self.show_refusal(str(error))
+            return
+        self.request(lambda program, pack: edits.insert(program, pack, target, blocks), "Paste")
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        self.files.build_menu(bar.addMenu("&File"))
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        line_actions = [
+            self._action(edit, "Cu&t", self.cut, QKeySequence.StandardKey.Cut),
+            self._action(edit, "&Copy", self.copy, QKeySequence.StandardKey.Copy),
+            self._action(edit, "&Paste", self.paste, QKeySequence.StandardKey.Paste),
+            self._action(edit, "&Delete\tDel", self.canvas.delete_selected)]
+        line_actions.append(edit.addSeparator())
+        for text, operation in (("Move up\tAlt+Up", edits.move_up), ("Move down\tAlt+Down", edits.move_down),
+                                ("Indent\tTab", edits.indent), ("Outdent\tShift+Tab", edits.outdent)):
+            line_actions.append(self._action(
+                edit, text, lambda op=operation, t=text: self.canvas._keyboard_edit(op, t.split("\t")[0])))
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.canvas.addActions([undo, redo, self._separator()] + line_actions)
+        view = bar.addMenu("&View")
+        go = view.addMenu("&Go to")
+        self._action(go, "&Commands (search)", lambda: self._go(self.palette_view.search), QKeySequence("Ctrl+1"))
+        self._action(go, "&Program", lambda: self._go(self.canvas), QKeySequence("Ctrl+2"))
+        self._action(go, "&Values", self._focus_values, QKeySequence("Ctrl+3"))
+        self._action(go, "P&roblems", lambda: self._go(self.problems_view), QKeySequence("Ctrl+4"))
+        self._view_menu = view
+        for dock in self.panels.values():
+            view.addAction(dock.toggleViewAction())
+        self._panels_end = view.addSeparator()
+        self._action(view, "Zoom &in", lambda: self.step_zoom(+1), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self._action(view, "Zoom &out", lambda: self.step_zoom(-1), QKeySequence("Ctrl+-"))
+        self._action(view, "&Actual size", lambda: self.set_zoom(1.0), QKeySequence("Ctrl+0"))
+        self.presentation_action = self._action(view, "&Presentation mode", self.set_presentation,
+                                                QKeySequence("Ctrl+Shift+P"))
+        self.presentation_action.setCheckable(True)
+        view.addSeparator()
+        self._action(view, "&Reset layout", self.reset_layout)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar_main")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in self.files.toolbar_actions() + [undo, redo]:
+            toolbar.addAction(action)
+
+    def _separator(self) -> QAction:
+        separator = QAction(self)
+        separator.setSeparator(True)
+        return separator
+
+    def _go(self, widget: QWidget) -> None:
+        """Keyboard: put the focus in a pane (showing it, and the Program tab, if need be)."""
+        if widget is self.canvas:
+            self.tabs.setCurrentWidget(self.canvas)
+        for dock in self.panels.values():
+            if dock.isAncestorOf(widget):
+                dock.show()
+                dock.raise_()
+        widget.setFocus()
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda checked=False: slot(checked) if action.isCheckable() else slot())
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        menu.addAction(action)
+        return action
+
+    # --- zoom, presentation, layout ---------------------------------------------------------------
+
+    def step_zoom(self, direction: int) -> None:
+        steps = th.ZOOM_STEPS
+        if direction > 0:
+            self.set_zoom(next((s for s in steps if s > self.zoom + 1e-6), steps[-1]))
+        else:
+            self.set_zoom(next((s for s in reversed(steps) if s < self.zoom - 1e-6), steps[0]))
+
+    def set_zoom(self, zoom: float) -> None:
+        """One zoom for every pane, the docked panels included."""
+        self.zoom = zoom
+        theme = th.CONTRAST if self.presentation else th.LIGHT
+        shown = zoom * (th.PRESENTATION_ZOOM if self.presentation else 1.0)
+        self.setFont(th.ui_font(shown))
+        # Menus, dock titles, tabs and the status bar: a style sheet stops fonts propagating to them.
+        self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton "
+                           f"{{ font-size: {th.BASE_POINT_SIZE * shown:.1f}pt; }}")
+        for view in (self.canvas, self.palette_view, self.python_view, self.problems_view):
+            view.set_zoom(shown, theme)
+        for dock in self.panels.values():
+            widget = dock.widget()
+            if hasattr(widget, "set_zoom") and widget not in (self.palette_view, self.problems_view):
+                widget.set_zoom(shown)
+        self.settings.setValue("zoom", zoom)
+
+    def set_presentation(self, on: bool) -> None:
+        """Large text and high contrast, for a projector."""
+        self.presentation = bool(on)
+        self.presentation_action.setChecked(self.presentation)
+        app = QApplication.instance()
+        th.apply_style(app, th.CONTRAST if self.presentation else th.LIGHT)
+        self.set_zoom(self.zoom)
+        self.settings.setValue("presentation", self.presentation)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self.panels.values():
+            dock.show()
+            dock.setFloating(False)
+        self._default_sizes()
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window_state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        try:
+            zoom = float(self.settings.value("zoom", 1.0))
+        except (TypeError, ValueError):
+            zoom = 1.0
+        self.presentation = str(self.settings.value("presentation", "false")).lower() == "true"
+        self.presentation_action.setChecked(self.presentation)
+        if self.presentation:
+            th.apply_style(QApplication.instance(), th.CONTRAST)
+        self.set_zoom(zoom if min(th.ZOOM_STEPS) <= zoom <= max(th.ZOOM_STEPS) else 1.0)
+        level = self.settings.value(f"level/{self.document.pack.id}", "")
+        if level:
+            self.palette_view.set_level(str(level))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.files.confirm_discard():
+            self.save_settings()
+            self.files.closed()
+            event.accept()
+        else:
+            event.ignore()

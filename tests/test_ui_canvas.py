@@ -1,0 +1,273 @@
+"""The canvas and palette in a real window (offscreen): drag and drop, moves with bodies, refused
+drops, keyboard-only editing, clipboard, and undo/redo of every kind of edit."""
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from robolab.model import edits
+from robolab.model.expr import Num
+from robolab.ui.autosave import Autosave
+from robolab.ui.canvas import COMMAND_MIME
+from robolab.ui.main_window import MainWindow
+
+# QDragMoveEvent's only constructor is marked deprecated in PySide6 6.12 (no replacement yet)
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+SQUARE = """robolab 1 palette ev3 1.0
+repeat times=4 {
+    drive speed=50 amount=2 unit=rotations
+    tank_drive left=30 right=-30 amount=190 unit=degrees
+}
+beep
+"""
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, library):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
+    win.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def open_text(window, tmp_path, text=SQUARE, name="square.rlab"):
+    path = tmp_path / name
+    path.write_text(text)
+    assert window.files.open_file(path)
+    return path
+
+
+def body(window) -> list[str]:
+    return window.document.text().splitlines()[1:]
+
+
+def point(canvas, path, where="upper"):
+    rect = canvas.visualItemRect(canvas.item_at(path))
+    y = rect.top() + 3 if where == "upper" else rect.bottom() - 3
+    return QPointF(rect.left() + 40, y)
+
+
+def drop(canvas, mime: QMimeData, pos: QPointF) -> bool:
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    move = QDragMoveEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    canvas.dragMoveEvent(move)
+    event = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    canvas.dropEvent(event)
+    return event.isAccepted()
+
+
+def palette_mime(window, command_id):
+    item = window.palette_view._item(command_id)
+    assert item is not None, command_id
+    mime = window.palette_view.tree.mimeData([item])
+    assert bytes(mime.data(COMMAND_MIME)).decode() == command_id
+    return mime
+
+
+def test_drag_from_palette_and_drop_after_a_line_or_inside_a_body(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    assert drop(canvas, palette_mime(window, "wait"), point(canvas, (1,), "upper"))
+    assert body(window)[4] == "wait seconds=1"
+    # the lower half of a loop's line drops inside it, first in its body
+    assert drop(canvas, palette_mime(window, "beep"), point(canvas, (0,), "lower"))
+    assert body(window)[1] == "    beep"
+    assert canvas.selected_paths() == [(0, "do", 0)]
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
+
+
+def test_drop_below_every_line_appends(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    assert drop(canvas, palette_mime(window, "wait"), QPointF(100, canvas.viewport().height() - 5))
+    assert body(window)[-1] == "wait seconds=1"
+
+
+def test_move_a_block_with_its_body(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    canvas.select_paths([(0,)])
+    assert drop(canvas, canvas.lines_mime(), point(canvas, (1,), "lower"))
+    assert body(window) == ["beep", "repeat times=4 {", "    drive speed=50 amount=2 unit=rotations",
+                            "    tank_drive left=30 right=-30 amount=190 unit=degrees", "}"]
+    assert canvas.item_at((1,)).childCount() == 2  # the canvas moved the rows along
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
+    assert canvas.item_at((0,)).childCount() == 2
+
+
+def test_refused_drop_says_why_and_changes_nothing(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    assert not drop(canvas, palette_mime(window, "leave_loop"), point(canvas, (1,), "upper"))
+    assert window.document.text() == SQUARE
+    assert "inside" in window.refusal.text() and "leave_loop" in window.refusal.text()
+    assert window.undo_stack.count() == 0
+    # into itself
+    canvas.select_paths([(0,)])
+    assert not drop(canvas, canvas.lines_mime(), point(canvas, (0, "do", 0), "lower"))
+    assert "inside itself" in window.refusal.text()
+    assert window.document.text() == SQUARE
+
+
+def test_keyboard_only_building_of_a_program(window, qtbot):
+    palette, canvas = window.palette_view, window.canvas
+    palette.level.setCurrentText("Week 1: driving")
+    assert "define" not in palette.visible_ids() and "drive" in palette.visible_ids()
+    qtbot.keyClicks(palette.search, "repeat")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    palette.search.clear()
+    qtbot.keyClicks(palette.search, "beep")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)  # goes after the selected repeat
+    palette.search.clear()
+    qtbot.keyClicks(palette.search, "drive at")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    assert body(window) == ["repeat times=4 {", "}", "beep", "drive speed=50 amount=1 unit=rotations"]
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)  # drive above beep
+    assert body(window)[2].startswith("drive")
+    qtbot.keyClick(canvas, Qt.Key.Key_Tab)  # drive goes inside the repeat
+    assert body(window)[:3] == ["repeat times=4 {", "    drive speed=50 amount=1 unit=rotations", "}"]
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)  # the selection moves to beep (arrow keys)
+    assert canvas.selected_paths() == [(1,)]
+    qtbot.keyClick(canvas, Qt.Key.Key_Tab)
+    assert body(window)[2] == "    beep"
+    qtbot.keyClick(canvas, Qt.Key.Key_Backtab)
+    assert body(window)[3] == "beep"
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert body(window) == ["repeat times=4 {", "    drive speed=50 amount=1 unit=rotations", "}"]
+    qtbot.keyClick(canvas, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert "already at the top" in window.refusal.text()
+    for _ in range(5):
+        window.undo_stack.undo()
+    assert body(window) == ["repeat times=4 {", "}", "beep", "drive speed=50 amount=1 unit=rotations"]
+
+
+def test_undo_and_redo_of_every_kind_of_edit(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    steps = []
+
+    def step(action):
+        before = window.document.text()
+        action()
+        after = window.document.text()
+        assert after != before
+        steps.append((before, after))
+
+    canvas.select_paths([(1,)])
+    step(lambda: window.insert_command("wait"))
+    step(lambda: canvas.delete_selected())
+    canvas.select_paths([(0, "do", 1)])
+    step(lambda: canvas._keyboard_edit(edits.outdent, "Outdent"))
+    step(lambda: canvas._keyboard_edit(edits.indent, "Indent"))
+    step(lambda: window.set_value("amount", Num(360)))
+    canvas.select_paths([(1,)])
+    step(lambda: window.cut())
+    canvas.select_paths([(0,)])
+    step(lambda: window.paste())
+    for before, after in reversed(steps):
+        assert window.document.text() == after
+        window.undo_stack.undo()
+        assert window.document.text() == before
+    for before, after in steps:
+        window.undo_stack.redo()
+        assert window.document.text() == after
+
+
+def test_clipboard_carries_program_text(window, tmp_path):
+    open_text(window, tmp_path)
+    window.canvas.select_paths([(0,)])
+    assert window.copy()
+    text = QApplication.clipboard().text()
+    assert text.startswith("repeat times=4 {\n    drive speed=50")
+    # text from an e-mail pastes back in
+    QApplication.clipboard().setText("beep\nwait seconds=2\n")
+    window.canvas.select_paths([(1,)])
+    window.paste()
+    assert body(window)[-2:] == ["beep", "wait seconds=2"]
+    QApplication.clipboard().setText("fly to=the moon\n")
+    window.paste()
+    assert "not RoboLab lines" in window.refusal.text()
+
+
+def test_expand_collapse_and_body_headers(window, tmp_path):
+    open_text(window, tmp_path, "robolab 1 palette ev3 1.0\nif condition=true {\n    beep\n} else {\n"
+                                "    wait seconds=1\n}\n", "if.rlab")
+    canvas = window.canvas
+    item = canvas.item_at((0,))
+    assert [item.child(i).text(0) for i in range(item.childCount())] == ["then", "else"]
+    assert canvas.path_of(item.child(1).child(0)) == (0, "else", 0)
+    # a line dropped on the else header goes first in else
+    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.visualItemRect(item.child(1)).center()))
+    assert body(window)[2:4] == ["} else {", "    beep"]
+    item.setExpanded(False)
+    assert not canvas.item_at((0,)).isExpanded()
+
+
+def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):
+    open_text(window, tmp_path, "robolab 1 palette ev3 1.0\nbeep\nset name=speed value=5\n", "p.rlab")
+    problems = window.document.problems()
+    assert problems and problems[0][1] == (1,)
+    window.refresh_analysis()
+    assert window.problems_view.problem_count() == 1
+    assert window.canvas.item_at((1,)).toolTip(0) == problems[0][0].message
+    window.problems_view.line_chosen.emit((1,))
+    assert window.canvas.selected_paths() == [(1,)]
+    assert "cannot become Python" in window.python_view.toPlainText()
+
+
+def test_python_view_follows_the_program(window, tmp_path):
+    open_text(window, tmp_path)
+    window.refresh_analysis()
+    assert "for _ in range(int(4)):" in window.python_view.toPlainText()
+    window.canvas.select_paths([(0,)])
+    window.set_value("times", Num(7))
+    window.refresh_analysis()
+    assert "7" in window.python_view.toPlainText()
+    assert window.python_view.isReadOnly()
+
+
+def test_dragging_over_shows_where_it_would_land(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def hover(mime, pos):
+        event = QDragMoveEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        canvas.dragMoveEvent(event)
+        return event.isAccepted(), canvas._indicator
+
+    accepted, (line, allowed) = hover(palette_mime(window, "beep"), point(canvas, (0,), "lower"))
+    assert accepted and allowed
+    row = canvas.visualItemRect(canvas.item_at((0,)))
+    assert line.left() > row.left()  # inside the loop's body: indented further than the loop
+    accepted, (line, allowed) = hover(palette_mime(window, "beep"), point(canvas, (1,), "upper"))
+    assert accepted and allowed and line.left() == canvas.visualItemRect(canvas.item_at((1,))).left()
+    accepted, (line, allowed) = hover(palette_mime(window, "leave_loop"), point(canvas, (1,), "upper"))
+    assert not accepted and not allowed and "leave_loop" in window.refusal.text()
+    # on the last line of a body, further left means after the loop
+    last = canvas.visualItemRect(canvas.item_at((0, "do", 1)))
+    target, _ = canvas.drop_target(QPointF(last.left() - canvas.indentation(), last.bottom() - 3).toPoint())
+    assert target == (1,)
+    target, _ = canvas.drop_target(QPointF(last.left() + 40, last.bottom() - 3).toPoint())
+    assert target == (0, "do", 2)
+    canvas.dragLeaveEvent(None)
+    assert canvas._indicator is None
+
+
+def test_context_menu_and_go_to_shortcuts(window, qtbot):
+    texts = [a.text() for a in window.canvas.actions()]
+    assert "&Copy" in texts and "Indent\tTab" in texts
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.palette_view.search.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.canvas.hasFocus()

@@ -1,0 +1,146 @@
+"""The window as a whole (offscreen): panels, zoom for every pane, presentation mode, settings and
+layout that persist, reset layout, the value editor's edits as undoable commands."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel
+
+from robolab.model.expr import Num
+from robolab.ui import theme as th
+from robolab.ui.autosave import Autosave
+from robolab.ui.main_window import MainWindow
+
+SQUARE = "robolab 1 palette ev3 1.0\nrepeat times=4 {\n    drive speed=50 amount=2 unit=rotations\n}\nbeep\n"
+
+
+def make(qtbot, tmp_path, library):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
+    window.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, library):
+    return make(qtbot, tmp_path, library)
+
+
+def open_square(window, tmp_path):
+    path = tmp_path / "square.rlab"
+    path.write_text(SQUARE)
+    assert window.files.open_file(path)
+
+
+class ZoomablePanel(QLabel):
+    def __init__(self):
+        super().__init__("simulator")
+        self.zooms = []
+
+    def set_zoom(self, factor):
+        self.zooms.append(factor)
+
+
+def test_add_panel_docks_on_the_right_and_follows_zoom(window):
+    panel = ZoomablePanel()
+    dock = window.add_panel("Simulator", panel, "right")
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert dock.toggleViewAction() in window._view_menu.actions()
+    window.set_zoom(1.5)
+    assert panel.zooms[-1] == 1.5
+
+
+def test_one_zoom_for_every_pane(window, qtbot):
+    sizes = lambda: (window.canvas.font().pointSizeF(), window.python_view.font().pointSizeF(),  # noqa: E731
+                     window.problems_view.font().pointSizeF(), window.palette_view.search.font().pointSizeF())
+    before = sizes()
+    row = window.canvas.delegate.sizeHint(None, window.canvas.model().index(0, 0)).height()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom > 1
+    assert all(after > b for after, b in zip(sizes(), before))
+    assert window.canvas.delegate.sizeHint(None, window.canvas.model().index(0, 0)).height() > row
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom < 1
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 1.0 and sizes() == before
+
+
+def test_presentation_mode_is_large_and_high_contrast(window):
+    window.set_presentation(True)
+    assert window.canvas.delegate.theme is th.CONTRAST
+    assert window.canvas.font().pointSizeF() == pytest.approx(th.BASE_POINT_SIZE * th.PRESENTATION_ZOOM)
+    window.set_presentation(False)
+    assert window.canvas.delegate.theme is th.LIGHT
+
+
+def test_settings_and_layout_persist_and_reset_layout_restores(qtbot, tmp_path, library):
+    first = make(qtbot, tmp_path, library)
+    first.set_zoom(1.3)
+    first.palette_view.level.setCurrentText("Week 2: loops and sound")
+    first.panels["Problems"].hide()
+    first.close()
+    second = make(qtbot, tmp_path, library)
+    assert second.zoom == 1.3
+    assert second.palette_view.level.currentText() == "Week 2: loops and sound"
+    assert second.panels["Problems"].isHidden()
+    second.reset_layout()
+    assert not second.panels["Problems"].isHidden()
+    assert second.dockWidgetArea(second.panels["Problems"]) == Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def test_the_level_only_filters_the_palette_never_the_program(window, tmp_path):
+    path = tmp_path / "p.rlab"
+    path.write_text("robolab 1 palette ev3 1.0\ndefine name=p inputs=[] {\n    beep\n}\nrun name=p values=[]\n")
+    window.files.open_file(path)
+    window.palette_view.level.setCurrentText("Week 1: driving")
+    assert "define" not in window.palette_view.visible_ids()
+    assert window.canvas.topLevelItemCount() == 2 and "define" in window.document.text()
+
+
+def test_palette_search_filters_and_tooltips_explain(window):
+    palette = window.palette_view
+    palette.search.setText("colour sensor")
+    shown = palette.visible_ids()
+    assert "wait_colour" in shown and "drive" not in shown
+    assert "colour sensor" in palette._item("wait_colour").toolTip(0)
+
+
+def test_value_edits_are_undoable_commands(window, tmp_path):
+    open_square(window, tmp_path)
+    window.canvas.select_paths([(0, "do", 0)])
+    window.values.value_changed.emit("amount", Num(3))
+    assert "amount=3 " in window.document.text()
+    window.values.value_changed.emit("unit", "miles")  # refused: not one of the choices
+    assert "Can't do that" in window.refusal.text() and "unit=rotations" in window.document.text()
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
+    assert window.undo_stack.undoText() == ""
+
+
+def test_window_title_shows_the_file_and_unsaved_changes(window, tmp_path):
+    open_square(window, tmp_path)
+    assert window.windowTitle().startswith("square.rlab")
+    assert not window.isWindowModified()
+    window.insert_command("beep")
+    assert window.isWindowModified()
+
+
+def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
+    pytest.importorskip("robolab.ui.values")
+    open_square(window, tmp_path)
+    window.canvas.select_paths([(0, "do", 0)])
+    combo = window.values.field("unit").focus_widget()
+    assert combo.currentData() == "rotations"
+    combo.activated.emit(combo.findData("seconds"))
+    assert "unit=seconds" in window.document.text()
+    assert window.undo_stack.undoText() == "Change value"
+    assert "seconds" in window.canvas.item_at((0, "do", 0)).text(0)
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
+    # the editor shows the program as it is after the undo
+    assert window.values.field("unit").focus_widget().currentData() == "rotations"
+    window.undo_stack.redo()
+    assert window.values.field("unit").focus_widget().currentData() == "seconds"
