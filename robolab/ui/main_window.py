@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
             lambda name: self.settings.setValue(f"level/{self.document.pack.id}", name))
         self.problems_view.line_chosen.connect(self._select_line)
         self.values.value_changed.connect(self.set_value)
-        self.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
 
     def push(self, change: Change, text: str) -> None:
         self.undo_stack.push(EditCommand(self.document, change, text))
@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
             source = "# The program has problems, so it cannot become Python yet:\n" + "".join(
                 f"#   line {p.line}: {p.message}\n" for p in error.problems)
         self.python_view.show_source(source)
+
+    def _clean_changed(self, _clean: bool) -> None:  # a method, so Qt disconnects it when the window goes
+        self._update_title()
 
     def _update_title(self) -> None:
         self.setWindowModified(self.document.dirty)
@@ -261,8 +264,16 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar_main")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self.files.toolbar_actions() + [undo, redo]:
+        for action in self.files.toolbar_actions():
             toolbar.addAction(action)
+        # Fixed labels: the menu's "Undo Insert" would resize (and repaint) the toolbar on every edit.
+        for text, stack_action, can_change, can in (
+                ("Undo", self.undo_stack.undo, self.undo_stack.canUndoChanged, self.undo_stack.canUndo),
+                ("Redo", self.undo_stack.redo, self.undo_stack.canRedoChanged, self.undo_stack.canRedo)):
+            button = toolbar.addAction(text)
+            button.triggered.connect(stack_action)
+            button.setEnabled(can())
+            can_change.connect(button.setEnabled)
 
     def _separator(self) -> QAction:
         separator = QAction(self)
