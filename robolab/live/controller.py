@@ -54,7 +54,7 @@ class LiveRun:
     def __init__(self, program: LiveProgram, world, robot=None, *, start: Pose | None = None,
                  speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0):
         self.program, self.until = program, until
-        self.sim = Simulation(placed_world(world, start), robot or load_robot(), seed=seed)
+        self.sim = Simulation(placed_world(world, start), robot or load_robot(getattr(world, "robot", None)), seed=seed)
         self.start_pose = self.sim.pose
         self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
                                      busy_limit=busy_limit, on_step=self._on_step)

@@ -22,7 +22,7 @@ class ManualDrive:
     """The robot in `world`, its motors driven by hand until stop()."""
 
     def __init__(self, world, robot=None, *, start=None, seed: int = 0):
-        self.sim = Simulation(placed_world(world, start), robot or load_robot(), seed=seed)
+        self.sim = Simulation(placed_world(world, start), robot or load_robot(getattr(world, "robot", None)), seed=seed)
         self.start_pose = self.sim.pose
         self.trail = [(self.start_pose.x, self.start_pose.y)]
         self.wheels = {spec.wheel: port for port, spec in self.sim.robot.motors.items() if spec.wheel}

@@ -1,0 +1,123 @@
+"""Benchmark: the simulator panel (offscreen) while the line follower runs.
+
+Prints: frames a second the panel reaches and the time per frame (its 60 Hz tick plus the world
+view's paint) at 1x and at "as fast as possible"; the real-time factor reached in the window at
+"as fast as possible" against `robolab run` headless; how long Stop takes to end a `forever` with
+nothing inside. Targets: 60 frames a second at 1x; in-window speed at least half the headless
+speed; Stop within 100 ms.
+Run: .venv/bin/python bench/sim_view.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECONDS = 4.0  # wall seconds per measurement
+
+
+def headless_factor(library) -> float:
+    from robolab.run import run_file
+
+    until = 60.0
+    begin = time.perf_counter()
+    run_file(str(ROOT / "examples" / "line_follower.rlab"), library, until=until)
+    return until / (time.perf_counter() - begin)
+
+
+def watch(panel, qt, speed) -> dict:
+    """Run the line follower in the panel for SECONDS; frame rate, frame times, simulated time."""
+    from robolab.ui.sim.world_view import WorldView
+
+    panel.bar.speed.setCurrentIndex(panel.bar.speed.findData(speed))
+    frames, paints = [], []
+    tick, paint = panel._tick, WorldView.paintEvent
+
+    def timed_tick():
+        begin = time.perf_counter()
+        tick()
+        frames.append(time.perf_counter() - begin)
+
+    def timed_paint(view, event):
+        begin = time.perf_counter()
+        paint(view, event)
+        paints.append(time.perf_counter() - begin)
+
+    panel.timer.timeout.disconnect()
+    panel.timer.timeout.connect(timed_tick)
+    WorldView.paintEvent = timed_paint
+    try:
+        panel.run_program()
+        begin = time.perf_counter()
+        while time.perf_counter() - begin < SECONDS:
+            qt.processEvents()
+            time.sleep(0.001)
+        wall = time.perf_counter() - begin
+        simulated = panel.run.latest.time
+        panel.stop()
+        panel.run.wait(2.0)
+        qt.processEvents()
+    finally:
+        WorldView.paintEvent = paint
+        panel.timer.timeout.disconnect()
+        panel.timer.timeout.connect(tick)
+    per_frame = [t + p for t, p in zip(frames, paints)]
+    return {"fps": len(paints) / wall, "median": statistics.median(per_frame) * 1000,
+            "p95": sorted(per_frame)[int(len(per_frame) * 0.95)] * 1000, "factor": simulated / wall}
+
+
+def stop_latency(library) -> list[float]:
+    from robolab.language import parse_program
+    from robolab.live import LiveProgram, LiveRun
+    from simulator.world import load_world
+
+    times = []
+    for pack, body in (("ev3", "forever {\n}\n"), ("treescript", "main {\n    forever {\n    }\n}\n")) * 3:
+        program, pack_ = parse_program(f"robolab 1 palette {pack} 1.0\n{body}", library, "spin.rlab")
+        run = LiveRun(LiveProgram.build(program, pack_, "spin"), load_world("empty_arena"))
+        run.start()
+        time.sleep(0.3)
+        begin = time.perf_counter()
+        run.stop()
+        run.wait(5.0)
+        times.append((time.perf_counter() - begin) * 1000)
+    return times
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from robolab.language import parse_program
+    from robolab.live import FAST
+    from robolab.palette import PackLibrary
+    from robolab.ui.sim import SimulatorPanel
+
+    library = PackLibrary()
+    qt = QApplication.instance() or QApplication([])
+    path = ROOT / "examples" / "line_follower.rlab"
+    program, pack = parse_program(path.read_text(), library, str(path))
+    panel = SimulatorPanel()
+    panel.resize(700, 900)
+    panel.show()
+    panel.set_document(SimpleNamespace(program=program, pack=pack, path=path))
+    qt.processEvents()
+    headless = headless_factor(library)
+    for label, speed in (("1x", 1.0), ("as fast as possible", FAST)):
+        m = watch(panel, qt, speed)
+        print(f"line follower at {label:<20} {m['fps']:5.1f} frames/s   frame {m['median']:5.1f} ms "
+              f"(p95 {m['p95']:.1f})   {m['factor']:6.1f}x real time")
+    print(f"robolab run headless          {headless:6.1f}x real time   "
+          f"(in the window at fastest: {m['factor'] / headless * 100:.0f} % of it)")
+    stops = stop_latency(library)
+    print(f"Stop a `forever` with nothing inside: median {statistics.median(stops):.0f} ms, max {max(stops):.0f} ms")
+    panel.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The run bar: Run, Pause, Step, Stop, Reset; the speed; the world; trail and presentation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QStyle, QToolButton, QWidget
+
+from robolab.live import FAST
+
+SPEEDS = ((0.1, "0.1×"), (0.25, "0.25×"), (0.5, "0.5×"), (1.0, "1×"), (2.0, "2×"), (5.0, "5×"), (10.0, "10×"),
+          (20.0, "20×"), (FAST, "Fastest"))
+OPEN_WORLD = "Open a world file…"
+
+
+class RunBar(QWidget):
+    run = Signal()
+    pause = Signal()
+    step = Signal()
+    stop = Signal()
+    reset = Signal()
+    speed_changed = Signal(float)
+    world_chosen = Signal(str)          # a shipped world's name, or OPEN_WORLD
+    trail_toggled = Signal(bool)
+    presentation_toggled = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        style = self.style()
+        self.buttons = {}
+        for name, icon, text, key, tip in (
+                ("run", QStyle.StandardPixmap.SP_MediaPlay, "Run", "F5", "Run the program (F5)"),
+                ("pause", QStyle.StandardPixmap.SP_MediaPause, "Pause", "F6", "Pause: the robot and the clock stand still (F6)"),
+                ("step", QStyle.StandardPixmap.SP_MediaSkipForward, "Step", "F10", "Run one block, then pause (F10)"),
+                ("stop", QStyle.StandardPixmap.SP_MediaStop, "Stop", "Shift+F5", "Stop the program (Shift+F5)"),
+                ("reset", QStyle.StandardPixmap.SP_BrowserReload, "Reset", "", "Put the robot back at its start")):
+            button = QToolButton()
+            button.setIcon(style.standardIcon(icon))
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setIconSize(QSize(18, 18))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
+            if key:
+                button.setShortcut(QKeySequence(key))
+            button.clicked.connect(getattr(self, name).emit)
+            self.buttons[name] = button
+            layout.addWidget(button)
+        layout.addSpacing(8)
+        self.speed = QComboBox()
+        self.speed.setToolTip("Simulated time against real time")
+        for value, text in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.setCurrentIndex(3)
+        self.speed.currentIndexChanged.connect(lambda i: self.speed_changed.emit(float(self.speed.itemData(i))))
+        layout.addWidget(self.speed)
+        self.world = QComboBox()
+        self.world.setToolTip("The world the robot drives in")
+        self.world.setMinimumContentsLength(12)
+        self.world.activated.connect(lambda i: self.world_chosen.emit(self.world.itemData(i)))
+        layout.addWidget(self.world, 1)
+        self.trail = QCheckBox("Trail")
+        self.trail.setChecked(True)
+        self.trail.toggled.connect(self.trail_toggled.emit)
+        layout.addWidget(self.trail)
+        self.present = QToolButton()
+        self.present.setText("Present")
+        self.present.setToolTip("Show the simulator large, for a projector (on a second screen when there is one)")
+        self.present.setCheckable(True)
+        self.present.toggled.connect(self.presentation_toggled.emit)
+        layout.addWidget(self.present)
+
+    def set_worlds(self, names, chosen: str, extra: str | None = None) -> None:
+        self.world.blockSignals(True)
+        self.world.clear()
+        for name in names:
+            self.world.addItem(name.replace("_", " "), name)
+        if extra and extra not in names:
+            self.world.addItem(extra.rsplit("/", 1)[-1], extra)
+        self.world.insertSeparator(self.world.count())
+        self.world.addItem(OPEN_WORLD, OPEN_WORLD)
+        index = self.world.findData(chosen)
+        self.world.setCurrentIndex(max(0, index))
+        self.world.blockSignals(False)
+
+    def show_state(self, state: str, has_program: bool = True) -> None:
+        """Enable what makes sense: ready, running, paused or finished."""
+        running = state in ("running", "paused")
+        self.buttons["run"].setText("Continue" if state == "paused" else "Run")
+        self.buttons["run"].setEnabled(has_program and state != "running")
+        self.buttons["pause"].setEnabled(state == "running")
+        self.buttons["step"].setEnabled(has_program)
+        self.buttons["stop"].setEnabled(running)
+        self.buttons["reset"].setEnabled(not running)
+        self.world.setEnabled(not running)
+
+    def chosen_speed(self) -> float:
+        return float(self.speed.currentData())
