@@ -144,3 +144,15 @@ def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
     assert window.values.field("unit").focus_widget().currentData() == "rotations"
     window.undo_stack.redo()
     assert window.values.field("unit").focus_widget().currentData() == "seconds"
+
+
+def test_a_panel_docked_after_start_keeps_its_place_and_reset_puts_it_back(qtbot, tmp_path, library):
+    first = make(qtbot, tmp_path, library)
+    dock = first.add_panel("Simulator", QLabel("sim"), "right")
+    first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)  # the user moves it
+    first.close()
+    second = make(qtbot, tmp_path, library)
+    dock = second.add_panel("Simulator", QLabel("sim"), "right")
+    assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    second.reset_layout()
+    assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea

@@ -44,6 +44,11 @@ def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None =
         if file and not window.files.open_file(file):
             print("\n".join(errors), file=sys.stderr)
             return 1
+        # A line with values selected, so the picture shows the value editor at work too.
+        first = next((path for path, block in window.document.program.walk() if block.args and
+                      block.command != "comment"), None)
+        if first is not None:
+            window.canvas.select_paths([first])
         window.resize(*size)
         window.show()
         for _ in range(3):

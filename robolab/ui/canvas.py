@@ -66,16 +66,18 @@ class ProgramCanvas(QTreeWidget):
 
     def _mirror(self, change: Change) -> None:
         self.blockSignals(True)
-        for path, _ in reversed(change.removed):
+        taken = {}  # a moved block keeps its rows: id(block) -> item
+        for path, block in reversed(change.removed):
             item = self.item_at(path)
             parent = item.parent()
             if parent is None:
                 self.takeTopLevelItem(self.indexOfTopLevelItem(item))
             else:
                 parent.removeChild(item)
+            taken[id(block)] = item
         for path, block in change.added:
             parent, index = self._slot(path)
-            item = self._make(block)
+            item = taken.pop(id(block), None) or self._make(block)
             if parent is None:
                 self.insertTopLevelItem(index, item)
             else:

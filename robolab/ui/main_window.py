@@ -46,6 +46,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.zoom, self.presentation = 1.0, False
         self.panels: dict[str, QDockWidget] = {}
+        self._areas: dict[str, Qt.DockWidgetArea] = {}  # where each panel docks by default
+        self._restored = False
 
         self.canvas = ProgramCanvas(self.document)
         self.python_view = PythonView()
@@ -93,8 +95,11 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable |
                          QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(AREAS[area], dock)
+        # Docked after the saved layout was put back: put this one back where the user had it.
+        if not (self._restored and self.restoreDockWidget(dock)):
+            self.addDockWidget(AREAS[area], dock)
         self.panels[name] = dock
+        self._areas[name] = AREAS[area]
         if hasattr(self, "_view_menu"):
             self._view_menu.insertAction(self._panels_end, dock.toggleViewAction())
         if hasattr(widget, "set_zoom") and self.zoom != 1.0:
@@ -105,7 +110,7 @@ class MainWindow(QMainWindow):
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
         self.resizeDocks([palette], [360], Qt.Orientation.Horizontal)
         self.resizeDocks([palette, values], [500, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([problems], [130], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [110], Qt.Orientation.Vertical)
 
     # --- wiring ---------------------------------------------------------------------------------
 
@@ -335,9 +340,11 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        for dock in self.panels.values():
-            dock.show()
+        for name, dock in self.panels.items():
             dock.setFloating(False)
+            if self.dockWidgetArea(dock) != self._areas[name]:  # a panel docked after start-up
+                self.addDockWidget(self._areas[name], dock)
+            dock.show()
         self._default_sizes()
 
     def _restore_settings(self) -> None:
@@ -347,6 +354,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window_state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self._restored = True
         try:
             zoom = float(self.settings.value("zoom", 1.0))
         except (TypeError, ValueError):
