@@ -34,3 +34,8 @@ def test_wheel_carries_palettes_examples_and_grammar(tmp_path):
     assert "simulator/robots/ev3_educator.toml" in names
     worlds = {p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator" / "worlds").iterdir()}
     assert worlds and worlds <= names
+    # Every module of the source tree, so `pip install .` (not editable) gets the whole app.
+    modules = {p.relative_to(ROOT).as_posix() for folder in ("robolab", "simulator")
+               for p in (ROOT / folder).rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= names, f"not in the wheel (add their packages to pyproject.toml): {sorted(modules - names)}"
+    assert {"robolab/help/welcome.rlab", "robolab/help/getting-started.md"} <= names
