@@ -1,0 +1,299 @@
+"""One input widget per parameter type. A field never writes the program: it reports a value the
+student chose (`committed`) and why what they typed cannot be used (`problem_changed`)."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QValidator
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+
+from robolab.language import values as v
+from robolab.language.scope import Scope
+from robolab.palette.model import Param
+from robolab.palette.types import format_number
+from robolab.ui.values.style import SWATCHES
+
+INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
+
+
+class Field(QWidget):
+    """Base of the fields: a param, the scope of its line, the value last shown."""
+
+    committed = Signal(object)
+    problem_changed = Signal(str)
+
+    def __init__(self, param: Param, scope: Scope, zoom: float = 1.0, parent=None):
+        super().__init__(parent)
+        self.param, self.scope, self.zoom = param, scope, zoom
+        self.value = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(round(4 * zoom))
+
+    def show_value(self, value) -> None:
+        """Show the program's value, without reporting it back."""
+        self.value = value
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def commit(self, value) -> None:
+        verdict = v.check(self.param, value, self.scope)
+        self.problem_changed.emit(verdict.problem or "")
+        if verdict.ok and value != self.value:
+            self.value = verdict.value
+            self.committed.emit(verdict.value)
+
+
+# Drop-downs ----------------------------------------------------------------------------------------
+
+def swatch(colour: str, size: int) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setPen(QColor("#888888"))
+    painter.setBrush(QColor(SWATCHES.get(colour, colour)))
+    painter.drawRoundedRect(1, 1, size - 2, size - 2, size / 5, size / 5)
+    if colour == "none":  # a struck-out swatch: "sees no colour"
+        painter.setPen(QColor("#c62828"))
+        painter.drawLine(3, size - 3, size - 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class ChoiceField(Field):
+    """Choices, ports, booleans and colours: a drop-down of the values the param allows."""
+
+    def __init__(self, param, scope, zoom=1.0, parent=None):
+        super().__init__(param, scope, zoom, parent)
+        self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        icon_size = round(16 * zoom)
+        self.combo.setIconSize(self.combo.iconSize().scaled(icon_size, icon_size, Qt.IgnoreAspectRatio))
+        for value, label in self.options():
+            if param.type == "colour":
+                self.combo.addItem(swatch(value, icon_size), label, value)
+            else:
+                self.combo.addItem(label, value)
+        self.combo.activated.connect(lambda index: self.commit(self.combo.itemData(index)))
+        self.layout().addWidget(self.combo)
+        self.layout().addStretch(1)
+
+    def options(self):
+        return v.options(self.param)
+
+    def show_value(self, value):
+        super().show_value(value)
+        if value is None:
+            self.combo.setCurrentIndex(-1)
+            return
+        index = self.combo.findData(value)
+        if index < 0:  # not offered here (a name not declared above this line): shown, marked
+            self.combo.addItem(f"{v.shown(self.param, value)}  (not available here)", value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+    def focus_widget(self):
+        return self.combo
+
+
+class NameField(ChoiceField):
+    """A name the line uses or changes: a drop-down of the names in scope of the kinds it takes."""
+
+    def options(self):
+        return [(d.name, f"{d.name}") for d in self.scope.names_for(self.param)]
+
+    def set_scope(self, scope):
+        super().set_scope(scope)
+        self.combo.clear()
+        for value, label in self.options():
+            self.combo.addItem(label, value)
+        self.show_value(self.value)
+
+    def show_value(self, value):
+        wanted = " or ".join(self.scope.kind_label(k) for k in self.param.kinds) or "name"
+        self.combo.setPlaceholderText(f"no {wanted} is made above this line yet")
+        super().show_value(value)
+
+
+# Typed fields ------------------------------------------------------------------------------------
+
+class _LineEdit(QLineEdit):
+    """A line edit that reverts on Escape and commits when focus leaves it."""
+
+    reverted = Signal()
+    left = Signal()
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape and self.isModified():
+            self.reverted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event):
+        super().focusOutEvent(event)
+        if event.reason() != Qt.PopupFocusReason:
+            self.left.emit()
+
+
+class LineField(Field):
+    """A typed value, read and checked at every key: red with the reason when it cannot be used.
+    Enter applies it, Escape puts back the program's value."""
+
+    def __init__(self, param, scope, zoom=1.0, parent=None):
+        super().__init__(param, scope, zoom, parent)
+        self.edit = _LineEdit()
+        self.edit.textEdited.connect(self.check_typed)
+        self.edit.returnPressed.connect(self.apply)
+        self.edit.left.connect(self.apply_if_valid)
+        self.edit.reverted.connect(self.revert)
+        self.layout().addWidget(self.edit, 1)
+
+    def read(self, text: str) -> v.Verdict:
+        return v.read(self.param, text, self.scope)
+
+    def show_value(self, value):
+        super().show_value(value)
+        self.edit.setText(v.shown(self.param, value))
+        self.edit.setCursorPosition(0)  # a long sum shows its start
+        self.edit.setModified(False)
+        self.mark(None)
+
+    def mark(self, problem: str | None) -> None:
+        self.edit.setProperty("invalid", problem is not None)
+        self.edit.style().unpolish(self.edit)
+        self.edit.style().polish(self.edit)
+        self.problem_changed.emit(problem or "")
+
+    def check_typed(self, text: str) -> v.Verdict:
+        verdict = self.read(text)
+        self.mark(verdict.problem)
+        return verdict
+
+    def apply(self) -> None:
+        verdict = self.check_typed(self.edit.text())
+        if verdict.ok:
+            self.commit(verdict.value)
+            self.edit.setModified(False)
+
+    def apply_if_valid(self) -> None:
+        if self.edit.isModified() and self.read(self.edit.text()).ok:
+            self.apply()
+
+    def revert(self) -> None:
+        self.show_value(self.value)
+
+    def focus_widget(self):
+        return self.edit
+
+
+class TextField(LineField):
+    def __init__(self, param, scope, zoom=1.0, parent=None):
+        super().__init__(param, scope, zoom, parent)
+        self.edit.setMaxLength(param.max_length)
+        self.edit.setPlaceholderText(f"up to {param.max_length} letters")
+
+
+class DeclaredNameField(LineField):
+    """A new name: only a valid name that no other name here has is taken."""
+
+    def __init__(self, param, scope, zoom=1.0, parent=None):
+        super().__init__(param, scope, zoom, parent)
+        self.edit.setPlaceholderText("a name, like side_length")
+
+
+# Numbers -------------------------------------------------------------------------------------------
+
+class _NumberValidation:
+    """Mixed into the spin boxes: typed text is read like the file reader reads a number, and the
+    reason it is out of range is shown, instead of keys silently refused."""
+
+    def setup(self):
+        self.setKeyboardTracking(False)
+        self.setAccelerated(True)
+        self.setCorrectionMode(QDoubleSpinBox.CorrectToPreviousValue)
+
+    def validate(self, text, position):
+        body = text.strip()
+        verdict = v.read_number(self.field.param, body)
+        problem = verdict.problem if body not in ("", "-", "+", ".") else None
+        self.mark(problem)
+        if verdict.ok:
+            return QValidator.Acceptable, text, position
+        if all(c in "0123456789.-+eE " for c in text):
+            return QValidator.Intermediate, text, position
+        return QValidator.Invalid, text, position
+
+    def mark(self, problem: str | None) -> None:
+        if self.property("invalid") != (problem is not None):
+            self.setProperty("invalid", problem is not None)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.field.problem_changed.emit(problem or "")
+
+    def textFromValue(self, value):
+        return format_number(v.as_number(round(value, 6), self.field.param.integer))
+
+    def valueFromText(self, text):
+        verdict = v.read_number(self.field.param, text.strip())
+        return verdict.value if verdict.ok else self.value()
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:
+            self.field.show_value(self.field.value)
+            self.mark(None)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event):
+        super().focusOutEvent(event)
+        self.mark(None)
+
+
+class _IntSpin(_NumberValidation, QSpinBox):
+    pass
+
+
+class _DecimalSpin(_NumberValidation, QDoubleSpinBox):
+    pass
+
+
+class NumberField(Field):
+    """A spin box with the param's range and step, whole or decimal."""
+
+    def __init__(self, param, scope, zoom=1.0, parent=None):
+        super().__init__(param, scope, zoom, parent)
+        low = param.min if param.min is not None else -1e9
+        high = param.max if param.max is not None else 1e9
+        self.spin = _IntSpin() if param.integer else _DecimalSpin()
+        self.spin.field = self  # before any range is set: the spin box asks it how to write numbers
+        if param.integer:
+            self.spin.setRange(int(max(low, -INT_LIMIT)), int(min(high, INT_LIMIT)))
+            self.spin.setSingleStep(max(1, int(param.step or 1)))
+        else:
+            self.spin.setDecimals(6)
+            self.spin.setRange(low, high)
+            self.spin.setSingleStep(param.step or 1)
+        self.spin.setup()
+        self.spin.setMinimumWidth(round(110 * zoom))
+        self.spin.valueChanged.connect(lambda number: self.commit(v.as_number(number, param.integer)))
+        self.layout().addWidget(self.spin)
+        self.layout().addStretch(1)
+
+    def show_value(self, value):
+        super().show_value(value)
+        self.spin.blockSignals(True)
+        self.spin.setValue(value)
+        self.spin.blockSignals(False)
+
+    def commit(self, value):
+        if isinstance(value, float):
+            value = v.as_number(round(value, 6))
+        super().commit(value)
+
+    def focus_widget(self):
+        return self.spin
