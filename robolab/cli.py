@@ -91,6 +91,56 @@ def _palette_list(args) -> int:
     return 0
 
 
+def _push(args) -> int:
+    from robolab.ev3.push import push_file  # the EV3 link loads only when a brick is used
+
+    return push_file(args.file, args.brick, args.and_run, _library(args))
+
+
+def _stop(args) -> int:
+    from robolab.ev3.push import stop_brick
+
+    return stop_brick(args.brick)
+
+
+def _brick_list(args) -> int:
+    from robolab.ev3.push import list_bricks
+
+    return list_bricks(status=args.status)
+
+
+def _brick_setup(args) -> int:
+    from robolab.ev3.setup import setup_command
+
+    return setup_command(args)
+
+
+def _add_ev3_commands(commands, palette_option) -> None:
+    """robolab push / stop / brick setup|list: the EV3 link (robolab/ev3, docs/ev3.md)."""
+    push = commands.add_parser("push", help="download a program to an EV3 brick, and with --run run it there")
+    push.add_argument("file", metavar="FILE")
+    push.add_argument("--brick", required=True, metavar="NAME|HOST|HOST:PORT", help="a paired brick")
+    push.add_argument("--run", dest="and_run", action="store_true", help="run it, showing its output; Ctrl+C stops it")
+    palette_option(push)
+    push.set_defaults(run=_push)
+    stop = commands.add_parser("stop", help="stop the program running on a brick and brake its motors")
+    stop.add_argument("--brick", required=True, metavar="NAME|HOST|HOST:PORT")
+    stop.set_defaults(run=_stop)
+    brick = commands.add_parser("brick", help="set up EV3 bricks and list the paired ones")
+    brick_commands = brick.add_subparsers(dest="brick_command", metavar="COMMAND", required=True)
+    setup = brick_commands.add_parser("setup", help="prepare a brick over SSH once, and pair it with this computer")
+    setup.add_argument("host", metavar="HOST")
+    setup.add_argument("--user", default="robot", help="SSH user (default robot)")
+    setup.add_argument("--password", help="SSH password (default: ev3dev's 'maker', then ask)")
+    setup.add_argument("--name", help="the brick's name, e.g. group-3 (default: its host name)")
+    setup.add_argument("--port", type=int, help="the brick service's port (default 18817)")
+    setup.add_argument("--wheels", metavar="DIR", help="rpyc 4.1.5 and plumbum files to install (default: download)")
+    setup.set_defaults(run=_brick_setup)
+    blist = brick_commands.add_parser("list", help="the bricks paired with this computer")
+    blist.add_argument("--status", action="store_true", help="also connect to each: battery, versions, program")
+    blist.set_defaults(run=_brick_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="robolab", description="Program LEGO EV3 robots by dragging text commands.")
     parser.add_argument("--version", action="version", version=f"RoboLab {__version__}")
@@ -131,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     plist = palette_commands.add_parser("list", help="list the installed palette packs")
     palette_option(plist)
     plist.set_defaults(run=_palette_list)
+    _add_ev3_commands(commands, palette_option)
     return parser
 
 

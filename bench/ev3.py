@@ -1,0 +1,90 @@
+"""Benchmark: the EV3 link against the stand-in brick (the real service under rpyc 4.1.5 on 127.0.0.1,
+python-ev3dev2 on a fake sysfs tree).
+
+Prints, as medians of several runs:
+- cold start: a program started in a fresh interpreter (what every run would cost without the warm one),
+- second run: from Run to the program's first output line, in the warm interpreter (download included),
+- stop latency: from Stop to the program ended and every motor braked, for a `forever` program.
+Target (issue 6): a run after the first starts in under 2 s on the brick; Stop within 1 s.
+On the brick the cold start is about 20 s (importing ev3dev2 on a 300 MHz ARM9); here it is far less,
+so read the warm figure as "what the link itself costs". Run: .venv/bin/python bench/ev3.py
+"""
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from ev3.standin import PROGRAMS, StandInBrick  # noqa: E402
+from robolab.ev3.mode import EV3Mode  # noqa: E402
+from robolab.ev3.pairing import Pairings  # noqa: E402
+from robolab.ev3.program import BrickProgram  # noqa: E402
+from robolab.palette import PackLibrary  # noqa: E402
+
+RUNS = 7
+
+
+def main() -> None:
+    library = PackLibrary()
+    count = BrickProgram.from_file(str(PROGRAMS / "count.rlab"), library)
+    forever = BrickProgram.from_file(str(PROGRAMS / "forever.rlab"), library)
+    with tempfile.TemporaryDirectory() as folder:
+        brick = StandInBrick(Path(folder)).start()
+        try:
+            pairings = Pairings(Path(folder) / "bricks.json")
+            pairings.save(brick.pairing)
+            first_line = threading.Event()
+            mode = EV3Mode(pairings, on_output=lambda stream, line: first_line.set())
+            mode.connect(brick.name)
+            mode.run(count).wait(30)  # the first run
+            cold, warm, stops = [], [], []
+            for _ in range(RUNS):
+                cold.append(cold_start(brick, count))
+                wait_until_warm(mode)
+                first_line.clear()
+                began = time.perf_counter()
+                handle = mode.run(count)
+                first_line.wait(10)
+                warm.append(time.perf_counter() - began)
+                handle.wait(10)
+                wait_until_warm(mode)
+                first_line.clear()
+                handle = mode.run(forever)
+                first_line.wait(10)
+                began = time.perf_counter()
+                mode.stop()
+                handle.wait(5)
+                stops.append(time.perf_counter() - began)
+            mode.disconnect()
+        finally:
+            brick.close()
+    print(f"EV3 link, stand-in brick on 127.0.0.1 (median of {RUNS})")
+    print(f"  cold start (fresh interpreter, to first line)   {statistics.median(cold) * 1000:7.0f} ms")
+    print(f"  second run (warm interpreter, Run to first line) {statistics.median(warm) * 1000:7.0f} ms")
+    print(f"  stop latency (Stop to ended, motors braked)      {statistics.median(stops) * 1000:7.0f} ms")
+
+
+def cold_start(brick: StandInBrick, program: BrickProgram) -> float:
+    path = brick.programs / f"{program.name}.py"
+    began = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, env=brick.env(), text=True)
+    proc.stdout.readline()
+    seconds = time.perf_counter() - began
+    proc.communicate()
+    return seconds
+
+
+def wait_until_warm(mode: EV3Mode) -> None:
+    deadline = time.monotonic() + 30
+    while not mode.status()["warm"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+if __name__ == "__main__":
+    main()

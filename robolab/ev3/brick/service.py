@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""RoboLab's service on the EV3 brick: upload, run, stream output, stop, status.
+
+Runs on the brick's own Python 3.5 (ev3dev stretch) under rpyc 4.1.5, so it keeps to Python 3.5
+syntax (checked with vermin). It is an rpyc Service with a few exposed calls, not rpyc's classic
+"execute anything" mode, and every connection first presents the brick's pairing key.
+
+Importing ev3dev2 takes about 20 s on the brick, so a warm interpreter that has already imported
+it always waits for the next run. Each program runs as its own process group; Stop escalates
+SIGINT, SIGTERM, SIGKILL and then brakes every motor through sysfs, because the kernel leaves
+motors running when a process dies.
+
+    python3 service.py --config brick.json       (systemd starts it so)
+"""
+import argparse
+import collections
+import hmac
+import json
+import logging
+import os
+import platform
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+SERVICE_VERSION = 1  # bump when the calls below change; the desktop names both on a mismatch
+DEFAULT_PORT = 18817
+NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+READY = "\x1erobolab-ready "  # the warm interpreter's first stdout line; never shown
+WARM_MODULES = ("ev3dev2", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego", "ev3dev2.sound",
+                "ev3dev2.led", "ev3dev2.button", "ev3dev2.display", "ev3dev2.power")
+STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
+HANDSHAKE_SECONDS = 5.0
+
+log = logging.getLogger("robolab-brick")
+
+
+# --- the warm interpreter: imports ev3dev2, then becomes one program -------------------------
+
+def warm_main():
+    """Import ev3dev2, say so on stdout, wait for a program path on stdin, run it as __main__."""
+    logging.getLogger("ev3dev2.button").setLevel(logging.ERROR)  # "Failed to import evdev"
+    versions = {"python": platform.python_version()}
+    for module in WARM_MODULES:
+        try:
+            __import__(module)
+        except Exception as error:  # a program that needs it will report it itself
+            versions.setdefault("warm_errors", []).append("%s: %s" % (module, error))
+    ev3dev2 = sys.modules.get("ev3dev2")
+    versions["ev3dev2"] = getattr(ev3dev2, "__version__", "not installed")
+    sys.stdout.write(READY + json.dumps(versions) + "\n")
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    path = json.loads(line)["path"]
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.argv = [path]
+    sys.path[0] = os.path.dirname(path)
+    os.chdir(os.path.dirname(path))
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except KeyboardInterrupt:  # Stop: the desktop says so itself, a traceback would only alarm
+        return 130
+    except Exception:
+        error_type, error, tb = sys.exc_info()
+        ours = tb
+        while ours is not None and ours.tb_frame.f_code.co_filename != path:
+            ours = ours.tb_next  # start at the program, as `python3 NAME.py` would
+        traceback.print_exception(error_type, error, ours or tb)
+        return 1
+    return 0
+
+
+class WarmPython(object):
+    """One interpreter started ahead of time; it imports ev3dev2 while nobody waits."""
+
+    def __init__(self, cwd):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.versions = {}
+        self.ready = threading.Event()
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--warm"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
+        reader = threading.Thread(target=self._await_ready)
+        reader.daemon = True
+        reader.start()
+
+    def _await_ready(self):
+        for raw in iter(self.proc.stdout.readline, b""):
+            text = raw.decode("utf-8", "replace")
+            if text.startswith(READY):
+                self.versions = json.loads(text[len(READY):])
+                break
+            log.info("warm interpreter said: %s", text.rstrip())
+        self.ready.set()
+
+    def usable(self):
+        return self.proc.poll() is None
+
+    def start(self, path):
+        """Hand it the program; from now on its process group is the program's."""
+        self.proc.stdin.write((json.dumps({"path": path}) + "\n").encode("utf-8"))
+        self.proc.stdin.close()
+        return self.proc
+
+    def discard(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.proc.wait()
+
+
+class Listener(object):
+    """The desktop's callback, called without waiting for its answer; owner is the connection."""
+
+    def __init__(self, callback, owner):
+        import rpyc
+        self.call, self.owner = rpyc.async_(callback), owner
+
+    def __call__(self, *args):
+        self.call(*args)
+
+
+# --- motors ----------------------------------------------------------------------------------
+
+def stop_all_motors(sys_class):
+    """Brake every tacho and DC motor by writing its sysfs files; True if any was found."""
+    found = False
+    for kind in ("tacho-motor", "dc-motor"):
+        folder = os.path.join(sys_class, kind)
+        for motor in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
+            for attribute, value in (("stop_action", "brake"), ("command", "stop")):
+                try:
+                    with open(os.path.join(folder, motor, attribute), "w") as f:
+                        f.write(value)
+                    found = True
+                except OSError as error:
+                    log.warning("could not %s %s: %s", attribute, motor, error)
+    return found
+
+
+def ev3dev2_version():
+    """Read from its version.py without importing it (that takes 20 s on the brick)."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec("ev3dev2")
+        folder = os.path.dirname(spec.origin)
+        with open(os.path.join(folder, "version.py")) as f:
+            for line in f:
+                if line.startswith("__version__"):
+                    return line.split("=", 1)[1].strip().strip("'\"")
+    except (AttributeError, ImportError, OSError, TypeError, ValueError):
+        pass
+    return "not installed"
+
+
+def battery_volts(sys_class):
+    folder = os.path.join(sys_class, "power_supply")
+    for supply in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
+        try:
+            with open(os.path.join(folder, supply, "voltage_now")) as f:
+                return round(int(f.read().strip()) / 1e6, 2)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+# --- one running program ---------------------------------------------------------------------
+
+class Run(object):
+    """A program's process group, its output readers and its end."""
+
+    def __init__(self, brick, name, proc, listener, started, warm=None):
+        self.brick, self.name, self.proc, self.listener = brick, name, proc, listener
+        self.started, self.first_output, self.stopped = started, None, False
+        self.warm = warm
+        self.done = threading.Event()
+        self.readers = [threading.Thread(target=self._read, args=(proc.stdout, "out")),
+                        threading.Thread(target=self._read, args=(proc.stderr, "err"))]
+        for reader in self.readers:
+            reader.daemon = True
+            reader.start()
+        waiter = threading.Thread(target=self._wait)
+        waiter.daemon = True
+        waiter.start()
+
+    def _read(self, pipe, stream):
+        if stream == "out" and self.warm is not None:
+            self.warm.ready.wait()  # its ready line is read there, not shown
+            self.brick.warm_versions = self.warm.versions or self.brick.warm_versions
+        for raw in iter(pipe.readline, b""):
+            text = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if self.first_output is None:
+                self.first_output = time.time()
+            self.brick.remember(stream, text)
+            self.tell("output", stream, text)
+        pipe.close()
+
+    def _wait(self):
+        code = self.proc.wait()
+        for reader in self.readers:
+            reader.join(2.0)
+        if self.stopped or code < 0:
+            stop_all_motors(self.brick.sys_class)
+        self.done.set()
+        self.brick.ended(self)
+        self.tell("exit", code, self.stopped)
+
+    def tell(self, kind, *args):
+        listener = self.listener
+        if listener is None:
+            return
+        try:
+            listener(kind, *args)
+        except Exception as error:  # the desktop has gone; the program runs on
+            log.info("listener for %s gone: %s", self.name, error)
+            self.listener = None
+
+    def stop(self):
+        """SIGINT, then SIGTERM, then SIGKILL to the whole group; motors are braked by _wait."""
+        self.stopped = True
+        began = time.time()
+        for sig, grace in STOP_STEPS:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except OSError:
+                break
+            if self.done.wait(grace):
+                break
+        self.done.wait(2.0)
+        return time.time() - began
+
+
+# --- the brick: programs folder, warm interpreter, the current run ---------------------------
+
+class Brick(object):
+    def __init__(self, config):
+        self.name = config["name"]
+        self.key = config.get("key", "")
+        self.programs = config.get("programs", "/home/robot/robolab")
+        self.sys_class = config.get("sys_class", "/sys/class")
+        self.installed_by = config.get("robolab", "")
+        self.lock = threading.RLock()
+        self.run = None
+        self.last = None  # (name, exit code, stopped)
+        self.recent = collections.deque(maxlen=200)
+        self.warm_versions = {}
+        self.warm = None
+        if not os.path.isdir(self.programs):
+            os.makedirs(self.programs)
+        self._warm_up()
+
+    def _warm_up(self):
+        with self.lock:
+            if self.warm is None or not self.warm.usable():
+                self.warm = WarmPython(self.programs)
+
+    def remember(self, stream, text):
+        self.recent.append((stream, text))
+
+    def path_of(self, name):
+        if not name or len(name) > 64 or not set(name) <= NAME_CHARS:
+            raise ValueError("a program name is 1-64 letters, digits, _ or -, not %r" % (name,))
+        return os.path.join(self.programs, name + ".py")
+
+    def upload(self, name, source):
+        """Save as an executable NAME.py with a shebang, so the brick's file browser runs it too."""
+        path = self.path_of(name)
+        if not source.startswith("#!"):
+            source = "#!/usr/bin/env python3\n" + source
+        temporary = path + ".part"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(source)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, 0o755)
+        os.replace(temporary, path)
+        return path
+
+    def start(self, name, listener):
+        path = self.path_of(name)
+        if not os.path.isfile(path):
+            raise ValueError("there is no program %r on brick %s; download it first" % (name, self.name))
+        with self.lock:
+            if self.run is not None:
+                self.run.stop()
+            started = time.time()
+            warm, self.warm = self.warm, None
+            if warm is not None and warm.usable():
+                proc = warm.start(path)
+            else:
+                warm = None
+                proc = subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        stdin=subprocess.DEVNULL, cwd=self.programs, start_new_session=True,
+                                        env=dict(os.environ, PYTHONUNBUFFERED="1"))
+            self.recent.clear()
+            self.run = Run(self, name, proc, listener, started, warm)
+            log.info("running %s (pid %s)", name, proc.pid)
+            return proc.pid
+
+    def ended(self, run):
+        with self.lock:
+            if self.run is run:
+                self.run = None
+            self.last = (run.name, run.proc.returncode, run.stopped)
+            log.info("%s ended with %s%s", run.name, run.proc.returncode, " (stopped)" if run.stopped else "")
+        # the next warm interpreter imports after the program, not while it drives
+        threading.Thread(target=self._warm_up).start()
+
+    def stop(self):
+        with self.lock:
+            run = self.run
+        seconds = run.stop() if run is not None else 0.0
+        if run is None:
+            stop_all_motors(self.sys_class)
+        return {"stopped": run.name if run else None, "seconds": round(seconds, 3)}
+
+    def forget_listener(self, listener_owner):
+        run = self.run
+        if run is not None and getattr(run.listener, "owner", None) is listener_owner:
+            run.listener = None
+
+    def status(self):
+        run = self.run
+        from rpyc.version import version_string
+        versions = {"service": SERVICE_VERSION, "robolab": self.installed_by, "rpyc": version_string,
+                    "python": platform.python_version(), "kernel": platform.release()}
+        warm = self.warm
+        known = warm.versions if warm is not None and warm.versions else self.warm_versions
+        versions["ev3dev2"] = known.get("ev3dev2") or ev3dev2_version()
+        return {
+            "name": self.name, "battery_volts": battery_volts(self.sys_class), "versions": versions,
+            "running": run.name if run else None,
+            "start_seconds": round(run.first_output - run.started, 3) if run and run.first_output else None,
+            "last": self.last, "programs": self.program_names(),
+            "warm": bool(self.warm and self.warm.usable() and self.warm.ready.is_set()),  # ev3dev2 imported
+        }
+
+    def program_names(self):
+        return sorted(n[:-3] for n in os.listdir(self.programs) if n.endswith(".py"))
+
+    def shutdown(self):
+        with self.lock:
+            run, warm = self.run, self.warm
+        if run is not None:
+            run.stop()
+        if warm is not None:
+            warm.discard()
+
+
+# --- the network side ------------------------------------------------------------------------
+
+def handshake_authenticator(brick):
+    """Before any rpyc traffic: one JSON line with the key in, one JSON line out.
+
+    A connection without the right key is answered with why, then closed, so the desktop can say
+    "not paired" instead of a bare connection error.
+    """
+    from rpyc.utils.authenticators import AuthenticationError
+
+    def authenticate(sock):
+        sock.settimeout(HANDSHAKE_SECONDS)
+        data = b""
+        try:
+            while not data.endswith(b"\n") and len(data) < 4096:
+                chunk = sock.recv(4096 - len(data))
+                if not chunk:
+                    break
+                data += chunk
+            hello = json.loads(data.decode("utf-8"))
+            key = str(hello.get("key", ""))
+        except (OSError, ValueError, AttributeError):
+            raise AuthenticationError("not a RoboLab hello")
+        answer = {"service": SERVICE_VERSION, "name": brick.name, "robolab": brick.installed_by}
+        if not key:
+            answer["refused"] = "no key"
+        elif not hmac.compare_digest(key.encode("utf-8"), brick.key.encode("utf-8")):
+            answer["refused"] = "wrong key"
+        try:
+            sock.sendall((json.dumps(answer) + "\n").encode("utf-8"))
+        except OSError:
+            raise AuthenticationError("hung up during the hello")
+        if "refused" in answer:
+            log.warning("refused %s: %s", sock.getpeername(), answer["refused"])
+            raise AuthenticationError(answer["refused"])
+        sock.settimeout(None)
+        return sock, hello.get("client", "")
+    return authenticate
+
+
+def make_service(brick):
+    import rpyc
+
+    class BrickService(rpyc.Service):
+        """The calls the desktop may make; results are JSON text so every rpyc version reads them."""
+
+        def on_disconnect(self, conn):
+            brick.forget_listener(self)
+
+        def exposed_upload(self, name, source):
+            return brick.upload(str(name), str(source))
+
+        def exposed_run(self, name, listener=None):
+            """Run NAME.py; listener(kind, ...) hears ("output", stream, line) and ("exit", code, stopped)."""
+            return brick.start(str(name), Listener(listener, self) if listener is not None else None)
+
+        def exposed_stop(self):
+            return json.dumps(brick.stop())
+
+        def exposed_status(self):
+            return json.dumps(brick.status())
+
+    return BrickService
+
+
+def load_config(args):
+    config = {}
+    if args.config:
+        with open(args.config) as f:
+            config = json.load(f)
+    for option in ("name", "key", "programs", "sys_class", "port", "host"):
+        value = getattr(args, option)
+        if value is not None:
+            config[option] = value
+    config.setdefault("name", socket.gethostname())
+    return config
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="RoboLab brick service")
+    parser.add_argument("--config", help="JSON file with name, key, port, programs, sys_class")
+    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--name")
+    parser.add_argument("--key")
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--programs", help="where programs are saved (default /home/robot/robolab)")
+    parser.add_argument("--sys-class", dest="sys_class", help="sysfs class folder (default /sys/class)")
+    args = parser.parse_args(argv)
+    if args.warm:
+        return warm_main()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    config = load_config(args)
+    if not config.get("key"):
+        parser.error("no pairing key: give --key or a --config file with one")
+    from rpyc.utils.server import ThreadedServer
+    brick = Brick(config)
+    server = ThreadedServer(make_service(brick), hostname=config.get("host", "0.0.0.0"),
+                            port=int(config.get("port", DEFAULT_PORT)),
+                            authenticator=handshake_authenticator(brick),
+                            protocol_config={"allow_public_attrs": False, "sync_request_timeout": 10})
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    print("robolab brick %s: service %s listening on port %s" % (brick.name, SERVICE_VERSION, server.port))
+    sys.stdout.flush()
+    try:
+        server.start()
+    finally:
+        brick.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""`robolab push`, `robolab stop` and `robolab brick list`: the EV3 mode on a terminal."""
+
+import sys
+from typing import TextIO
+
+from robolab.errors import RobolabError
+from robolab.ev3.connection import BrickError
+from robolab.ev3.mode import EV3Mode
+from robolab.ev3.pairing import Pairings
+from robolab.ev3.program import BrickProgram
+from robolab.palette import PackLibrary
+
+STOPPED_EXIT = 130  # as a shell reports a program ended by Ctrl+C
+
+
+def push_file(file: str, brick: str, run: bool, library: PackLibrary, pairings: Pairings | None = None,
+              out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Download FILE to the brick, and with `run` run it there, streaming its output; its exit code."""
+    try:
+        program = BrickProgram.from_file(file, library)
+    except RobolabError as error:
+        print(error, file=err)
+        return 1
+
+    def show(stream: str, line: str) -> None:
+        target = err if stream == "err" else out
+        print(line, file=target, flush=True)
+
+    mode = EV3Mode(pairings, on_output=show)
+    try:
+        mode.connect(brick)
+        if not run:
+            path = mode.download(program)
+            print(f"{file}: saved on brick {mode.connection.name} as {path}", file=err)
+            return 0
+        try:
+            handle = mode.run(program)
+            print(f"{file}: running on brick {mode.connection.name} (Ctrl+C stops it and its motors)", file=err,
+                  flush=True)
+            while (code := handle.wait(0.2)) is None:
+                pass
+        except KeyboardInterrupt:  # however early: the program may already be driving
+            result = mode.stop()
+            print(f"stopped {result.get('stopped') or program.name} in {result.get('seconds', 0):.2f} s; "
+                  "motors braked", file=err)
+            return STOPPED_EXIT
+        if handle.stopped:
+            print(f"{file}: stopped on the brick", file=err)
+            return STOPPED_EXIT
+        if problem := handle.problem:
+            print(problem, file=err)
+        return code if code >= 0 else 128 - code  # killed by a signal: as a shell says it
+    except BrickError as error:  # BrickLost too: the message says what may still be running
+        print(error, file=err)
+        return 1
+    except KeyboardInterrupt:  # while connecting or downloading: nothing runs yet
+        return STOPPED_EXIT
+    finally:
+        mode.disconnect()
+
+
+def stop_brick(brick: str, pairings: Pairings | None = None, err: TextIO = sys.stderr) -> int:
+    mode = EV3Mode(pairings)
+    try:
+        mode.connect(brick)
+        result = mode.stop()
+    except BrickError as error:
+        print(error, file=err)
+        return 1
+    finally:
+        mode.disconnect()
+    what = f"stopped {result['stopped']}" if result.get("stopped") else "no program was running"
+    print(f"brick {brick}: {what}; motors braked", file=err)
+    return 0
+
+
+def list_bricks(pairings: Pairings | None = None, out: TextIO = sys.stdout, status: bool = False,
+                timeout: float = 2.0) -> int:
+    """The paired bricks, one a line; with `status`, each one's battery, versions and running program."""
+    pairings = pairings or Pairings()
+    try:
+        bricks = pairings.all()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    if not bricks:
+        print("no bricks are paired with this computer; set one up with: robolab brick setup HOST", file=out)
+        return 0
+    for pairing in bricks:
+        line = f"{pairing.name}\t{pairing.address}"
+        if status:
+            line += "\t" + describe(pairing.name, pairings, timeout)
+        print(line, file=out)
+    return 0
+
+
+def brick_status(spec: str, pairings: Pairings, timeout: float = 2.0) -> dict:
+    """Connect, ask the brick's status and hang up; BrickError saying why it cannot be reached."""
+    mode = EV3Mode(pairings, connect_timeout=timeout)
+    try:
+        return mode.connect(spec)
+    finally:
+        mode.disconnect()
+
+
+def describe(spec: str, pairings: Pairings, timeout: float) -> str:
+    """One line about a brick's state: battery, versions, running program; or why it cannot be reached."""
+    try:
+        info = brick_status(spec, pairings, timeout)
+    except BrickError as error:
+        return f"not reachable: {error}"
+    return status_line(info)
+
+
+def status_line(info: dict) -> str:
+    versions = info.get("versions", {})
+    volts = info.get("battery_volts")
+    battery = f"battery {volts:.1f} V" if volts else "battery unknown"
+    running = f"running {info['running']}" if info.get("running") else "idle"
+    return (f"{battery}, {running}, Python {versions.get('python')}, rpyc {versions.get('rpyc')}, "
+            f"ev3dev2 {versions.get('ev3dev2')}, service {versions.get('service')}")

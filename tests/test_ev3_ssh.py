@@ -1,0 +1,93 @@
+"""`brick setup`'s SSH side against Debian's real OpenSSH server on 127.0.0.1 (.ci/run installs it; these
+tests skip where it is missing or we are not root). The host is Debian, not ev3dev, which setup must see."""
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import paramiko
+import pytest
+
+from robolab.ev3.brick_files import SSHBrick
+from robolab.ev3.connection import BrickError
+from robolab.ev3.setup import BRICK_RPYC, brick_wheels, setup_brick
+
+try:
+    from tests.ev3.standin import free_port
+except ImportError:
+    from ev3.standin import free_port
+
+SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
+pytestmark = pytest.mark.skipif(not (os.path.exists(SSHD) and hasattr(os, "geteuid") and os.geteuid() == 0),
+                                reason="needs Debian's openssh-server and root (CI installs it in .ci/run)")
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    """An sshd of our own on a free port: root logs in with a key made here; passwords are checked (and,
+    root's being locked, always wrong)."""
+    folder = tmp_path_factory.mktemp("sshd")
+    os.chmod(folder, 0o755)
+    host_key, client_key = folder / "host_rsa", folder / "client_rsa"
+    paramiko.RSAKey.generate(2048).write_private_key_file(str(host_key))
+    key = paramiko.RSAKey.generate(2048)
+    key.write_private_key_file(str(client_key))
+    (folder / "authorized_keys").write_text(f"{key.get_name()} {key.get_base64()}\n")
+    port = free_port()
+    (folder / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {folder / 'sshd.pid'}\n"
+        f"AuthorizedKeysFile {folder / 'authorized_keys'}\nStrictModes no\nPermitRootLogin yes\n"
+        "PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM no\n"
+        "Subsystem sftp internal-sftp\n")
+    Path("/run/sshd").mkdir(exist_ok=True)  # its privilege-separation folder
+    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(folder / "sshd_config")], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            paramiko.Transport(("127.0.0.1", port)).close()
+            break
+        except (OSError, paramiko.SSHException):
+            if proc.poll() is not None:
+                pytest.fail(f"sshd did not start: {proc.stderr.read().decode()}")
+            time.sleep(0.1)
+    home = folder / "home"
+    home.mkdir()
+    yield port, str(client_key), str(home)
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_a_wrong_password_is_named(sshd):
+    port, _, _ = sshd
+    with pytest.raises(BrickError, match="root@127.0.0.1: wrong password"):
+        SSHBrick("127.0.0.1", "root", "maker", port=port, timeout=10)
+
+
+def test_a_computer_that_is_not_ev3dev_is_refused(sshd, tmp_path):
+    port, key, home = sshd
+    brick = SSHBrick("127.0.0.1", "root", port=port, key_filename=key, home=home)
+    try:
+        facts = brick.facts()
+        assert facts["free_kb"] > 0 and facts["python"] >= (3, 5)
+        with pytest.raises(BrickError, match="is not an ev3dev brick"):
+            setup_brick(brick, "127.0.0.1", "x", wheels=[], say=lambda _: None)
+    finally:
+        brick.close()
+
+
+def test_files_and_wheels_go_over_sftp(sshd):
+    port, key, home = sshd
+    brick = SSHBrick("127.0.0.1", "root", port=port, key_filename=key, home=home)
+    try:
+        brick.write(".robolab/brick.json", b'{"name": "x"}', 0o600)
+        assert brick.read(".robolab/brick.json") == b'{"name": "x"}'
+        assert os.stat(Path(home) / ".robolab/brick.json").st_mode & 0o777 == 0o600
+        assert brick.read(".robolab/none.json") is None
+        assert brick.installed_rpyc(".robolab/lib") is None
+        for wheel in brick_wheels():
+            brick.write(f".robolab/wheels/{wheel.name}", wheel.read_bytes())
+            brick.extract(f".robolab/wheels/{wheel.name}", ".robolab/lib")
+        assert brick.installed_rpyc(".robolab/lib") == BRICK_RPYC  # imported by the host's python3 there
+    finally:
+        brick.close()
