@@ -71,6 +71,24 @@ def _run(args) -> int:
     return 1 if problems else 0
 
 
+def _import(args) -> int:
+    from robolab.importer import import_program, write_import  # only when importing
+
+    failed = False
+    for file in args.files:
+        try:
+            result = import_program(file, _library(args))
+            written = write_import(result, args.output or Path(file).parent, overwrite=args.force)
+        except RobolabError as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        print(f"{file} -> {written[0]} (world {written[1].name}, robot {written[2].name})")
+        for line in result.report_lines:
+            print(f"  {line}")
+    return 1 if failed else 0
+
+
 def _palette_check(args) -> int:
     failed = []
     for file in args.packs:
@@ -171,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace", metavar="OUT.csv", help="write pose and sensor values after every step")
     palette_option(run)
     run.set_defaults(run=_run)
+
+    import_ = commands.add_parser("import", help="import RobotLab programs (.tsc) with their settings and arenas")
+    import_.add_argument("files", nargs="+", metavar="FILE.tsc")
+    import_.add_argument("-o", "--output", metavar="DIR", help="write here (default: beside each .tsc)")
+    import_.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
+    palette_option(import_)
+    import_.set_defaults(run=_import)
 
     palette = commands.add_parser("palette", help="palette packs")
     palette_commands = palette.add_subparsers(dest="palette_command", metavar="COMMAND", required=True)
