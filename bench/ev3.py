@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[0] = str(ROOT)  # not bench/, where this file would shadow the tests' ev3 folder
 
-from ev3.standin import PROGRAMS, StandInBrick  # noqa: E402
+from tests.ev3.standin import PROGRAMS, StandInBrick  # noqa: E402
 from robolab.ev3.mode import EV3Mode  # noqa: E402
 from robolab.ev3.pairing import Pairings  # noqa: E402
 from robolab.ev3.program import BrickProgram  # noqa: E402

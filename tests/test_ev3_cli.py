@@ -140,3 +140,9 @@ def test_a_damaged_pairings_file_is_named(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ValueError, match=r"bricks.json: the list of paired bricks cannot be read"):
         Pairings(path).all()
+
+
+def test_brick_setup_names_a_host_that_is_not_there(tmp_path):
+    code, _, err = finish(robolab(tmp_path, "brick", "setup", "no-such-brick.invalid"))
+    assert code == 1
+    assert "robolab brick setup: host 'no-such-brick.invalid' not found" in err

@@ -91,11 +91,11 @@ class SSHBrick:
 
     def install_service(self, unit: str) -> None:
         """Install the systemd unit with sudo (the SSH password), enable it and (re)start it."""
-        script = (f"sudo -S -p '' sh -c 'cat > {UNIT_PATH}.part && mv {UNIT_PATH}.part {UNIT_PATH} && "
+        self.write(".robolab/robolab-brick.service", unit.encode())
+        script = (f"sudo -S -p '' sh -c 'install -m 644 {self._path('.robolab/robolab-brick.service')} {UNIT_PATH} && "
                   "systemctl daemon-reload && systemctl enable robolab-brick >/dev/null 2>&1 && "
                   "systemctl restart robolab-brick'")
-        password = (self.password or "") + "\n"
-        code, _, err = self.run(script, stdin=password.encode() + unit.encode())
+        code, _, err = self.run(script, stdin=((self.password or "") + "\n").encode())  # only the password
         if code:
             raise BrickError(f"{self.host}: could not install the service with sudo: {err.strip() or code}")
 

@@ -16,7 +16,7 @@ from robolab.ev3.pairing import Pairing
 from robolab.ev3.rpyc_safe import rpyc
 
 CONNECT_TIMEOUT = 5.0
-HEARTBEAT_INTERVAL = 1.0
+HEARTBEAT_INTERVAL = 0.5
 HEARTBEAT_TIMEOUT = 3.0
 SETUP_HINT = "robolab brick setup"
 
