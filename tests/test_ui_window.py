@@ -2,7 +2,7 @@
 layout that persist, reset layout, the value editor's edits as undoable commands."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from robolab.model.expr import Num
@@ -106,6 +106,9 @@ def test_palette_search_filters_and_tooltips_explain(window):
     shown = palette.visible_ids()
     assert "wait_colour" in shown and "drive" not in shown
     assert "colour sensor" in palette._item("wait_colour").toolTip(0)
+    palette.search.setText("teleport")
+    assert palette.visible_ids() == [] and "No command matches" in palette.no_match.text()
+    assert not palette.no_match.isHidden()
 
 
 def test_value_edits_are_undoable_commands(window, tmp_path):
@@ -156,3 +159,37 @@ def test_a_panel_docked_after_start_keeps_its_place_and_reset_puts_it_back(qtbot
     assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     second.reset_layout()
     assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+class FakeRunPanel(QLabel):
+    """Stands for the simulator panel: what it tells the window, as signals."""
+
+    running_block = Signal(object)
+    error_block = Signal(object, str)
+
+    def __init__(self):
+        super().__init__("run")
+        self.documents = []
+
+    def set_document(self, document):
+        self.documents.append(document.title)
+
+
+def test_a_run_panel_is_told_the_program_and_shows_the_running_line(window, tmp_path):
+    from robolab.ui.line_painter import RUNNING
+
+    panel = FakeRunPanel()
+    window.add_panel("Simulator", panel, "right")
+    assert panel.documents == ["Untitled"]
+    open_square(window, tmp_path)
+    assert panel.documents[-1] == "square.rlab"
+    panel.running_block.emit((0, "do", 0))
+    assert window.canvas.item_at((0, "do", 0)).data(0, RUNNING)
+    panel.running_block.emit((1,))
+    assert not window.canvas.item_at((0, "do", 0)).data(0, RUNNING)
+    assert window.canvas.item_at((1,)).data(0, RUNNING)
+    panel.running_block.emit(None)
+    assert not window.canvas.item_at((1,)).data(0, RUNNING)
+    panel.error_block.emit((0,), "division by zero")
+    assert window.canvas.selected_paths() == [(0,)]
+    assert "division by zero" in window.statusBar().currentMessage()

@@ -16,7 +16,7 @@ from robolab.palette import COMMENT
 from robolab.ui import labels
 from robolab.ui import theme as th
 from robolab.ui.document import Document, Event
-from robolab.ui.line_painter import BLOCK, BODY, COLOUR, COMMENT_LINE, KIND, PROBLEM, SEGMENTS, LineDelegate
+from robolab.ui.line_painter import BLOCK, BODY, COLOUR, COMMENT_LINE, KIND, PROBLEM, RUNNING, SEGMENTS, LineDelegate
 
 COMMAND_MIME = "application/x-robolab-command"  # a palette command id
 LINES_MIME = "application/x-robolab-lines"  # lines dragged within this canvas
@@ -254,6 +254,26 @@ class ProgramCanvas(QTreeWidget):
         self._had_problems = bool(problems)
 
     _had_problems = False
+    _running = None
+
+    def set_running(self, path) -> None:
+        """Outline the line the robot is running (None: no run), and keep it in view."""
+        previous, self._running = self._running, None
+        if previous is not None:
+            try:
+                previous.setData(0, RUNNING, False)
+            except RuntimeError:  # its row went with an edit
+                pass
+        if path is None:
+            return
+        try:
+            item = self.item_at(tuple(path))
+        except (IndexError, AttributeError, StopIteration, TypeError):
+            return  # the program changed since the run started
+        if item is not None:
+            item.setData(0, RUNNING, True)
+            self._running = item
+            self.scrollToItem(item)
 
     # --- zoom and look ---------------------------------------------------------------------------
 
@@ -355,6 +375,18 @@ class ProgramCanvas(QTreeWidget):
         drag = QDrag(self)
         drag.setMimeData(mime)
         drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction, Qt.DropAction.MoveAction)
+
+    def _paint_hint(self) -> None:
+        """An empty program says how to start."""
+        painter = QPainter(self.viewport())
+        painter.setPen(QColor(self.delegate.theme.muted))
+        font = th.ui_font(self.zoom * 1.15)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
+                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         "Drag a command here from the list on the left,\n"
+                         "or double-click it, or type its name in the search box and press Enter.")
+        painter.end()
 
     def drop_target(self, pos: QPoint) -> tuple[tuple, QRect]:
         """Where a drop at `pos` (viewport coordinates) puts lines, and the indicator line to draw."""
@@ -458,6 +490,8 @@ class ProgramCanvas(QTreeWidget):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
+        if self.topLevelItemCount() == 0 and self._indicator is None:
+            self._paint_hint()
         if self._indicator is None:
             return
         line, allowed = self._indicator

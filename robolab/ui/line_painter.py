@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from robolab.ui import theme as th
 
-SEGMENTS, COLOUR, KIND, PROBLEM = (Qt.ItemDataRole.UserRole + n for n in range(4))
+SEGMENTS, COLOUR, KIND, PROBLEM, RUNNING = (Qt.ItemDataRole.UserRole + n for n in range(5))
+RUNNING_COLOUR = "#1e9e5a"
 BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
 
 
@@ -75,7 +76,11 @@ class LineDelegate(QStyledItemDelegate):
             painter.restore()
             return
         fill = th.mix(colour, t.surface, t.tint * (1.9 if selected else 1.0)) if kind == BLOCK else QColor(t.surface)
-        painter.setPen(QPen(QColor(t.accent), 2 * self.zoom) if selected else Qt.PenStyle.NoPen)
+        running = bool(index.data(RUNNING))
+        if running:
+            painter.setPen(QPen(QColor(RUNNING_COLOUR), 3 * self.zoom))
+        else:
+            painter.setPen(QPen(QColor(t.accent), 2 * self.zoom) if selected else Qt.PenStyle.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, radius, radius)
         bar = QRectF(rect.left(), rect.top(), 5 * self.zoom, rect.height())

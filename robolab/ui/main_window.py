@@ -104,7 +104,28 @@ class MainWindow(QMainWindow):
             self._view_menu.insertAction(self._panels_end, dock.toggleViewAction())
         if hasattr(widget, "set_zoom") and self.zoom != 1.0:
             widget.set_zoom(self.zoom)
+        self._wire_panel(widget)
         return dock
+
+    def _wire_panel(self, widget: QWidget) -> None:
+        """What a panel offers, connected: set_document(document) is called now and whenever another
+        program opens; running_block(path) outlines the running line; error_block(path, message)
+        selects the line and says what went wrong."""
+        if hasattr(widget, "set_document"):
+            widget.set_document(self.document)
+            self.document.subscribe(lambda event: event.kind == "reset" and widget.set_document(self.document))
+        if hasattr(widget, "running_block"):
+            widget.running_block.connect(self.canvas.set_running)
+        if hasattr(widget, "error_block"):
+            widget.error_block.connect(self.show_run_error)
+
+    def show_run_error(self, path, message: str) -> None:
+        self.statusBar().showMessage(f"The program stopped with an error: {message}", 15000)
+        if path is not None:
+            try:
+                self._select_line(tuple(path))
+            except (IndexError, AttributeError, StopIteration, TypeError):
+                pass
 
     def _default_sizes(self) -> None:
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))

@@ -5,7 +5,7 @@ asks (`insert_requested`), the window decides where and pushes the undo command.
 """
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, \
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, \
     QWidget
 
 from robolab.palette import COMMENT, Pack
@@ -57,6 +57,11 @@ class PaletteView(QWidget):
         layout.addWidget(self.level)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
+        self.no_match = QLabel()
+        self.no_match.setWordWrap(True)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.hide()
+        layout.addWidget(self.no_match)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._insert_first)
         self.level.currentTextChanged.connect(self._level_chosen)
@@ -144,6 +149,8 @@ class PaletteView(QWidget):
         first = self.visible_ids()[:1]
         if words and first:
             self.tree.setCurrentItem(self._item(first[0]))
+        self.no_match.setText(f"No command matches “{text.strip()}” in {self.level.currentText()}." if words else "")
+        self.no_match.setVisible(bool(words) and not first)
 
     def visible_ids(self) -> list[str]:
         return [self.tree.topLevelItem(i).data(0, ID) for i in range(self.tree.topLevelItemCount())
