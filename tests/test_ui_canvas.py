@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from robolab.model import edits
 from robolab.model.expr import Num
 from robolab.ui.autosave import Autosave
-from robolab.ui.canvas import COMMAND_MIME
+from robolab.ui.canvas_drops import COMMAND_MIME
 from robolab.ui.main_window import MainWindow
 
 # QDragMoveEvent's only constructor is marked deprecated in PySide6 6.12 (no replacement yet)

@@ -2,7 +2,8 @@
 layout that persist, reset layout, the value editor's edits as undoable commands."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QLabel
 
 from robolab.model.expr import Num
@@ -66,6 +67,10 @@ def test_one_zoom_for_every_pane(window, qtbot):
     assert window.zoom < 1
     qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert window.zoom == 1.0 and sizes() == before
+    wheel = QWheelEvent(QPointF(50, 50), QPointF(50, 50), QPoint(0, 0), QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    window.canvas.wheelEvent(wheel)
+    assert window.zoom > 1
 
 
 def test_presentation_mode_is_large_and_high_contrast(window):

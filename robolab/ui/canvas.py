@@ -6,8 +6,8 @@ changed and the canvas updates just those rows. A drop the palette would refuse 
 the indicator turns red and `refused` carries the reason.
 """
 
-from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QKeySequence, QPainter, QPen
+from PySide6.QtCore import QItemSelectionModel, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from robolab.model import edits
@@ -15,16 +15,16 @@ from robolab.model.edits import Change, EditError
 from robolab.palette import COMMENT
 from robolab.ui import labels
 from robolab.ui import theme as th
+from robolab.ui.canvas_drops import DragAndDrop
 from robolab.ui.document import Document, Event
 from robolab.ui.line_painter import BLOCK, BODY, COLOUR, COMMENT_LINE, KIND, PROBLEM, RUNNING, SEGMENTS, LineDelegate
 
-COMMAND_MIME = "application/x-robolab-command"  # a palette command id
-LINES_MIME = "application/x-robolab-lines"  # lines dragged within this canvas
 COMMENT_COLOUR = "#8a94a3"
 
 
-class ProgramCanvas(QTreeWidget):
+class ProgramCanvas(DragAndDrop, QTreeWidget):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
+    zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
     refused = Signal(str)
     paths_selected = Signal(list)
     values_requested = Signal()  # Enter: go to the value editor
@@ -41,6 +41,7 @@ class ProgramCanvas(QTreeWidget):
         self.setExpandsOnDoubleClick(False)
         self.setAnimated(False)
         self.setAutoScroll(True)
+        self.setDropIndicatorShown(False)  # this canvas draws its own, which knows bodies
         self.delegate = LineDelegate(self)
         self.setItemDelegate(self.delegate)
         self._indicator: tuple[QRect, bool] | None = None  # the drop line, and whether it is allowed
@@ -315,6 +316,13 @@ class ProgramCanvas(QTreeWidget):
             painter.drawPolyline(points)
         painter.restore()
 
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
     # --- keyboard --------------------------------------------------------------------------------
 
     def event(self, event):
@@ -354,153 +362,3 @@ class ProgramCanvas(QTreeWidget):
         if not change.is_empty:
             self.edit_requested.emit(change, text)
         return True
-
-    # --- dragging and dropping -------------------------------------------------------------------
-
-    def lines_mime(self) -> QMimeData | None:
-        """What dragging the selected lines carries: a mark saying they come from this canvas
-        (so a drop here moves them) and their program text (so a drop elsewhere copies them)."""
-        paths = self.selected_paths()
-        if not paths:
-            return None
-        mime = QMimeData()
-        mime.setData(LINES_MIME, str(id(self)).encode())
-        mime.setText(self.document.snippet(paths))
-        return mime
-
-    def startDrag(self, actions) -> None:
-        mime = self.lines_mime()
-        if mime is None:
-            return
-        drag = QDrag(self)
-        drag.setMimeData(mime)
-        drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction, Qt.DropAction.MoveAction)
-
-    def _paint_hint(self) -> None:
-        """An empty program says how to start."""
-        painter = QPainter(self.viewport())
-        painter.setPen(QColor(self.delegate.theme.muted))
-        font = th.ui_font(self.zoom * 1.15)
-        painter.setFont(font)
-        painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
-                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                         "Drag a command here from the list on the left,\n"
-                         "or double-click it, or type its name in the search box and press Enter.")
-        painter.end()
-
-    def drop_target(self, pos: QPoint) -> tuple[tuple, QRect]:
-        """Where a drop at `pos` (viewport coordinates) puts lines, and the indicator line to draw."""
-        item = self.itemAt(pos)
-        step = self.indentation()
-        if item is None:
-            last = self._last_visible()
-            y = self.visualItemRect(last).bottom() + 1 if last else 4
-            return (len(self.document.program.blocks),), QRect(4, y, self.viewport().width() - 8, 3)
-        rect = self.visualItemRect(item)
-        if self._is_body(item):
-            return self.path_of(item.parent()) + (item.text(0), 0), \
-                QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
-        path = self.path_of(item)
-        if pos.y() < rect.center().y():
-            return path, QRect(rect.left(), rect.top() - 1, rect.width(), 3)
-        body = self._single_body(item)
-        if body is not None and (item.isExpanded() or item.childCount() == 0):
-            return path + (body, 0), QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
-        if item.childCount() and self._is_body(item.child(0)) and item.isExpanded():
-            first = item.child(0)
-            return path + (first.text(0), 0), QRect(rect.left() + 2 * step, rect.bottom(), rect.width() - 2 * step, 3)
-        # After the line; on the last line of a body, further left means after the body's owner.
-        target, left = path[:-1] + (path[-1] + 1,), rect.left()
-        while len(target) > 1 and target[-1] == len(edits.blocks_in(self.document.program, target[:-1])) \
-                and pos.x() < left - step // 2 and target[-2] == self._last_body_name(target[:-2]):
-            owner = target[:-2]
-            target, left = owner[:-1] + (owner[-1] + 1,), self.visualItemRect(self.item_at(owner)).left()
-        return target, QRect(left, rect.bottom(), rect.right() - left, 3)
-
-    def _last_body_name(self, owner: tuple) -> str:
-        block = self.document.program.block_at(owner)
-        return self.document.pack.command(block.command).bodies[-1]
-
-    def _last_visible(self):
-        item = self.topLevelItem(self.topLevelItemCount() - 1) if self.topLevelItemCount() else None
-        while item is not None and item.isExpanded() and item.childCount():
-            item = item.child(item.childCount() - 1)
-        return item
-
-    def plan_drop(self, mime: QMimeData, target: tuple):
-        """The change a drop would make, as plan(program, pack) -> Change, and its name."""
-        doc = self.document
-        if bytes(mime.data(LINES_MIME)) == str(id(self)).encode():
-            paths = self.selected_paths()
-            return (lambda program, pack: edits.move(program, pack, paths, target)), "Move"
-        if mime.hasFormat(COMMAND_MIME):
-            command_id = bytes(mime.data(COMMAND_MIME)).decode()
-            return (lambda program, pack: edits.insert(program, pack, target, [doc.new_block(command_id)])), "Insert"
-        if mime.hasText():
-            return (lambda program, pack: edits.insert(program, pack, target, doc.blocks_from_text(mime.text()))), "Drop"
-        return None, ""
-
-    def _judge(self, event) -> tuple | None:
-        target, line = self.drop_target(event.position().toPoint())
-        plan, text = self.plan_drop(event.mimeData(), target)
-        if plan is None:
-            return None
-        try:
-            change = plan(self.document.program, self.document.pack)
-        except EditError as error:
-            self._indicator = (line, False)
-            self.refused.emit(str(error))
-            return None
-        self._indicator = (line, True)
-        return change, text
-
-    def dragEnterEvent(self, event) -> None:
-        mime = event.mimeData()
-        if mime.hasFormat(COMMAND_MIME) or mime.hasFormat(LINES_MIME) or mime.hasText():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        judged = self._judge(event)
-        self.viewport().update()
-        if judged is None:
-            event.ignore()
-        else:
-            self.refused.emit("")
-            event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event) -> None:
-        self._indicator = None
-        self.viewport().update()
-
-    def dropEvent(self, event) -> None:
-        judged = self._judge(event)
-        self._indicator = None
-        self.viewport().update()
-        if judged is None:
-            event.ignore()
-            return
-        change, text = judged
-        moved = text == "Move"
-        event.setDropAction(Qt.DropAction.MoveAction if moved else Qt.DropAction.CopyAction)
-        event.accept()
-        if not change.is_empty:
-            self.edit_requested.emit(change, text)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if self.topLevelItemCount() == 0 and self._indicator is None:
-            self._paint_hint()
-        if self._indicator is None:
-            return
-        line, allowed = self._indicator
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor(self.delegate.theme.accent if allowed else self.delegate.theme.error)
-        painter.setPen(QPen(colour, 3, Qt.PenStyle.SolidLine if allowed else Qt.PenStyle.DashLine))
-        y = line.top() + 1
-        painter.drawLine(line.left() + 8, y, line.right(), y)
-        painter.setBrush(colour)
-        painter.drawEllipse(QPoint(line.left() + 5, y), 4, 4)
-        painter.end()

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.document.subscribe(self._on_document)
         self.canvas.edit_requested.connect(self.push)
         self.canvas.refused.connect(self.show_refusal)
+        self.canvas.zoom_requested.connect(self.step_zoom)
         self.canvas.paths_selected.connect(lambda paths: self._show_values())
         self.canvas.values_requested.connect(self._focus_values)
         self.palette_view.insert_requested.connect(self.insert_command)
