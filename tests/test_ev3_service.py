@@ -1,5 +1,6 @@
 """The EV3 link end to end: the desktop (rpyc 5.3) drives the real brick service under a real rpyc 4.1.5 on
 127.0.0.1, whose programs run the real python-ev3dev2 on a fake sysfs tree."""
+import os
 import shutil
 import signal
 import socket
@@ -278,3 +279,33 @@ def test_rpyc_beside_qt_leaves_none_alone():
     result = subprocess.run([sys.executable, "-c", "def test(): pass\n" + code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 0
+
+
+def test_a_program_left_driving_by_a_killed_service_is_ended_when_it_restarts(mode, brick):
+    silent = ("#!/usr/bin/env python3\nimport time\nfrom ev3dev2.motor import LargeMotor, OUTPUT_B\n"
+              "LargeMotor(OUTPUT_B).on(30)\nwhile True:\n    time.sleep(0.05)\n")
+    mode.connection.upload("silent", silent)
+    pid = mode.connection.run("silent", lambda *_: None)
+    deadline = time.monotonic() + 10
+    while brick.motor("B", "command") != "run-forever" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    brick.signal(signal.SIGKILL)
+    brick.proc.wait()
+    time.sleep(0.3)
+    assert brick.motor("B", "command") == "run-forever"  # nobody stopped it: it prints nothing, so it lives on
+    os.kill(pid, 0)
+    brick.start()
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+    assert brick.motor("B", "command") == "stop" and brick.motor("B", "stop_action") == "brake"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().split(") ")[1][0] != "Z"  # a zombie has ended

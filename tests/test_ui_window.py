@@ -137,7 +137,6 @@ def test_window_title_shows_the_file_and_unsaved_changes(window, tmp_path):
 
 
 def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
-    pytest.importorskip("robolab.ui.values")
     open_square(window, tmp_path)
     window.canvas.select_paths([(0, "do", 0)])
     combo = window.values.field("unit").focus_widget()
@@ -198,3 +197,13 @@ def test_a_run_panel_is_told_the_program_and_shows_the_running_line(window, tmp_
     panel.error_block.emit((0,), "division by zero")
     assert window.canvas.selected_paths() == [(0,)]
     assert "division by zero" in window.statusBar().currentMessage()
+
+
+def test_enter_on_a_line_goes_to_its_values(window, tmp_path, qtbot):
+    open_square(window, tmp_path)
+    window.canvas.select_paths([(0, "do", 0)])
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Return)
+    focused = window.focusWidget()
+    assert focused is not None and window.values.isAncestorOf(focused)
+    assert focused is window.values.field("speed").focus_widget()

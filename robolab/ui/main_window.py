@@ -21,18 +21,11 @@ from robolab.ui.palette_view import PaletteView
 from robolab.ui.problems_view import ProblemsView
 from robolab.ui.python_view import PythonView
 from robolab.ui.undo import EditCommand
+from robolab.ui.values import ValueEditor
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
 REFRESH_MS = 250  # problems and Python follow the program this long after the last edit
-
-
-def make_value_editor() -> QWidget:
-    try:
-        from robolab.ui.values import ValueEditor
-    except ImportError:
-        from robolab.ui.values_placeholder import PlaceholderValueEditor as ValueEditor
-    return ValueEditor()
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +50,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.python_view, "Python")
         self.setCentralWidget(self.tabs)
         self.palette_view = PaletteView(self.document.pack)
-        self.values = make_value_editor()
+        self.values = ValueEditor()
         self.problems_view = ProblemsView()
         self.add_panel("Commands", self.palette_view, "left")
         self.add_panel("Values", self.values, "left")
@@ -177,10 +170,7 @@ class MainWindow(QMainWindow):
 
     def _focus_values(self) -> None:
         self.panels["Values"].show()
-        if hasattr(self.values, "focus_first"):
-            self.values.focus_first()
-        else:
-            self.values.setFocus()
+        self.values.focus_first()
 
     def _select_line(self, path: tuple) -> None:
         self.tabs.setCurrentWidget(self.canvas)

@@ -257,7 +257,32 @@ class Brick(object):
         self.warm = None
         if not os.path.isdir(self.programs):
             os.makedirs(self.programs)
+        self.running_file = os.path.join(self.programs, ".running")
+        self._end_leftover()
         self._warm_up()
+
+    def _end_leftover(self):
+        """A program the last service started may still drive (the service was killed, the desktop gone):
+        end its process group and brake the motors before anything else."""
+        try:
+            with open(self.running_file) as f:
+                pgid, name = f.read().split()[:2]
+            os.remove(self.running_file)
+            with open("/proc/%s/cmdline" % pgid, "rb") as f:
+                command = f.read().decode("utf-8", "replace")
+            pgid = int(pgid)
+        except (OSError, ValueError):
+            return
+        if "--warm" not in command and name + ".py" not in command:
+            return  # that process id is someone else's now (the brick was restarted)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pgid, sig)
+            except OSError:
+                break
+            time.sleep(0.3)
+        stop_all_motors(self.sys_class)
+        log.info("ended %s, left running by the last service (group %s)", name, pgid)
 
     def _warm_up(self):
         with self.lock:
@@ -304,6 +329,8 @@ class Brick(object):
                                         env=dict(os.environ, PYTHONUNBUFFERED="1"))
             self.recent.clear()
             self.run = Run(self, name, proc, listener, started, warm)
+            with open(self.running_file, "w") as f:
+                f.write("%d %s\n" % (proc.pid, name))
             log.info("running %s (pid %s)", name, proc.pid)
             return proc.pid
 
@@ -311,6 +338,10 @@ class Brick(object):
         with self.lock:
             if self.run is run:
                 self.run = None
+                try:
+                    os.remove(self.running_file)
+                except OSError:
+                    pass
             self.last = (run.name, run.proc.returncode, run.stopped)
             log.info("%s ended with %s%s", run.name, run.proc.returncode, " (stopped)" if run.stopped else "")
         # the next warm interpreter imports after the program, not while it drives
