@@ -132,3 +132,19 @@ def test_what_cannot_be_mapped_is_kept_as_a_comment_with_a_report_line(tmp_path,
     assert "line 8 ('send 300'): not imported: message must be at most 255" in report
     assert "line 9 ('send nobody'): not imported: " in report and "nobody" in report
     assert "line 10 ('while ghost < 3'): not imported: " in report
+
+
+def test_lines_that_cannot_stand_where_they_are_are_kept_and_reported_in_program_order(tmp_path, library):
+    result = imported(tmp_path, [
+        line("sensor r on 3 is rotation as raw", "sensor", {"name": "r", "port": "3", "type": "rotation", "mode": "raw"}),
+        line("main", "main", children=[line("send r", "send", {"message": "r"})]),
+        line("main", "main", children=[line("send 2", "send", {"message": "2"})]),
+        line("then", "then"),
+    ], library)
+    assert result.program_text.splitlines()[1:] == [
+        "# RobotLab: sensor r on 3 is rotation as raw", "main {", "    # RobotLab: send r", "}",
+        "# RobotLab: main", "# RobotLab:   send 2", "# RobotLab: then"]
+    program_lines = [line for line in result.report_lines if line.startswith("line ")]
+    assert [int(line.split()[1]) for line in program_lines] == [1, 3, 4, 6]
+    assert "type must be one of switch, light, ultrasonic or gyro, not 'rotation'" in program_lines[0]
+    assert "a program has only one main line" in program_lines[2]

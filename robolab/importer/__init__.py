@@ -13,8 +13,9 @@ from pathlib import Path
 
 from robolab.errors import Problem, RobolabError
 from robolab.files import write_atomic
-from robolab.importer.arena import Needs, arena_from_cfg
+from robolab.importer.arena import arena_from_cfg
 from robolab.importer.program import build_program
+from robolab.importer.robot_model import Needs
 from robolab.importer.tsc import Statement, read_tsc
 from robolab.palette import PackLibrary
 

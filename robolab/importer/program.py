@@ -78,7 +78,7 @@ def build_program(statements: list[Statement], library: PackLibrary, file: str =
         text = print_program(program, pack)
         problems = check_text(text, library, file)
         if not problems:
-            return text, list(dict.fromkeys(mapping.notes))
+            return text, mapping.report()
         _repair(program, text, problems, builder)
     raise RobolabError(problems)  # every repair turns a line into comments, so this is never reached
 

@@ -33,13 +33,17 @@ class Mapping:
     """Blocks made so far, and report lines (each naming the RobotLab line)."""
 
     names: dict = field(default_factory=dict)  # lower-case RobotLab name -> RoboLab spelling
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # (RobotLab line, report line)
     statement: Statement | None = None  # the RobotLab line being mapped
 
     def note(self, message: str, statement: Statement | None = None) -> None:
         statement = statement or self.statement
         where = f"line {statement.line} ({statement.text.strip()!r})" if statement is not None else "program"
-        self.notes.append(f"{where}: {message}")
+        self.notes.append((statement.line if statement is not None else 0, f"{where}: {message}"))
+
+    def report(self) -> list[str]:
+        """The report lines in the program's order, each once."""
+        return list(dict.fromkeys(text for _, text in sorted(self.notes, key=lambda note: note[0])))
 
 
 def safe_name(name: str) -> str:
@@ -96,7 +100,6 @@ class StatementMapper:
 
     def __init__(self, mapping: Mapping):
         self.mapping = mapping
-        self.background_seen = False
 
     # -------------------------------------------------------------- values
     def prop(self, statement: Statement, *names: str) -> str:
