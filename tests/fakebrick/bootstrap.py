@@ -47,9 +47,13 @@ class Clock:
 
     One thread: sleep just moves the clock. Several threads: a sleeper waits until
     other threads' sleeps and reads move the clock past its wake time, and when all
-    threads sleep (or nothing moved for 10 ms of real time) the clock jumps to the
-    earliest wake time, so threads stay roughly in step.
+    threads sleep the clock jumps to the earliest wake time, so threads stay in step.
+    A thread that neither sleeps nor moves the clock for STALL real seconds is taken to
+    be blocked (on a lock, say) and time moves on without it; a thread waiting for a
+    real child process (a fake `beep`) is not blocked: time waits for it.
     """
+
+    STALL = 0.25
 
     def __init__(self, schedule, limit):
         self.us = 0
@@ -58,6 +62,7 @@ class Clock:
         self.limit = limit
         self.wakes = []
         self.motors = {}
+        self.waiting_for_child = 0
 
     @property
     def now(self):
@@ -91,8 +96,10 @@ class Clock:
             try:
                 while self.us < wake:
                     asleep = [w for w in self.wakes if w > self.us]  # others may be waking up
-                    if len(asleep) < threading.active_count() and self.cond.wait(0.01):
+                    if len(asleep) < threading.active_count() and self.cond.wait(self.STALL):
                         continue  # the clock moved, or a thread came or went: look again
+                    if self.waiting_for_child:
+                        continue
                     self._advance_to(min(asleep))
             finally:
                 self.wakes.remove(wake)
@@ -257,7 +264,14 @@ class FakePopen(_real_popen):
         super().__init__(args, *rest, **kwargs)
 
     def wait(self, timeout=None):
-        code = super().wait(timeout)
+        with clock.cond:
+            clock.waiting_for_child += 1
+        try:
+            code = super().wait(timeout)
+        finally:
+            with clock.cond:
+                clock.waiting_for_child -= 1
+                clock.cond.notify_all()
         seconds, self._virtual_seconds = self._virtual_seconds, 0
         clock.sleep(seconds)
         return code
