@@ -354,3 +354,16 @@ def test_a_list_of_numbers_adds_valid_items(lamp, qtbot):
     editor.field("marks").remove_item(0)
     assert changes[-1] == ("marks", ()) and editor.field("marks").empty.isVisibleTo(editor)
 
+
+
+def test_another_line_of_the_same_command_reuses_the_rows_with_its_own_values_and_names(window, qtbot):
+    editor = window.select((0,))  # var speed = 30
+    field = editor.field("value")
+    assert field.edit.text() == "30"
+    window.select((1,))  # var count = 0: its rows are the same widgets, showing count's values
+    assert editor.field("value") is field and field.edit.text() == "0"
+    type_into(qtbot, editor.field("name").edit, "speed")  # speed is declared above count
+    qtbot.keyClick(editor.field("name").edit, Qt.Key_Return)
+    assert "already the name of a variable" in editor.rows["name"].problem and window.changes == []
+    window.select((0,))
+    assert editor.rows["name"].problem == "" and editor.field("name").edit.text() == "speed"

@@ -22,19 +22,43 @@ class Declared:
     line: int = 0
 
 
-def _declarations(block: Block, pack: Pack, path: tuple, body_scoped: bool | None = None):
-    """The names a block declares; `body_scoped` picks only those visible inside its bodies (True)
-    or only those visible after it (False); None gives both."""
-    command = pack.command(block.command) if block.command != COMMENT else None
-    for param in (command.params if command else ()):
-        if param.type != "name" or param.role != "declare" or block.args.get(param.name) is None:
-            continue
-        if body_scoped is not None and (param.scope == "body") != body_scoped:
-            continue
-        value = block.args[param.name]
-        for name in value if isinstance(value, tuple) else (value,):
-            if isinstance(name, str):
-                yield Declared(name, param.kinds[0] if param.kinds else "", path, block.line), param
+class _Declarers:
+    """The names blocks declare. Each command's declaring params are looked up once: a scope
+    looks at every earlier line, and a long program has thousands."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self._params: dict[str, tuple[Param, ...]] = {}
+
+    def params(self, command_id: str) -> tuple[Param, ...]:
+        found = self._params.get(command_id)
+        if found is None:
+            command = self.pack.command(command_id) if command_id != COMMENT else None
+            found = tuple(p for p in (command.params if command else ()) if p.type == "name" and p.role == "declare")
+            self._params[command_id] = found
+        return found
+
+    def names(self, block: Block, path: tuple, body_scoped: bool | None = None):
+        """(Declared, param) for each name the block declares; `body_scoped` picks only those
+        visible inside its bodies (True) or only those visible after it (False); None gives both."""
+        for param in self.params(block.command):
+            value = block.args.get(param.name)
+            if value is None or (body_scoped is not None and (param.scope == "body") != body_scoped):
+                continue
+            for name in value if isinstance(value, tuple) else (value,):
+                if isinstance(name, str):
+                    yield Declared(name, param.kinds[0] if param.kinds else "", path, block.line), param
+
+    def all_in(self, blocks: list[Block], prefix: tuple) -> list[Declared]:
+        """Every name declared in these blocks and inside them, except body-scoped ones (which
+        may reuse an outer name)."""
+        found = []
+        for index, block in enumerate(blocks):
+            path = prefix + (index,)
+            found += [d for d, _ in self.names(block, path, body_scoped=False)]
+            for name, body in block.bodies.items():
+                found += self.all_in(body, path + (name,))
+        return found
 
 
 class Scope:
@@ -44,28 +68,32 @@ class Scope:
         self.program, self.pack, self.path = program, pack, tuple(path)
         self.block = program.block_at(self.path)
         self.declared: dict[str, Declared] = {}
+        self._declarers = _Declarers(pack)
         self._collect()
 
     def _add(self, declared: Declared) -> None:
         self.declared.setdefault(declared.name, declared)
 
     def _collect(self) -> None:
-        for index, block in enumerate(self.program.blocks):  # hoisted names: visible everywhere
-            for declared, param in _declarations(block, self.pack, (index,), body_scoped=False):
-                kind = self.pack.kind(declared.kind)
-                if kind is not None and kind.hoisted:
-                    self._add(declared)
+        names = self._declarers.names
+        if any(kind.hoisted for kind in self.pack.kinds):  # hoisted names: visible everywhere
+            for index, block in enumerate(self.program.blocks):
+                for declared, param in names(block, (index,), body_scoped=False):
+                    kind = self.pack.kind(declared.kind)
+                    if kind is not None and kind.hoisted:
+                        self._add(declared)
         blocks, prefix = self.program.blocks, ()
         steps = list(self.path)
         while steps:
             index = steps.pop(0)
             for earlier in range(index):
-                for declared, _ in _declarations(blocks[earlier], self.pack, prefix + (earlier,), body_scoped=False):
-                    self._add(declared)
+                if self._declarers.params(blocks[earlier].command):  # most lines declare nothing
+                    for declared, _ in names(blocks[earlier], prefix + (earlier,), body_scoped=False):
+                        self._add(declared)
             block, prefix = blocks[index], prefix + (index,)
             if not steps:
                 return
-            for declared, _ in _declarations(block, self.pack, prefix):  # an ancestor's own names
+            for declared, _ in names(block, prefix):  # an ancestor's own names
                 self._add(declared)
             body = steps.pop(0)
             blocks, prefix = block.bodies[body], prefix + (body,)
@@ -129,7 +157,7 @@ class Scope:
 
     def _own_declarations(self, param: Param):
         """This block's other declared names (a procedure's name is not one of its inputs)."""
-        for declared, other in _declarations(self.block, self.pack, self.path):
+        for declared, other in self._declarers.names(self.block, self.path):
             if other.name != param.name:
                 yield declared, other
 
@@ -137,16 +165,16 @@ class Scope:
         """Names declared where this param's name would be visible, so they would clash with it."""
         found: list[Declared] = []
         for name, body in self.block.bodies.items():
-            found += _all_declared(body, self.pack, self.path + (name,))
+            found += self._declarers.all_in(body, self.path + (name,))
         if param.scope == "body":
             return found
         siblings, prefix = self._siblings()
         index = self.path[-1]
         for later in range(index + 1, len(siblings)):
             block_path = prefix + (later,)
-            found += [d for d, _ in _declarations(siblings[later], self.pack, block_path, body_scoped=False)]
+            found += [d for d, _ in self._declarers.names(siblings[later], block_path, body_scoped=False)]
             for name, body in siblings[later].bodies.items():
-                found += _all_declared(body, self.pack, block_path + (name,))
+                found += self._declarers.all_in(body, block_path + (name,))
         return found
 
     def _siblings(self) -> tuple[list[Block], tuple]:
@@ -156,22 +184,11 @@ class Scope:
         return self.program.block_at(prefix[:-1]).bodies[prefix[-1]], prefix
 
 
-def _all_declared(blocks: list[Block], pack: Pack, prefix: tuple) -> list[Declared]:
-    """Every name declared in these blocks and inside them, except body-scoped ones (which may
-    reuse an outer name)."""
-    found = []
-    for index, block in enumerate(blocks):
-        path = prefix + (index,)
-        found += [d for d, _ in _declarations(block, pack, path, body_scoped=False)]
-        for name, body in block.bodies.items():
-            found += _all_declared(body, pack, path + (name,))
-    return found
-
-
 def declared_anywhere(program: Program, pack: Pack) -> dict[str, Declared]:
     """Every name the program declares (the first of each), for "made later" hints."""
     found: dict[str, Declared] = {}
+    declarers = _Declarers(pack)
     for path, block in program.walk():
-        for declared, _ in _declarations(block, pack, path):
+        for declared, _ in declarers.names(block, path):
             found.setdefault(declared.name, declared)
     return found

@@ -205,7 +205,7 @@ class ValueEditor(QWidget):
         params = (COMMENT_TEXT,) if block.command == COMMENT else (command.params if command else ())
         self.program, self.pack, self.path = program, pack, tuple(path)
         self.scope = Scope(program, pack, self.path)
-        key = (self.path, block.command, id(pack), self.zoom)
+        key = (block.command, id(pack), self.zoom)  # another line of the same command reuses the rows
         if key != self._layout_key:
             self._build(params)
             self._layout_key = key

@@ -1,15 +1,15 @@
 """One input widget per parameter type. A field never writes the program: it reports a value the
 student chose (`committed`) and why what they typed cannot be used (`problem_changed`)."""
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QValidator
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
 from robolab.language import values as v
 from robolab.language.scope import Scope
 from robolab.palette.model import Param
 from robolab.palette.types import format_number
-from robolab.ui.values.style import SWATCHES
+from robolab.ui.values.style import BASE_POINTS, SWATCHES
 
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
 
@@ -63,16 +63,26 @@ def swatch(colour: str, size: int) -> QIcon:
     return QIcon(pixmap)
 
 
+class _Combo(QComboBox):
+    """As wide as its longest choice when there is room, but able to shrink in a narrow pane."""
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        narrow = self.fontMetrics().averageCharWidth() * 6 + self.iconSize().width() + 40
+        return QSize(min(hint.width(), narrow), hint.height())
+
+
 class ChoiceField(Field):
     """Choices, ports, booleans and colours: a drop-down of the values the param allows."""
 
     def __init__(self, param, scope, zoom=1.0, parent=None):
         super().__init__(param, scope, zoom, parent)
-        self.combo = QComboBox()
+        self.combo = _Combo()
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         icon_size = round(16 * zoom)
         self.combo.setIconSize(self.combo.iconSize().scaled(icon_size, icon_size, Qt.IgnoreAspectRatio))
-        for value, label in self.options():
+        self._shown_options = self.options()
+        for value, label in self._shown_options:
             if param.type == "colour":
                 self.combo.addItem(swatch(value, icon_size), label, value)
             else:
@@ -103,19 +113,25 @@ class NameField(ChoiceField):
     """A name the line uses or changes: a drop-down of the names in scope of the kinds it takes."""
 
     def options(self):
-        return [(d.name, f"{d.name}") for d in self.scope.names_for(self.param)]
+        return [(d.name, d.name) for d in self.scope.names_for(self.param)]
 
     def set_scope(self, scope):
         super().set_scope(scope)
-        self.combo.clear()
-        for value, label in self.options():
-            self.combo.addItem(label, value)
+        options = self.options()
+        if options != self._shown_options or self.combo.count() != len(options):  # refill only on change
+            self.combo.clear()
+            for value, label in options:
+                self.combo.addItem(label, value)
+            self._shown_options = options
         self.show_value(self.value)
 
     def show_value(self, value):
-        wanted = " or ".join(self.scope.kind_label(k) for k in self.param.kinds) or "name"
-        self.combo.setPlaceholderText(f"no {wanted} is made above this line yet")
         super().show_value(value)
+        if self.combo.count() == 0:  # nothing to choose yet: say why, in the list itself
+            wanted = " or ".join(self.scope.kind_label(k) for k in self.param.kinds) or "name"
+            self.combo.addItem(f"no {wanted} made above yet", None)
+            self.combo.model().item(0).setEnabled(False)
+            self.combo.setCurrentIndex(0)
 
 
 # Typed fields ------------------------------------------------------------------------------------
@@ -151,6 +167,10 @@ class LineField(Field):
         self.edit.left.connect(self.apply_if_valid)
         self.edit.reverted.connect(self.revert)
         self.layout().addWidget(self.edit, 1)
+        # Room for a short sum: a narrow pane puts the label above the field rather than squeeze it.
+        font = QFont(self.edit.font())
+        font.setPointSizeF(BASE_POINTS * zoom)
+        self.edit.setMinimumWidth(QFontMetrics(font).averageCharWidth() * 14)
 
     def read(self, text: str) -> v.Verdict:
         return v.read(self.param, text, self.scope)

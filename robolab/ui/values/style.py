@@ -1,5 +1,10 @@
 """The value editor's look: one stylesheet, scaled by the zoom so a projector shows it large."""
 
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from robolab.ui.theme import BASE_POINT_SIZE
+
 PROBLEM_COLOUR = "#c62828"
 HINT_COLOUR = "#6b7280"
 ACCENT = "#2563eb"
@@ -11,8 +16,7 @@ SWATCHES = {
 }
 
 
-# The window's text size at zoom 1 (robolab.ui.theme uses the same), so the panes match.
-BASE_POINTS = 10.5
+BASE_POINTS = BASE_POINT_SIZE  # the window's text size at zoom 1, so the panes match
 
 
 def stylesheet(zoom: float, base_points: float = BASE_POINTS) -> str:
@@ -24,13 +28,15 @@ def stylesheet(zoom: float, base_points: float = BASE_POINTS) -> str:
     def pt(scale: float = 1.0) -> str:
         return f"{base_points * zoom * scale:.1f}pt"
 
+    hint = muted_colour()
+
     return f"""
     * {{ font-size: {pt()}; }}
     QLabel#title {{ font-size: {pt(1.1)}; }}
-    QLabel#hint {{ color: {HINT_COLOUR}; }}
+    QLabel#hint {{ color: {hint}; }}
     QLabel#problem {{ color: {PROBLEM_COLOUR}; }}
     QLabel#title {{ font-weight: 600; }}
-    QLabel#empty {{ color: {HINT_COLOUR}; }}
+    QLabel#empty {{ color: {hint}; }}
     QFrame#header {{ border-left: {px(4)} solid palette(mid); padding-left: {px(6)}; }}
     QLineEdit, QAbstractSpinBox, QComboBox {{ padding: {px(4)} {px(8)}; min-height: {px(20)}; }}
     QLineEdit[invalid="true"], QAbstractSpinBox[invalid="true"] {{
@@ -47,3 +53,11 @@ def stylesheet(zoom: float, base_points: float = BASE_POINTS) -> str:
                       padding: {px(8)}; font-family: monospace;
                       font-size: {pt(1.4)}; }}
     """
+
+
+def muted_colour() -> str:
+    """The theme's colour for secondary text (darker in presentation mode), from the app palette."""
+    app = QApplication.instance()
+    if app is None:
+        return HINT_COLOUR
+    return app.palette().color(QPalette.ColorRole.PlaceholderText).name()
