@@ -81,7 +81,7 @@ def test_pause_then_step_advances_one_block(qtbot, panel, library):
     qtbot.wait(200)
     assert panel.run.latest.time == clock  # paused: the simulated clock stands still
     panel.stop()
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=5000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=5000)
 
 
 @pytest.mark.parametrize("pack, body", [("ev3", "forever {\n}\n"), ("treescript", "main {\n    forever {\n    }\n}\n")])
@@ -106,7 +106,7 @@ def test_the_highlighted_block_follows_the_program(qtbot, panel, library):
     panel.running_block.connect(blocks.append)
     panel.running_line.connect(lines.append)
     panel.run_program()
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=30000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     drive, turn = (2, "do", 0), (2, "do", 2)   # repeat 4 { drive; comment; tank_drive }
     sides = [b for b in blocks if b in (drive, turn)]
     assert sides == [drive, turn] * 4
@@ -122,7 +122,7 @@ def test_variables_and_messages_follow_the_program(qtbot, panel, library):
     seen = []
     panel.timer.timeout.connect(lambda: seen.append(panel.variables.value_text("N")))
     panel.run_program()
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=30000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     assert panel.variables.value_text("N") == "10"
     counted = [int(v) for i, v in enumerate(seen) if v not in ("", "–") and (i == 0 or v != seen[i - 1])]
     assert counted == sorted(counted) and len(counted) >= 5   # it was seen counting up
@@ -135,7 +135,7 @@ def test_the_data_log_holds_the_logged_values(qtbot, panel, library, tmp_path):
     panel.set_document(document(library, name="data_logging.rlab"))
     choose_speed(panel, FAST)
     panel.run_program()
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=30000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     qtbot.wait(50)
     logged = panel.datalog.log.current.logged
     expected = [e["value"] for e in summary.events if e.get("kind") == "log" and e["name"] == "distance"]
@@ -148,7 +148,7 @@ def test_the_data_log_holds_the_logged_values(qtbot, panel, library, tmp_path):
     panel.datalog.export_png(tmp_path / "log.png")
     assert (tmp_path / "log.png").read_bytes()[:4] == b"\x89PNG"
     panel.run_program()  # a second run is drawn over the first
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=30000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     assert len(panel.datalog.log.runs) == 2
     shot(panel, "data_log")
 
@@ -189,7 +189,7 @@ def test_placing_the_robot_sets_where_the_run_starts(qtbot, panel, library):
     panel.run_program()
     assert (panel.run.start_pose.x, panel.run.start_pose.y) == pytest.approx((panel.start_pose.x, panel.start_pose.y))
     panel.stop()
-    qtbot.waitUntil(lambda: panel.run.state == FINISHED, timeout=5000)
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=5000)
     panel.reset()
     assert panel.view.pose == panel.start_pose and panel.view.editable
 
@@ -224,3 +224,38 @@ def test_presentation_makes_the_text_larger(qtbot, panel):
     assert panel.font().pointSizeF() > size * 1.4
     panel.bar.present.setChecked(False)
     assert panel.font().pointSizeF() == pytest.approx(size)
+
+
+def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qtbot, tmp_path, library):
+    from PySide6.QtCore import QSettings
+
+    from robolab.ui.autosave import Autosave
+    from robolab.ui.main_window import MainWindow
+
+    window = MainWindow(library, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        autosave=Autosave(tmp_path / "autosave"))
+    window.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(window)
+    window.resize(1500, 900)
+    window.show()
+    qtbot.waitUntil(lambda: "Simulator" in window.panels, timeout=10000)
+    panel = window.simulator
+    try:
+        assert window.files.open_file(EXAMPLES / "square.rlab")
+        assert panel.document is window.document and panel.world_name == "empty_arena"
+        from robolab.ui.canvas import RUNNING
+
+        def outlined(path):
+            return bool(window.canvas.item_at(path).data(0, RUNNING))
+
+        choose_speed(panel, 5.0)
+        panel.run_program()
+        turn = (2, "do", 2)
+        qtbot.waitUntil(lambda: outlined(turn), timeout=20000)   # the running line is outlined
+        assert not outlined((2, "do", 0))
+        qtbot.waitUntil(lambda: outlined((2, "do", 0)) and not outlined(turn), timeout=20000)  # and it moves on
+        qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
+        assert not outlined(turn) and not outlined((2, "do", 0))
+        shot(window, "window_with_simulator")
+    finally:
+        panel.shutdown()

@@ -66,6 +66,9 @@ class LiveRun:
         self.trail = [(self.start_pose.x, self.start_pose.y)]
         self.samples = []               # (time, {name: value}) every SAMPLE_EVERY simulated seconds
         self._cond = threading.Condition()
+        # Held by the window while it draws a frame: the worker waits at its next step, so a run
+        # "as fast as possible" cannot starve the window of the interpreter (one GIL).
+        self.frame_lock = threading.Lock()
         self._pause_wanted = False
         self._stepping = False
         self._thread = None
@@ -193,6 +196,9 @@ class LiveRun:
         return self.program.block_at_line(line), line
 
     def _on_step(self):
+        if self.frame_lock.locked():
+            with self.frame_lock:
+                pass
         sim = self.sim
         trail_x, trail_y = self.trail[-1]
         x, y = sim.chassis.position
@@ -200,7 +206,7 @@ class LiveRun:
             self.trail.append((x, y))
         if sim.time >= self._next_sample:
             self._next_sample = sim.time + SAMPLE_EVERY
-            self.samples.append((sim.time, plotted_values(snapshot(sim, self.start_pose.heading))))
+            self.samples.append((sim.time, plotted_values(sim, self.start_pose.heading)))
         if self._pause_wanted:
             self._hold(self._program_frame())
         self._pace()

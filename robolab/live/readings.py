@@ -101,9 +101,9 @@ def snapshot(sim, start_heading: float, block=None, line=None, variables=None) -
                     tuple(sim.obstacle_positions()), block, line, dict(variables or {}), sim.step_count)
 
 
-def plotted_values(snap: Snapshot) -> dict:
-    """The figures a data log can draw from a snapshot: each sensor's main value, each motor's."""
-    values = {reading.name: reading.value for reading in snap.sensors}
-    for reading in snap.motors:
-        values[f"{reading.name} degrees"] = reading.position
+def plotted_values(sim, start_heading: float) -> dict:
+    """The figures a data log can draw: each sensor's main value, each motor's degrees turned."""
+    values = {reading.name: reading.value for reading in read_sensors(sim, start_heading)}
+    for port, motor in sorted(sim.motors.items()):
+        values[f"{MOTOR_LABELS.get(motor.kind, motor.kind)} {port} degrees"] = round(motor.position, 1)
     return values

@@ -76,8 +76,20 @@ class MainWindow(QMainWindow):
         self._update_title()
         # After the first frame: checking and compiling load the parser, which the first frame does not need.
         QTimer.singleShot(0, self.refresh_analysis)
+        QTimer.singleShot(0, self.dock_simulator)
 
     # --- panels -------------------------------------------------------------------------------
+
+    def dock_simulator(self) -> None:
+        """The simulator panel on the right, docked after the first frame (it loads the simulator)."""
+        if "Simulator" in self.panels:
+            return
+        from robolab.ui.sim import SimulatorPanel
+
+        self.simulator = SimulatorPanel()
+        dock = self.add_panel("Simulator", self.simulator, "right")
+        if not self._restored:
+            self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
 
     def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
         """Dock a panel (the simulator docks on the right); its layout is saved with the others.

@@ -59,7 +59,7 @@ class RunBar(QWidget):
         layout.addWidget(self.speed)
         self.world = QComboBox()
         self.world.setToolTip("The world the robot drives in")
-        self.world.setMinimumContentsLength(12)
+        self.world.setMinimumContentsLength(8)
         self.world.activated.connect(lambda i: self.world_chosen.emit(self.world.itemData(i)))
         layout.addWidget(self.world, 1)
         self.trail = QCheckBox("Trail")
@@ -72,6 +72,15 @@ class RunBar(QWidget):
         self.present.setCheckable(True)
         self.present.toggled.connect(self.presentation_toggled.emit)
         layout.addWidget(self.present)
+
+    def resizeEvent(self, event) -> None:
+        """Narrow: icons only on the run buttons (their text stays as tooltip)."""
+        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if event.size().width() >= 660 \
+            else Qt.ToolButtonStyle.ToolButtonIconOnly
+        for button in self.buttons.values():
+            if button.toolButtonStyle() != style:
+                button.setToolButtonStyle(style)
+        super().resizeEvent(event)
 
     def set_worlds(self, names, chosen: str, extra: str | None = None) -> None:
         self.world.blockSignals(True)

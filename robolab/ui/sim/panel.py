@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -43,6 +43,7 @@ class SimulatorPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("simulator_panel")
+        self.setMinimumWidth(320)   # narrower than its parts want: they squeeze (a window can be small)
         self.document = None             # anything with .program, .pack and .path (the window's Document)
         self.run: LiveRun | None = None
         self.drive: ManualDrive | None = None
@@ -94,8 +95,16 @@ class SimulatorPanel(QWidget):
         self.controls.motor.connect(lambda port, power: self._manual().set_power(port, power))
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)   # docked, it gets no closeEvent of its own
         self.set_world(DEFAULT_WORLD)
         self._show_state(READY)
+
+    @property
+    def state(self) -> str:
+        """What the panel shows: ready, running, paused or finished (a finished run fully shown)."""
+        return self._state
 
     # --- what to run, and where ---------------------------------------------------------------
     def set_document(self, document) -> None:
@@ -240,11 +249,20 @@ class SimulatorPanel(QWidget):
         source = self.run or self.drive
         if source is None:
             return
+        lock = getattr(source, "frame_lock", None)
+        if lock is None:
+            self._frame(source)
+            return
+        with lock:   # the run waits while a frame is drawn
+            self._frame(source)
+
+    def _frame(self, source) -> None:
         self._ticks += 1
         snap = source.latest
         if snap is not self._shown:
             self._shown = snap
-            self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles)
+            self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles, paint=False)
+            self.view.repaint()
             speed = self.bar.speed.currentText()
             self.view.caption = f"{snap.time:.2f} s  ·  {speed}" if self.run else f"{snap.time:.1f} s  ·  driving by hand"
             state = self.run.state if self.run else RUNNING
@@ -343,7 +361,10 @@ class SimulatorPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop whatever runs (the window closes)."""
-        self.timer.stop()
+        try:
+            self.timer.stop()
+        except RuntimeError:   # the panel's Qt half is gone already (application quitting)
+            pass
         if self.run is not None:
             self.run.stop()
             self.run.wait(1.0)

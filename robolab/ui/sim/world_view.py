@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from simulator.physics import Pose
@@ -18,7 +18,7 @@ from simulator.physics import Pose
 MARGIN = 16
 BACKDROP = QColor("#dfe4ea")
 WALL = QColor("#4b5563")
-TRAIL = QColor(47, 111, 237, 170)
+TRAIL_OPAQUE = QColor(47, 111, 237)
 ROBOT_BODY = QColor("#f4f5f7")
 ROBOT_EDGE = QColor("#1f2733")
 BRICK = QColor("#c9ced6")
@@ -64,6 +64,8 @@ class WorldView(QWidget):
         self._scaled = None
         self._drag = None                     # ("move"|"turn"|"pan", start point, start pose/pan)
         self._movable = []                    # (local polygon, colour) of movable obstacles
+        self._layer = None                    # (view key, pixmap) of what does not move
+        self._trail = None                    # [view key, points drawn, layer pixmap]
 
     # --- what to draw ------------------------------------------------------------------------
     def set_world(self, world, robot) -> None:
@@ -83,11 +85,13 @@ class WorldView(QWidget):
         self.trail = []
         self.fit()
 
-    def show_state(self, pose, sensors=(), obstacles=(), trail=None) -> None:
+    def show_state(self, pose, sensors=(), obstacles=(), trail=None, paint=True) -> None:
+        """Draw this state (paint False: the caller repaints at once)."""
         self.pose, self.sensors, self.obstacles = pose, sensors, obstacles
         if trail is not None:
             self.trail = trail
-        self.update()
+        if paint:
+            self.update()
 
     def fit(self) -> None:
         self.zoom, self.pan = 1.0, QPointF(0.0, 0.0)
@@ -123,22 +127,18 @@ class WorldView(QWidget):
     # --- painting -------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), BACKDROP)
         if self.world is None:
+            painter.fillRect(self.rect(), BACKDROP)
             painter.setPen(QColor("#6b7785"))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No world loaded")
             return
+        painter.drawPixmap(0, 0, self._static_layer())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_floor(painter)
-        self._paint_shapes(painter)
+        self._paint_movable(painter)
         if self.show_trail and len(self.trail) > 1:
-            path = QPainterPath(self.to_screen(*self.trail[0]))
-            for x, y in self.trail[1:]:
-                path.lineTo(self.to_screen(x, y))
-            painter.setPen(QPen(TRAIL, max(1.5, 6 * self.scale()), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                                Qt.PenJoinStyle.RoundJoin))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
+            painter.setOpacity(0.7)
+            painter.drawPixmap(0, 0, self._trail_layer())
+            painter.setOpacity(1.0)
         start = self.start
         if start is not None and (abs(start.x - self.pose.x) + abs(start.y - self.pose.y) > 5
                                   or abs(start.heading - self.pose.heading) > 2):
@@ -146,6 +146,53 @@ class WorldView(QWidget):
         self._paint_beams(painter)
         self._paint_robot(painter, self.pose)
         self._paint_hud(painter)
+
+    def _world_transform(self) -> QTransform:
+        s = self.scale()
+        dx = self.width() / 2 + self.pan.x() - self.world.width / 2 * s
+        dy = self.height() / 2 + self.pan.y() + self.world.height / 2 * s
+        return QTransform(s, 0, 0, -s, dx, dy)
+
+    def _trail_layer(self) -> QPixmap:
+        """The trail on a transparent layer; each frame draws only the points added since the last."""
+        trail = self.trail
+        key = (self.width(), self.height(), self.zoom, self.pan.x(), self.pan.y(), id(trail))
+        cached = self._trail
+        if cached is None or cached[0] != key or cached[1] > len(trail):
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            cached = self._trail = [key, 1, pixmap]
+        end = len(trail)
+        if end > cached[1]:
+            painter = QPainter(cached[2])
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setTransform(self._world_transform())
+            pen = QPen(TRAIL_OPAQUE, max(1.5, 6 * self.scale()), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                       Qt.PenJoinStyle.RoundJoin)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawPolyline(QPolygonF([QPointF(x, y) for x, y in trail[cached[1] - 1:end]]))
+            painter.end()
+            cached[1] = end
+        return cached[2]
+
+    def _static_layer(self) -> QPixmap:
+        """Backdrop, floor, walls, fixed obstacles and zones: drawn again only when the view moves."""
+        key = (self.width(), self.height(), self.zoom, self.pan.x(), self.pan.y(), id(self.world))
+        if self._layer is None or self._layer[0] != key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(BACKDROP)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_floor(painter)
+            self._paint_shapes(painter)
+            painter.end()
+            self._layer = (key, pixmap)
+        return self._layer[1]
 
     def _paint_floor(self, painter: QPainter) -> None:
         top_left = self.to_screen(0, self.world.height)
@@ -177,12 +224,6 @@ class WorldView(QWidget):
                 painter.setPen(edge)
                 painter.setBrush(QColor(*obstacle.colour))
                 painter.drawPolygon(self._polygon(obstacle.polygon))
-        positions = self.obstacles or [(None, *centroid(o.polygon), 0.0) for o in world.obstacles if o.mass is not None]
-        for (local, colour), (_, x, y, angle) in zip(self._movable, positions):
-            c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-            painter.setPen(edge)
-            painter.setBrush(QColor(*colour))
-            painter.drawPolygon(self._polygon([(x + c * px - s * py, y + s * px + c * py) for px, py in local]))
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
         painter.setFont(font)
@@ -194,6 +235,16 @@ class WorldView(QWidget):
             painter.setPen(QColor(30, 70, 160))
             painter.drawText(polygon.boundingRect().adjusted(4, 2, -4, -2),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, zone.name)
+
+    def _paint_movable(self, painter: QPainter) -> None:
+        world = self.world
+        positions = self.obstacles or [(None, *centroid(o.polygon), 0.0) for o in world.obstacles if o.mass is not None]
+        edge = QPen(QColor(0, 0, 0, 90), 1)
+        for (local, colour), (_, x, y, angle) in zip(self._movable, positions):
+            c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+            painter.setPen(edge)
+            painter.setBrush(QColor(*colour))
+            painter.drawPolygon(self._polygon([(x + c * px - s * py, y + s * px + c * py) for px, py in local]))
 
     def _paint_beams(self, painter: QPainter) -> None:
         if self.robot is None:
