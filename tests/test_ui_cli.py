@@ -17,12 +17,12 @@ def robolab(*args, **env):
 
 def test_screenshot_writes_the_window_with_the_file_loaded(tmp_path):
     out = tmp_path / "window.png"
-    result = robolab("--screenshot", str(out), "--size", "1000x700", str(ROOT / "examples" / "square.rlab"))
+    result = robolab("--screenshot", str(out), "--size", "1500x900", str(ROOT / "examples" / "square.rlab"))
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
-    assert (image.width(), image.height()) == (1000, 700)
+    assert (image.width(), image.height()) == (1500, 900)
     # the canvas shows the program in its category colours: the repeat's orange bar is somewhere
-    colours = {image.pixelColor(x, y).name() for x in range(0, 1000, 3) for y in range(0, 700, 3)}
+    colours = {image.pixelColor(x, y).name() for x in range(0, 1500, 3) for y in range(0, 900, 3)}
     assert "#d9822b" in colours and "#3b7dd8" in colours
 
 

@@ -53,6 +53,8 @@ def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None =
         window.show()
         for _ in range(3):
             app.processEvents()
+        window.resize(*size)  # again: panels docked after the first frame may have grown it
+        app.processEvents()
         window.refresh_analysis()
         app.processEvents()
         ok = window.grab().save(out, "PNG")
