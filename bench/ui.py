@@ -4,7 +4,7 @@ Prints: start to window shown (a fresh process, interpreter start included); the
 2,000-line program: load (read + canvas built), insert, move, value change, undo, each as the
 median of several runs, measured to when Qt has processed the resulting events. Targets on the
 2-core machine: window shown in under 1 s, each edit under one 60 Hz frame (16 ms). Each
-edit is timed after one untimed run of it.
+edit is timed after one untimed run of it. Then the simulator panel's figures (bench/sim_view.py).
 Run: .venv/bin/python bench/ui.py
 """
 
@@ -158,6 +158,16 @@ def main() -> None:
         print(f"problems + Python refresh    {statistics.median(refresh):7.1f} ms   "
               f"(after edits, debounced {250} ms; not part of an edit)")
         window.close()
+    simulator_panel()
+
+
+def simulator_panel() -> None:
+    """The simulator panel's figures (bench/sim_view.py): frames while the line follower runs at 1x
+    and as fast as possible, in-window against headless speed, Stop during `forever`."""
+    import sim_view
+
+    print("simulator panel:")
+    sim_view.main()
 
 
 if __name__ == "__main__":

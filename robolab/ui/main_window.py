@@ -25,6 +25,7 @@ from robolab.ui.values import ValueEditor
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
+DOCK_SIMULATOR_MS = 300  # the simulator panel docks once the window is on screen (it loads pymunk)
 REFRESH_MS = 250  # problems and Python follow the program this long after the last edit
 
 
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         # After the first frame: checking and compiling load the parser, which the first frame does not need.
         QTimer.singleShot(0, self.refresh_analysis)
-        QTimer.singleShot(0, self.dock_simulator)
+        QTimer.singleShot(DOCK_SIMULATOR_MS, self.dock_simulator)
 
     # --- panels -------------------------------------------------------------------------------
 
