@@ -44,6 +44,7 @@ def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None =
         if file and not window.files.open_file(file):
             print("\n".join(errors), file=sys.stderr)
             return 1
+        window.dock_simulator()  # now, not after the first frame: the picture is of the whole window
         # A line with values selected, so the picture shows the value editor at work too.
         first = next((path for path, block in window.document.program.walk() if block.args and
                       block.command != "comment"), None)

@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.zoom, self.presentation = 1.0, False
         self.panels: dict[str, QDockWidget] = {}
         self._areas: dict[str, Qt.DockWidgetArea] = {}  # where each panel docks by default
-        self._restored = False
+        self._restored = False  # whether a saved layout was put back (panels docked later follow it)
 
         self.canvas = ProgramCanvas(self.document)
         self.python_view = PythonView()
@@ -377,9 +377,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self.settings.value("window_state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        self._restored = True
+        self._restored = isinstance(state, QByteArray) and self.restoreState(state)  # a layout the user had
         try:
             zoom = float(self.settings.value("zoom", 1.0))
         except (TypeError, ValueError):

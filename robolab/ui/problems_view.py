@@ -15,6 +15,8 @@ class ProblemsView(QListWidget):
         super().__init__(parent)
         self.setObjectName("problems")
         self.setSpacing(2)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.itemClicked.connect(self._chosen)
         self.itemActivated.connect(self._chosen)
         self.set_problems([])
