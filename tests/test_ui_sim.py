@@ -259,3 +259,34 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
         shot(window, "window_with_simulator")
     finally:
         panel.shutdown()
+
+
+def test_speech_sounds_and_the_ev3_screen_show_in_the_output(qtbot, panel, library):
+    source = ('robolab 1 palette ev3 1.0\nsay words="Hello there"\nbeep\n'
+              'show_text text="Hi class" line=2\nwait seconds=0.5\n')
+    panel.set_document(document(library, source))
+    choose_speed(panel, FAST)
+    spoken = []
+    panel.output.list.spoken.connect(spoken.append)
+    panel.run_program()
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=20000)
+    texts = panel.output.list.texts()
+    assert any("says “Hello there”" in t for t in texts) and any(t.endswith("beep") for t in texts)
+    assert spoken == ["Hello there"]
+    screen = panel.output.screen.image
+    assert screen is not None and screen.width() == 178
+    dark = sum(1 for y in range(screen.height()) for x in range(screen.width()) if screen.pixelColor(x, y).value() < 128)
+    assert dark > 50   # the words are on the screen
+    panel.tabs.setCurrentWidget(panel.output)
+    shot(panel, "output_and_screen")
+
+
+def test_a_program_with_problems_is_not_run_and_says_why(qtbot, panel, library):
+    from robolab.language import read_program
+
+    loaded = read_program("robolab 1 palette ev3 1.0\nset name=nowhere value=1\n", library, "broken.rlab")
+    assert loaded.problems
+    panel.set_document(SimpleNamespace(program=loaded.program, pack=loaded.pack, path=None))
+    panel.run_program()
+    assert panel.run is None
+    assert "problems to fix" in panel.output.list.texts()[-1] and "nowhere" in panel.output.list.texts()[-1]

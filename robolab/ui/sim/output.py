@@ -32,7 +32,10 @@ def describe(event: dict) -> tuple[str, str] | None:
             return "speech", f"says “{event.get('text', '')}”"
         if what == "beep":
             tones = event.get("tones") or []
-            return "sound", "beep" if not tones else "tone " + ", ".join(f"{f:g} Hz" for f, _ in tones[:4])
+            if not event.get("args") or not tones:
+                return "sound", "beep"
+            shown = ", ".join(f"{f:g} Hz for {ms / 1000:g} s" for f, ms in tones[:3])
+            return "sound", f"tone {shown}" + (" …" if len(tones) > 3 else "")
         return "sound", f"plays {os.path.basename(str(event.get('file', what)))}"
     if kind == "collision":
         return "collision", f"bumped into {event.get('with', 'something')}"
