@@ -296,7 +296,6 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
             depth += 1
             parent = parent.parent()
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(rect, QColor(theme.surface))
         step = self.indentation()
         left = rect.right() + 1 - (depth + 1) * step
@@ -305,6 +304,7 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
             x = left + level * step + step // 2
             painter.drawLine(x, rect.top(), x, rect.bottom())
         if self.model().hasChildren(index):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             size = step * 0.22
             cx, cy = left + depth * step + step / 2, rect.center().y() + 0.5
             painter.setPen(QPen(QColor(theme.muted), max(1.5, 1.6 * self.zoom), Qt.PenStyle.SolidLine,

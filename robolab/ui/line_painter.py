@@ -1,7 +1,7 @@
 """Draws one program line: a rounded strip in its category's colour, values set apart as chips."""
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from robolab.ui import theme as th
@@ -11,11 +11,31 @@ RUNNING_COLOUR = "#1e9e5a"
 BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
 
 
+_ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, Qt.ItemDataRole.DisplayRole)
+
+
+class _Row:
+    """A row's data, read once, for drawing it into a picture."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def data(self, role):
+        return self._data.get(role)
+
+
+class _Option:
+    def __init__(self, rect: QRect, selected: bool):
+        self.rect = rect
+        self.state = QStyle.StateFlag.State_Selected if selected else QStyle.StateFlag.State_None
+
+
 class LineDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.zoom = 1.0
         self.theme = th.LIGHT
+        self._pictures: dict[tuple, QPixmap] = {}
 
     def fonts(self) -> tuple[QFont, QFont]:
         """The plain and value fonts for this zoom and theme (made once: paint runs per row)."""
@@ -40,6 +60,30 @@ class LineDelegate(QStyledItemDelegate):
         return QSize(int(width + 60 * self.zoom), int(height))
 
     def paint(self, painter: QPainter, option, index) -> None:
+        """Draw from a cache of row pictures: after an edit every visible row moves and repaints,
+        and most rows look as they did."""
+        data = {role: index.data(role) for role in _ROLES}
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        segments = data[SEGMENTS]
+        width, height = option.rect.width(), option.rect.height()
+        key = (data[KIND], data[COLOUR], tuple(map(tuple, segments)) if segments else None, bool(data[PROBLEM]),
+               bool(data[RUNNING]), data[Qt.ItemDataRole.DisplayRole], selected, width, height, self.zoom,
+               self.theme.name)
+        pixmap = self._pictures.get(key)
+        if pixmap is None:
+            ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+            pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            picture = QPainter(pixmap)
+            self._draw(picture, _Option(QRect(0, 0, width, height), selected), _Row(data))
+            picture.end()
+            if len(self._pictures) > 4000:
+                self._pictures.clear()
+            self._pictures[key] = pixmap
+        painter.drawPixmap(option.rect.topLeft(), pixmap)
+
+    def _draw(self, painter: QPainter, option, index) -> None:
         t = self.theme
         kind = index.data(KIND)
         colour = index.data(COLOUR) or t.muted
