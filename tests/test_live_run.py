@@ -167,3 +167,16 @@ def test_drive_by_hand_moves_the_robot():
     finally:
         drive.stop()
     assert not drive.running and len(drive.trail) > 10
+
+
+def test_variables_include_a_macros_parameters_while_it_runs(library):
+    run = example(library, "macro_with_parameters.rlab", speed=5.0)
+    run.start()
+    try:
+        assert wait_for(lambda: run.latest.variables.get("drive_time") == 100, 10)
+        values = run.latest.variables
+        assert values["turn_time"] == 60 and values["speed"] == 7 and values["quarter_turn"] == 60
+        assert values["length"] == 50
+    finally:
+        run.stop()
+        assert run.wait(5)

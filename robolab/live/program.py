@@ -68,7 +68,8 @@ class LiveProgram:
         scopes, seen_globals = [], None
         while frame is not None:
             if frame.f_code.co_filename == filename:
-                if frame.f_code.co_name != "<module>" and not scopes:
+                # the student's own function (its line is a block's), not a runtime helper it called
+                if not scopes and frame.f_code.co_name != "<module>" and self.compiled.block_at_line(frame.f_lineno):
                     scopes.append(dict(frame.f_locals))
                 seen_globals = frame.f_globals
             frame = frame.f_back
