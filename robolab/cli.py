@@ -72,13 +72,18 @@ def _run(args) -> int:
 
 
 def _import(args) -> int:
-    from robolab.importer import import_program, write_import  # only when importing
+    from robolab.importer import import_plan, import_program, write_import  # only when importing
 
+    try:
+        plan = import_plan(args.files, args.output)
+    except RobolabError as error:
+        print(error, file=sys.stderr)
+        return 1
     failed = False
-    for file in args.files:
+    for file, folder in plan:
         try:
             result = import_program(file, _library(args))
-            written = write_import(result, args.output or Path(file).parent, overwrite=args.force)
+            written = write_import(result, folder, overwrite=args.force)
         except RobolabError as error:
             print(error, file=sys.stderr)
             failed = True
@@ -191,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(run=_run)
 
     import_ = commands.add_parser("import", help="import RobotLab programs (.tsc) with their settings and arenas")
-    import_.add_argument("files", nargs="+", metavar="FILE.tsc")
+    import_.add_argument("files", nargs="+", metavar="FILE.tsc|FOLDER", help="programs, or folders of them")
     import_.add_argument("-o", "--output", metavar="DIR", help="write here (default: beside each .tsc)")
     import_.add_argument("--force", action="store_true", help="replace files an earlier import wrote")
     palette_option(import_)

@@ -135,3 +135,19 @@ def test_every_sample_reads_and_its_truncations_are_refused(path, tmp_path):
         with pytest.raises(RobolabError) as raised:
             import_program(cut)
         assert str(raised.value).startswith(f"{cut}: not a readable RobotLab program")
+
+
+def test_a_folder_imports_every_program_in_it_mirroring_its_subfolders(tmp_path):
+    course = tmp_path / "course"
+    for week in ("week-1", "week-2"):
+        (course / week).mkdir(parents=True)
+        (course / week / "move.TSC").write_bytes(tsc(MOVE))
+    (tmp_path / "empty").mkdir()
+    result = subprocess.run([sys.executable, "-m", "robolab", "import", str(course), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "week-1" / "move.rlab").is_file() and (tmp_path / "out" / "week-2" / "move.rlab").is_file()
+    empty = subprocess.run([sys.executable, "-m", "robolab", "import", str(tmp_path / "empty")],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert empty.returncode == 1
+    assert empty.stderr == f"{tmp_path / 'empty'}: a folder with no RobotLab programs (.tsc) in it\n"

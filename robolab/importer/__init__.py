@@ -84,6 +84,24 @@ def write_import(result: ImportResult, folder: str | Path, overwrite: bool = Fal
     return targets
 
 
+def import_plan(paths, output: str | Path | None = None) -> list[tuple[Path, Path]]:
+    """(program, folder to write it in) for each .tsc named, and each .tsc in a folder named (its
+    subfolders too, mirrored under `output`), so a whole course imports in one go."""
+    plan, empty = [], []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found = sorted(p for p in given.rglob("*") if p.suffix.lower() == ".tsc" and p.is_file())
+            if not found:
+                empty.append(Problem("a folder with no RobotLab programs (.tsc) in it", str(given)))
+            base = Path(output) if output else given
+            plan += [(p, base / p.parent.relative_to(given)) for p in found]
+        else:
+            plan.append((given, Path(output) if output else given.parent))
+    if empty:
+        raise RobolabError(empty)
+    return plan
+
+
 def _beside(path: Path, suffix: str) -> Path | None:
     """x.cfg beside x.tsc, whatever the case of its name (course files came from Windows)."""
     exact = path.with_suffix(suffix)
@@ -112,4 +130,4 @@ def _needs(statements: list[Statement]) -> Needs:
     return needs
 
 
-__all__ = ["ImportResult", "import_program", "write_import"]
+__all__ = ["ImportResult", "import_plan", "import_program", "write_import"]
