@@ -90,7 +90,10 @@ class LiveProgram:
         return values
 
 
+DEVICE_KINDS = ("output", "sensor", "event", "task", "watcher", "macro", "procedure")
+
+
 def _holds_value(pack: Pack, kind_id: str) -> bool:
     """Declarations that can be read as a value (not a procedure); objects are left out later."""
     kind = pack.kind(kind_id)
-    return kind is None or bool(kind.read)
+    return kind_id not in DEVICE_KINDS and (kind is None or bool(kind.read))

@@ -68,6 +68,8 @@ class RunBar(QWidget):
         layout.addWidget(self.trail)
         self.present = QToolButton()
         self.present.setText("Present")
+        self.present.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton))
+        self.present.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.present.setToolTip("Show the simulator large, for a projector (on a second screen when there is one)")
         self.present.setCheckable(True)
         self.present.toggled.connect(self.presentation_toggled.emit)
@@ -77,7 +79,7 @@ class RunBar(QWidget):
         """Narrow: icons only on the run buttons (their text stays as tooltip)."""
         style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if event.size().width() >= 660 \
             else Qt.ToolButtonStyle.ToolButtonIconOnly
-        for button in self.buttons.values():
+        for button in (*self.buttons.values(), self.present):
             if button.toolButtonStyle() != style:
                 button.setToolButtonStyle(style)
         super().resizeEvent(event)

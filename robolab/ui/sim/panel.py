@@ -24,6 +24,7 @@ from robolab.ui.sim.drive import DriveControls
 from robolab.ui.sim.output import OutputView
 from robolab.ui.sim.readouts import ReadoutsView, VariablesView
 from robolab.ui.sim.world_view import WorldView
+from robolab.ui.theme import ui_font
 from simulator.physics import Pose
 from simulator.robot import RobotError, load_robot
 from simulator.world import WorldError, load_world, shipped_worlds
@@ -329,9 +330,13 @@ class SimulatorPanel(QWidget):
     def set_zoom(self, zoom: float) -> None:
         """Follow the window's zoom (tutors on a projector)."""
         self.zoom = zoom
-        font = QGuiApplication.font()
-        font.setPointSizeF(font.pointSizeF() * zoom)
+        font = ui_font(zoom)
         self.setFont(font)
+        # Item views and cards do not take the font from their parent under the window's style sheet.
+        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls,
+                       *self.readouts.cards.values()):
+            widget.setFont(font)
+        self.readouts.zoom_font = font
 
     def set_presentation(self, on: bool) -> None:
         """The simulator large: its dock floats, maximised (on a second screen when there is one)."""

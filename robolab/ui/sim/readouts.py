@@ -3,7 +3,7 @@ program's variables with their values now. Labels change only when their text do
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHeaderView, QLabel, QProgressBar, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -32,10 +32,18 @@ class _Card(QFrame):
         for label, name in ((self.title, "title"), (self.figure, "figure"), (self.detail, "detail")):
             label.setObjectName(name)
             layout.addWidget(label)
-        font = QFont(self.figure.font())
+        self._size_figure()
+        self.bar = None
+
+    def _size_figure(self) -> None:
+        font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.45)
         self.figure.setFont(font)
-        self.bar = None
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:   # the window's zoom: the big figure follows
+            self._size_figure()
+        super().changeEvent(event)
 
     def add_bar(self) -> None:
         self.bar = QProgressBar()
@@ -55,11 +63,14 @@ class ReadoutsView(QWidget):
         self.grid.setContentsMargins(8, 8, 8, 8)
         self.grid.setSpacing(8)
         self.cards: dict[str, _Card] = {}
+        self.zoom_font: QFont | None = None   # the window's zoomed font, for cards made later
 
     def _card(self, key: str, title: str, bar: bool = False) -> _Card:
         card = self.cards.get(key)
         if card is None:
             card = self.cards[key] = _Card(title)
+            if self.zoom_font is not None:
+                card.setFont(self.zoom_font)
             if bar:
                 card.add_bar()
             index = len(self.cards) - 1
