@@ -219,11 +219,14 @@ def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path)
 
 
 def test_presentation_makes_the_text_larger(qtbot, panel):
-    size = panel.font().pointSizeF()
+    from robolab.ui.theme import ui_font
+
+    normal = ui_font(1.0).pointSizeF()
     panel.bar.present.setChecked(True)
-    assert panel.font().pointSizeF() > size * 1.4
+    assert panel.font().pointSizeF() > normal * 1.4
+    assert panel.variables.font().pointSizeF() > normal * 1.4   # tables too, not only labels
     panel.bar.present.setChecked(False)
-    assert panel.font().pointSizeF() == pytest.approx(size)
+    assert panel.font().pointSizeF() == pytest.approx(normal)
 
 
 def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qtbot, tmp_path, library):
