@@ -157,7 +157,7 @@ def test_a_typed_expression_is_checked_live_and_applied_on_enter(window, qtbot):
     edit = editor.field("speed").edit
     type_into(qtbot, edit, "speed +")
     assert edit.property("invalid") is True
-    assert "not a complete expression" in editor.rows["speed"].problem
+    assert editor.rows["speed"].problem == "not finished: add a value after '+'"
     qtbot.keyClick(edit, Qt.Key_Return)
     assert window.changes == []  # never an invalid value
     qtbot.keyClicks(edit, " 5")

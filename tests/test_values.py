@@ -190,8 +190,11 @@ def test_a_typed_expression_becomes_a_tree_without_positions(speed_scope):
     ("size", "it is made later in the program, or inside another part"),
     ("abs(1, 2)", "'abs' takes 1 value, not 2"),
     ("sqrt(4)", "'sqrt' is not a function of ev3"),
-    ("speed +", "this is not a complete expression (at character 7)"),
-    ("(speed", "this is not a complete expression"),
+    ("speed +", "not finished: add a value after '+'"),
+    ("speed * (", "not finished: add a value after '('"),
+    ("abs(speed", "not finished: close the bracket with )"),
+    ("speed speed", "this is not a complete expression (at character 7)"),
+    ("speed and", "not finished: add a value after 'and'"),
     ("1 + not", "'not' is a word of the language"),
     ("", "type a number, a name or a sum"),
 ])
@@ -234,3 +237,26 @@ def test_options_and_shown_text(ev3):
     assert v.options(param(pack, "wait_colour", "colour"))[0] == ("none", "no colour")
     assert v.shown(param(pack, "drive", "speed"), e.Binary("+", e.Name("speed"), e.Num(1))) == "speed + 1"
     assert v.shown(param(pack, "show_text", "line"), 3) == "3"
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("50 + 60", "speed must be at most 100%, not 110 (that is what 50 + 60 makes)"),
+    ("-(20 * 6)", "speed must be at least -100%, not -120"),
+    ("speed / 0", "dividing by 0 has no answer"),
+    ("speed % (2 - 2)", "dividing by 0 has no answer"),
+])
+def test_a_sum_of_numbers_only_is_held_to_the_range_and_nothing_divides_by_zero(speed_scope, typed, reason):
+    speed, scope = speed_scope
+    verdict = v.read_expression(speed, typed, scope)
+    assert verdict.value is None and reason in verdict.problem
+
+
+@pytest.mark.parametrize("typed", ["50 + 40", "speed * 200", "100 / 3", "abs(-200) - 150"])
+def test_sums_with_names_or_in_range_are_taken(speed_scope, typed):
+    speed, scope = speed_scope
+    assert v.read_expression(speed, typed, scope).ok
+
+
+def test_constant_follows_the_packs_division(speed_scope):
+    node = v.read_expression(*speed_scope[:1], "7 / 2", speed_scope[1]).value
+    assert v.constant(node) == 3.5 and v.constant(node, whole_division=True) == 3

@@ -85,15 +85,35 @@ def read_expression(param: Param, text: str, scope: Scope) -> Verdict:
         node = parse_expression(text)
     except RobolabError as error:
         problem = error.problems[0]
-        where = f" (at character {problem.column})" if problem.column and problem.column <= len(text) else ""
-        return refused(problem.message + where)
+        return refused(_unfinished(text) or problem.message + (
+            f" (at character {problem.column})" if problem.column and problem.column <= len(text) else ""))
     return check_expression(param, node, scope)
 
 
+_OPERATOR_AT_END = re.compile(r"(<=|>=|==|!=|<>|\|\||&&|[-+*/%<>=|&(,]|\band|\bor|\bnot)\s*\Z")
+
+
+def _unfinished(text: str) -> str | None:
+    """What is missing when typed text stops half-way, as it does while a student types."""
+    if match := _OPERATOR_AT_END.search(text):
+        return f"not finished: add a value after '{match.group(1)}'"
+    if text.count("(") > text.count(")"):
+        return "not finished: close the bracket with )"
+    return None
+
+
 def check_expression(param: Param, node: e.Expr, scope: Scope) -> Verdict:
+    if problem := _division_by_zero(node):
+        return refused(problem)
     if isinstance(node, e.Num):
         if problem := check_number(param, node.value):
             return refused(problem)
+    elif (value := constant(node, scope.pack.division == "whole")) is not None:
+        # A sum of numbers only, such as 50 + 60, has one value: the range applies to it too.
+        if not math.isfinite(value):
+            return refused("that sum is too large")
+        if problem := check_number(param, as_number(value) if value == int(value) else value):
+            return refused(f"{problem} (that is what {to_text(node)} makes)")
     for name in e.names_in(node):
         if problem := _name_in_expression(name.id, scope):
             return refused(problem)
@@ -106,6 +126,51 @@ def check_expression(param: Param, node: e.Expr, scope: Scope) -> Verdict:
             s = "s" * (function.arity != 1)
             return refused(f"'{call.function}' takes {function.arity} value{s}, not {len(call.args)}")
     return Verdict(without_positions(node))
+
+
+def constant(node: e.Expr, whole_division: bool = False) -> float | None:
+    """The value of an expression of numbers only (no names, calls or comparisons), else None."""
+    if isinstance(node, e.Num):
+        return node.value
+    if isinstance(node, e.Unary) and node.op == "-":
+        inner = constant(node.operand, whole_division)
+        return None if inner is None else -inner
+    if isinstance(node, e.Binary) and node.op in ("+", "-", "*", "/", "%"):
+        left, right = constant(node.left, whole_division), constant(node.right, whole_division)
+        if left is None or right is None or (node.op in "/%" and right == 0):
+            return None
+        try:
+            if node.op == "+":
+                return left + right
+            if node.op == "-":
+                return left - right
+            if node.op == "*":
+                return left * right
+            if node.op == "%":
+                return left % right
+            return int(left / right) if whole_division else left / right
+        except (OverflowError, ValueError):
+            return math.inf
+    return None
+
+
+def _division_by_zero(node: e.Expr) -> str | None:
+    for part in _parts(node):
+        if isinstance(part, e.Binary) and part.op in ("/", "%") and constant(part.right) == 0:
+            return "dividing by 0 has no answer: the program would stop there"
+    return None
+
+
+def _parts(node: e.Expr):
+    yield node
+    if isinstance(node, e.Unary):
+        yield from _parts(node.operand)
+    elif isinstance(node, e.Binary):
+        yield from _parts(node.left)
+        yield from _parts(node.right)
+    elif isinstance(node, e.Call):
+        for arg in node.args:
+            yield from _parts(arg)
 
 
 def without_positions(node: e.Expr) -> e.Expr:

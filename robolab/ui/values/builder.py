@@ -115,7 +115,9 @@ class BuilderDialog(QDialog):
         groups: dict[str, list[tuple[str, str, str]]] = {}
         for declared in scope.readable():
             label = scope.kind_label(declared.kind)
-            groups.setdefault(label[:1].upper() + label[1:] + "s", []).append((declared.name, declared.name, ""))
+            made = f", made on line {declared.line}" if declared.line else ""
+            groups.setdefault(label[:1].upper() + label[1:] + "s", []).append(
+                (declared.name, declared.name, f"a {label}{made}"))
         for value in scope.values():
             group = "Sensors" if value.requires else "Values"
             groups.setdefault(group, []).append((value.name, value.name, value.help))

@@ -117,6 +117,8 @@ class Row:
         tip = "\n".join(filter(None, [param.help, self.hint_text.capitalize()]))
         for widget in (self.label, field, self.unit):
             widget.setToolTip(tip)
+        field.focus_widget().setAccessibleName(param.label or param.name)  # for screen readers
+        field.focus_widget().setAccessibleDescription(tip)
         field.problem_changed.connect(self.show_problem)
 
     def show_problem(self, problem: str) -> None:

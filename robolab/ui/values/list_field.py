@@ -53,6 +53,11 @@ class ListField(Field):
         for row in range(len(self.items)):
             label = self.grid.itemAtPosition(row, 0).widget()
             label.setText(labels[row] if labels and row < len(labels) else f"{row + 1}.")
+        # A call's values match its procedure's inputs one for one: no adding or removing then.
+        fixed = labels is not None and len(labels) == len(value)
+        self.add_button.setVisible(not fixed)
+        for row in range(len(self.items)):
+            self.grid.itemAtPosition(row, 2).widget().setVisible(not fixed)
         if labels is not None and len(labels) != len(value):
             self.problem_changed.emit(v.check(self.param, value, self.scope).problem or "")
 
