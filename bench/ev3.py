@@ -3,11 +3,12 @@ python-ev3dev2 on a fake sysfs tree).
 
 Prints, as medians of several runs:
 - cold start: a program started in a fresh interpreter (what every run would cost without the warm one),
-- second run: from Run to the program's first output line, in the warm interpreter (download included),
+- second run: from Run to the program's first output line, forked from the zygote that has ev3dev2
+  imported (download included),
 - stop latency: from Stop to the program ended and every motor braked, for a `forever` program.
 Target (issue 6): a run after the first starts in under 2 s on the brick; Stop within 1 s.
 On the brick the cold start is about 20 s (importing ev3dev2 on a 300 MHz ARM9); here it is far less,
-so read the warm figure as "what the link itself costs". Run: .venv/bin/python bench/ev3.py
+so read the second-run figure as "what the link itself costs". Run: .venv/bin/python bench/ev3.py
 """
 
 import statistics
@@ -66,7 +67,7 @@ def main() -> None:
             brick.close()
     print(f"EV3 link, stand-in brick on 127.0.0.1 (median of {RUNS})")
     print(f"  cold start (fresh interpreter, to first line)   {statistics.median(cold) * 1000:7.0f} ms")
-    print(f"  second run (warm interpreter, Run to first line) {statistics.median(warm) * 1000:7.0f} ms")
+    print(f"  second run (forked, Run to first line)           {statistics.median(warm) * 1000:7.0f} ms")
     print(f"  stop latency (Stop to ended, motors braked)      {statistics.median(stops) * 1000:7.0f} ms")
 
 

@@ -166,14 +166,46 @@ def test_a_crash_is_reported_on_the_students_line(mode, recorder, library):
     assert not any("service.py" in line or "runpy" in line for line in recorder.lines("err"))
 
 
-def test_a_second_run_starts_in_a_warm_interpreter(mode, brick, library):
-    count = program(library, "count")
-    assert mode.run(count).wait(10) == 0
+PEEK = ("#!/usr/bin/env python3\nimport os, sys\n"
+        "print('warm', 'ev3dev2.motor' in sys.modules, 'parent', os.getppid(), flush=True)\n")
+
+
+def _zygote_of(service_pid):
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            ppid = int((entry / "stat").read_text().split(") ")[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"--zygote" in command and ppid == service_pid:
+            return int(entry.name)
+    return None
+
+
+def test_programs_are_forked_from_a_zygote_that_has_ev3dev2_imported(mode, brick, recorder):
+    mode.connection.upload("peek", PEEK)
+    zygote = _zygote_of(brick.proc.pid)
+    assert zygote is not None
+    for _ in range(2):
+        recorder.output.clear()
+        mode.connection.run("peek", lambda *args: recorder.on_output(*args[1:]) if args[0] == "output" else None)
+        recorder.wait_for(lambda: recorder.lines())
+        assert recorder.lines() == [f"warm True parent {zygote}"]
+    assert mode.status()["warm"] and mode.status()["versions"]["ev3dev2"] == "2.1.0.post1"
+
+
+def test_without_its_zygote_a_program_still_runs_and_a_new_zygote_starts(mode, brick, recorder):
+    mode.connection.upload("peek", PEEK)
+    old = _zygote_of(brick.proc.pid)
+    os.kill(old, signal.SIGKILL)
+    time.sleep(0.2)
+    mode.connection.run("peek", lambda *args: recorder.on_output(*args[1:]) if args[0] == "output" else None)
+    recorder.wait_for(lambda: recorder.lines())
+    assert recorder.lines() == [f"warm False parent {brick.proc.pid}"]  # a fresh interpreter, started cold
     deadline = time.monotonic() + 15
-    while not mode.status()["warm"] and time.monotonic() < deadline:
+    while _zygote_of(brick.proc.pid) in (None, old) and time.monotonic() < deadline:
         time.sleep(0.1)
-    status = mode.status()
-    assert status["warm"] and status["versions"]["ev3dev2"] == "2.1.0.post1"  # ev3dev2 imported, waiting
+    assert _zygote_of(brick.proc.pid) not in (None, old)
 
 
 def test_a_connection_without_the_key_is_refused(brick):
@@ -285,10 +317,11 @@ def test_a_program_left_driving_by_a_killed_service_is_ended_when_it_restarts(mo
     silent = ("#!/usr/bin/env python3\nimport time\nfrom ev3dev2.motor import LargeMotor, OUTPUT_B\n"
               "LargeMotor(OUTPUT_B).on(30)\nwhile True:\n    time.sleep(0.05)\n")
     mode.connection.upload("silent", silent)
-    pid = mode.connection.run("silent", lambda *_: None)
+    mode.connection.run("silent", lambda *_: None)
     deadline = time.monotonic() + 10
     while brick.motor("B", "command") != "run-forever" and time.monotonic() < deadline:
         time.sleep(0.05)
+    pid = int((brick.programs / ".running").read_text().split()[0])
     brick.signal(signal.SIGKILL)
     brick.proc.wait()
     time.sleep(0.3)

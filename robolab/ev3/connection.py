@@ -122,7 +122,7 @@ class BrickConnection:
     def upload(self, name: str, source: str) -> str:
         return self._call("upload", name, source)
 
-    def run(self, name: str, listener: Callable) -> int:
+    def run(self, name: str, listener: Callable) -> str:
         """Start NAME.py; listener("output", stream, line) / listener("exit", code, stopped)."""
         return self._call("run", name, listener)
 

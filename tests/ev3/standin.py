@@ -116,3 +116,13 @@ class StandInBrick:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        self._end_orphan()
+
+    def _end_orphan(self) -> None:
+        """A program a killed service left behind (its process group is noted in .running) ends with the test."""
+        try:
+            pid = int((self.programs / ".running").read_text().split()[0])
+            if str(self.tmp) in os.readlink(f"/proc/{pid}/cwd"):
+                os.killpg(pid, signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass

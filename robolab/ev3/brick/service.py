@@ -5,14 +5,15 @@ Runs on the brick's own Python 3.5 (ev3dev stretch) under rpyc 4.1.5, so it keep
 syntax (checked with vermin). It is an rpyc Service with a few exposed calls, not rpyc's classic
 "execute anything" mode, and every connection first presents the brick's pairing key.
 
-Importing ev3dev2 takes about 20 s on the brick, so a warm interpreter that has already imported
-it always waits for the next run. Each program runs as its own process group; Stop escalates
-SIGINT, SIGTERM, SIGKILL and then brakes every motor through sysfs, because the kernel leaves
-motors running when a process dies.
+Importing ev3dev2 takes about 20 s on the brick, so a zygote process imports it once, when the
+service starts, and forks each program from there: every run after the first starts at once.
+Each program runs as its own process group; Stop escalates SIGINT, SIGTERM, SIGKILL and then
+brakes every motor through sysfs, because the kernel leaves motors running when a process dies.
 
     python3 service.py --config brick.json       (systemd starts it so)
 """
 import argparse
+import array
 import collections
 import hmac
 import json
@@ -20,6 +21,7 @@ import logging
 import os
 import platform
 import runpy
+import select
 import signal
 import socket
 import subprocess
@@ -31,7 +33,6 @@ import traceback
 SERVICE_VERSION = 1  # bump when the calls below change; the desktop names both on a mismatch
 DEFAULT_PORT = 18817
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-READY = "\x1erobolab-ready "  # the warm interpreter's first stdout line; never shown
 WARM_MODULES = ("ev3dev2", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego", "ev3dev2.sound",
                 "ev3dev2.led", "ev3dev2.button", "ev3dev2.display", "ev3dev2.power")
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
@@ -40,28 +41,81 @@ HANDSHAKE_SECONDS = 5.0
 log = logging.getLogger("robolab-brick")
 
 
-# --- the warm interpreter: imports ev3dev2, then becomes one program -------------------------
+# --- the zygote: imports ev3dev2 once, then forks a process for each program ----------------
 
-def warm_main():
-    """Import ev3dev2, say so on stdout, wait for a program path on stdin, run it as __main__."""
+def zygote_main(fd):
+    """Import ev3dev2, say so, then for each "run" message (with the program's stdout and stderr as
+    file descriptors) fork a child that runs it; report each child's pid and, later, its exit."""
     logging.getLogger("ev3dev2.button").setLevel(logging.ERROR)  # "Failed to import evdev"
+    channel = socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM)  # Python 3.5 cannot tell the family
+    os.close(fd)
     versions = {"python": platform.python_version()}
     for module in WARM_MODULES:
         try:
             __import__(module)
         except Exception as error:  # a program that needs it will report it itself
             versions.setdefault("warm_errors", []).append("%s: %s" % (module, error))
-    ev3dev2 = sys.modules.get("ev3dev2")
-    versions["ev3dev2"] = getattr(ev3dev2, "__version__", "not installed")
-    sys.stdout.write(READY + json.dumps(versions) + "\n")
-    sys.stdout.flush()
-    line = sys.stdin.readline()
-    if not line.strip():
-        return 0
-    path = json.loads(line)["path"]
+    versions["ev3dev2"] = getattr(sys.modules.get("ev3dev2"), "__version__", "not installed")
+    _send(channel, {"ready": versions})
+    wake_read, wake_write = os.pipe()  # SIGCHLD wakes the loop at once: Stop is not kept waiting
+    for fd_ in (wake_read, wake_write):
+        os.set_blocking(fd_, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children = set()
+    while True:
+        readable = select.select([channel, wake_read], [], [], 1.0)[0]
+        if wake_read in readable:
+            os.read(wake_read, 512)
+        for pid in list(children):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                children.discard(pid)
+                code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                _send(channel, {"exit": pid, "code": code})
+        if channel not in readable:
+            continue
+        data, fds = _receive(channel)
+        if not data:
+            return 0  # the service has gone
+        pid = os.fork()
+        if pid == 0:
+            channel.close()
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.close(wake_read)
+            os.close(wake_write)
+            os._exit(_run_child(json.loads(data.decode("utf-8"))["path"], fds))
+        for fd_ in fds:
+            os.close(fd_)
+        children.add(pid)
+        _send(channel, {"pid": pid})
+
+
+def _run_child(path, fds):
+    """In the forked child: its own process group, stdout/stderr to the service, run as __main__."""
+    os.setsid()
     null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
+    for target, fd in ((0, null), (1, fds[0]), (2, fds[1])):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace")
+    sys.stderr = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+    code = run_program(path)
+    try:
+        import atexit
+        atexit._run_exitfuncs()  # the program's clean-up (e.g. motors off), as at a normal exit
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+    return code
+
+
+def run_program(path):
+    """Run a program file as `python3 NAME.py` would; its exit code. A traceback starts at the program."""
     sys.argv = [path]
     sys.path[0] = os.path.dirname(path)
     os.chdir(os.path.dirname(path))
@@ -69,47 +123,121 @@ def warm_main():
         runpy.run_path(path, run_name="__main__")
     except KeyboardInterrupt:  # Stop: the desktop says so itself, a traceback would only alarm
         return 130
-    except Exception:
+    except SystemExit as leaving:
+        code = leaving.code
+        if code is None or isinstance(code, int):
+            return code or 0
+        sys.stderr.write("%s\n" % (code,))
+        return 1
+    except BaseException:
         error_type, error, tb = sys.exc_info()
         ours = tb
         while ours is not None and ours.tb_frame.f_code.co_filename != path:
-            ours = ours.tb_next  # start at the program, as `python3 NAME.py` would
+            ours = ours.tb_next  # start at the program's own frame
         traceback.print_exception(error_type, error, ours or tb)
         return 1
     return 0
 
 
-class WarmPython(object):
-    """One interpreter started ahead of time; it imports ev3dev2 while nobody waits."""
+def _send(channel, message, fds=()):
+    data = (json.dumps(message) + "\n").encode("utf-8")
+    if fds:
+        channel.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    else:
+        channel.sendall(data)
+
+
+def _receive(channel):
+    """One message and the file descriptors sent with it (messages are one line each, small)."""
+    data, ancillary, _, _ = channel.recvmsg(4096, socket.CMSG_LEN(2 * array.array("i").itemsize))
+    fds = array.array("i")
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[:len(payload) - len(payload) % fds.itemsize])
+    return data, list(fds)
+
+
+class Forked(object):
+    """A program forked by the zygote, looking enough like a Popen for Run."""
+
+    def __init__(self, zygote, pid, stdout, stderr):
+        self.zygote, self.pid, self.stdout, self.stderr = zygote, pid, stdout, stderr
+        self.returncode = None
+        self.ended = threading.Event()
+
+    def poll(self):
+        return self.returncode
+
+    def wait(self):
+        self.ended.wait()
+        return self.returncode
+
+
+class Zygote(object):
+    """The process that imported ev3dev2 once (it takes about 20 s on the brick) and forks each program,
+    so every run after the first starts at once."""
 
     def __init__(self, cwd):
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.versions = {}
         self.ready = threading.Event()
+        self.lock = threading.Lock()
+        self.replies = collections.deque()
+        self.reply_ready = threading.Condition()
+        self.children = {}
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--warm"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env, start_new_session=True)
-        reader = threading.Thread(target=self._await_ready)
+            [sys.executable, os.path.abspath(__file__), "--zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, cwd=cwd, start_new_session=True,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        theirs.close()
+        reader = threading.Thread(target=self._listen)
         reader.daemon = True
         reader.start()
 
-    def _await_ready(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            text = raw.decode("utf-8", "replace")
-            if text.startswith(READY):
-                self.versions = json.loads(text[len(READY):])
-                break
-            log.info("warm interpreter said: %s", text.rstrip())
+    def _listen(self):
+        stream = self.channel.makefile("rb")
+        for line in iter(stream.readline, b""):
+            message = json.loads(line.decode("utf-8"))
+            if "ready" in message:
+                self.versions = message["ready"]
+                self.ready.set()
+            elif "exit" in message:
+                child = self.children.pop(message["exit"], None)
+                if child is not None:
+                    child.returncode = message["code"]
+                    child.ended.set()
+            else:
+                with self.reply_ready:
+                    self.replies.append(message)
+                    self.reply_ready.notify_all()
         self.ready.set()
+        for child in list(self.children.values()):  # the zygote died: nobody will report these
+            _wait_gone(child.pid)
+            child.returncode = -signal.SIGKILL if child.returncode is None else child.returncode
+            child.ended.set()
+        with self.reply_ready:
+            self.reply_ready.notify_all()
 
     def usable(self):
         return self.proc.poll() is None
 
     def start(self, path):
-        """Hand it the program; from now on its process group is the program's."""
-        self.proc.stdin.write((json.dumps({"path": path}) + "\n").encode("utf-8"))
-        self.proc.stdin.close()
-        return self.proc
+        """Fork a process running `path`; it has its own process group, and its output comes here."""
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        with self.lock:
+            _send(self.channel, {"path": path}, [out_write, err_write])
+            os.close(out_write)
+            os.close(err_write)
+            with self.reply_ready:
+                if not self.reply_ready.wait_for(lambda: self.replies or not self.usable(), 60):
+                    raise OSError("the zygote did not answer")
+                if not self.replies:
+                    raise OSError("the zygote has gone")
+                pid = self.replies.popleft()["pid"]
+            child = Forked(self, pid, os.fdopen(out_read, "rb"), os.fdopen(err_read, "rb"))
+            self.children[pid] = child
+        return child
 
     def discard(self):
         try:
@@ -117,6 +245,17 @@ class WarmPython(object):
         except OSError:
             pass
         self.proc.wait()
+        self.channel.close()
+
+
+def _wait_gone(pid, seconds=2.0):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        time.sleep(0.05)
 
 
 class Listener(object):
@@ -177,26 +316,51 @@ def battery_volts(sys_class):
 # --- one running program ---------------------------------------------------------------------
 
 class Run(object):
-    """A program's process group, its output readers and its end."""
+    """A program's process group, its output readers and its end.
 
-    def __init__(self, brick, name, proc, listener, started, warm=None):
-        self.brick, self.name, self.proc, self.listener = brick, name, proc, listener
-        self.started, self.first_output, self.stopped = started, None, False
-        self.warm = warm
-        self.done = threading.Event()
-        self.readers = [threading.Thread(target=self._read, args=(proc.stdout, "out")),
-                        threading.Thread(target=self._read, args=(proc.stderr, "err"))]
-        for reader in self.readers:
+    It is launched on its own thread: the first run after the brick boots waits for the zygote to
+    import ev3dev2, and the desktop's call (and its heartbeat) must not wait with it.
+    """
+
+    def __init__(self, brick, name, launch, listener):
+        self.brick, self.name, self.listener = brick, name, listener
+        self.started, self.first_output, self.stopped = time.time(), None, False
+        self.proc, self.code = None, None
+        self.launched, self.done = threading.Event(), threading.Event()
+        runner = threading.Thread(target=self._main, args=(launch,))
+        runner.daemon = True
+        runner.start()
+
+    def _main(self, launch):
+        try:
+            self.proc = launch()
+        except Exception as error:
+            self.tell("output", "err", "RoboLab could not start %s on the brick: %s" % (self.name, error))
+            self._end(1)
+            return
+        self.brick.launched(self)
+        self.launched.set()
+        if self.stopped:  # Stop came while it was starting
+            self._signal(signal.SIGKILL)
+        readers = [threading.Thread(target=self._read, args=(self.proc.stdout, "out")),
+                   threading.Thread(target=self._read, args=(self.proc.stderr, "err"))]
+        for reader in readers:
             reader.daemon = True
             reader.start()
-        waiter = threading.Thread(target=self._wait)
-        waiter.daemon = True
-        waiter.start()
+        code = self.proc.wait()
+        for reader in readers:
+            reader.join(2.0)
+        if self.stopped or code < 0:
+            stop_all_motors(self.brick.sys_class)
+        self._end(code)
+
+    def _end(self, code):
+        self.code = code
+        self.done.set()
+        self.brick.ended(self)
+        self.tell("exit", code, self.stopped)
 
     def _read(self, pipe, stream):
-        if stream == "out" and self.warm is not None:
-            self.warm.ready.wait()  # its ready line is read there, not shown
-            self.brick.warm_versions = self.warm.versions or self.brick.warm_versions
         for raw in iter(pipe.readline, b""):
             text = raw.decode("utf-8", "replace").rstrip("\r\n")
             if self.first_output is None:
@@ -204,16 +368,6 @@ class Run(object):
             self.brick.remember(stream, text)
             self.tell("output", stream, text)
         pipe.close()
-
-    def _wait(self):
-        code = self.proc.wait()
-        for reader in self.readers:
-            reader.join(2.0)
-        if self.stopped or code < 0:
-            stop_all_motors(self.brick.sys_class)
-        self.done.set()
-        self.brick.ended(self)
-        self.tell("exit", code, self.stopped)
 
     def tell(self, kind, *args):
         listener = self.listener
@@ -225,22 +379,27 @@ class Run(object):
             log.info("listener for %s gone: %s", self.name, error)
             self.listener = None
 
+    def _signal(self, sig):
+        try:
+            os.killpg(self.proc.pid, sig)
+            return True
+        except OSError:
+            return False
+
     def stop(self):
-        """SIGINT, then SIGTERM, then SIGKILL to the whole group; motors are braked by _wait."""
+        """SIGINT, then SIGTERM, then SIGKILL to the whole group; motors are braked once it has ended."""
         self.stopped = True
         began = time.time()
+        if not self.launched.is_set():
+            return 0.0  # _main ends it the moment it exists
         for sig, grace in STOP_STEPS:
-            try:
-                os.killpg(self.proc.pid, sig)
-            except OSError:
-                break
-            if self.done.wait(grace):
+            if not self._signal(sig) or self.done.wait(grace):
                 break
         self.done.wait(0.5)  # worst case 2.2 s in all, under the desktop's 3 s heartbeat timeout
         return time.time() - began
 
 
-# --- the brick: programs folder, warm interpreter, the current run ---------------------------
+# --- the brick: programs folder, zygote, the current run --------------------------------------
 
 class Brick(object):
     def __init__(self, config):
@@ -253,8 +412,7 @@ class Brick(object):
         self.run = None
         self.last = None  # (name, exit code, stopped)
         self.recent = collections.deque(maxlen=200)
-        self.warm_versions = {}
-        self.warm = None
+        self.zygote = None
         if not os.path.isdir(self.programs):
             os.makedirs(self.programs)
         self.running_file = os.path.join(self.programs, ".running")
@@ -273,7 +431,7 @@ class Brick(object):
             pgid = int(pgid)
         except (OSError, ValueError):
             return
-        if "--warm" not in command and name + ".py" not in command:
+        if "service.py" not in command and name + ".py" not in command:
             return  # that process id is someone else's now (the brick was restarted)
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
@@ -286,8 +444,8 @@ class Brick(object):
 
     def _warm_up(self):
         with self.lock:
-            if self.warm is None or not self.warm.usable():
-                self.warm = WarmPython(self.programs)
+            if self.zygote is None or not self.zygote.usable():
+                self.zygote = Zygote(self.programs)
 
     def remember(self, stream, text):
         self.recent.append((stream, text))
@@ -318,21 +476,27 @@ class Brick(object):
         with self.lock:
             if self.run is not None:
                 self.run.stop()
-            started = time.time()
-            warm, self.warm = self.warm, None
-            if warm is not None and warm.usable():
-                proc = warm.start(path)
-            else:
-                warm = None
-                proc = subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL, cwd=self.programs, start_new_session=True,
-                                        env=dict(os.environ, PYTHONUNBUFFERED="1"))
             self.recent.clear()
-            self.run = Run(self, name, proc, listener, started, warm)
-            with open(self.running_file, "w") as f:
-                f.write("%d %s\n" % (proc.pid, name))
-            log.info("running %s (pid %s)", name, proc.pid)
-            return proc.pid
+            self.run = Run(self, name, lambda: self._launch(name, path), listener)
+        return name
+
+    def _launch(self, name, path):
+        zygote = self.zygote
+        try:
+            if zygote is None or not zygote.usable():
+                raise OSError("it is not running")
+            return zygote.start(path)
+        except OSError as error:  # a fresh interpreter (slow on the brick), and a new zygote for next time
+            log.warning("starting %s without the zygote: %s", name, error)
+            threading.Thread(target=self._warm_up).start()
+            return subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL, cwd=self.programs, start_new_session=True,
+                                    env=dict(os.environ, PYTHONUNBUFFERED="1"))
+
+    def launched(self, run):
+        with open(self.running_file, "w") as f:
+            f.write("%d %s\n" % (run.proc.pid, run.name))
+        log.info("running %s (pid %s)", run.name, run.proc.pid)
 
     def ended(self, run):
         with self.lock:
@@ -342,10 +506,9 @@ class Brick(object):
                     os.remove(self.running_file)
                 except OSError:
                     pass
-            self.last = (run.name, run.proc.returncode, run.stopped)
-            log.info("%s ended with %s%s", run.name, run.proc.returncode, " (stopped)" if run.stopped else "")
-        # the next warm interpreter imports after the program, not while it drives
-        threading.Thread(target=self._warm_up).start()
+            self.last = (run.name, run.code, run.stopped)
+            log.info("%s ended with %s%s", run.name, run.code, " (stopped)" if run.stopped else "")
+        self._warm_up()  # only if the zygote has died
 
     def stop(self):
         with self.lock:
@@ -365,15 +528,14 @@ class Brick(object):
         from rpyc.version import version_string
         versions = {"service": SERVICE_VERSION, "robolab": self.installed_by, "rpyc": version_string,
                     "python": platform.python_version(), "kernel": platform.release()}
-        warm = self.warm
-        known = warm.versions if warm is not None and warm.versions else self.warm_versions
-        versions["ev3dev2"] = known.get("ev3dev2") or ev3dev2_version()
+        zygote = self.zygote
+        versions["ev3dev2"] = (zygote.versions.get("ev3dev2") if zygote else None) or ev3dev2_version()
         return {
             "name": self.name, "battery_volts": battery_volts(self.sys_class), "versions": versions,
             "running": run.name if run else None,
             "start_seconds": round(run.first_output - run.started, 3) if run and run.first_output else None,
             "last": self.last, "programs": self.program_names(),
-            "warm": bool(self.warm and self.warm.usable() and self.warm.ready.is_set()),  # ev3dev2 imported
+            "warm": bool(zygote and zygote.usable() and zygote.ready.is_set()),  # ev3dev2 imported
         }
 
     def program_names(self):
@@ -381,11 +543,11 @@ class Brick(object):
 
     def shutdown(self):
         with self.lock:
-            run, warm = self.run, self.warm
+            run, zygote = self.run, self.zygote
         if run is not None:
             run.stop()
-        if warm is not None:
-            warm.discard()
+        if zygote is not None:
+            zygote.discard()
 
 
 # --- the network side ------------------------------------------------------------------------
@@ -469,7 +631,7 @@ def load_config(args):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="RoboLab brick service")
     parser.add_argument("--config", help="JSON file with name, key, port, programs, sys_class")
-    parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--zygote", type=int, metavar="FD", help=argparse.SUPPRESS)
     parser.add_argument("--name")
     parser.add_argument("--key")
     parser.add_argument("--host")
@@ -477,8 +639,8 @@ def main(argv=None):
     parser.add_argument("--programs", help="where programs are saved (default /home/robot/robolab)")
     parser.add_argument("--sys-class", dest="sys_class", help="sysfs class folder (default /sys/class)")
     args = parser.parse_args(argv)
-    if args.warm:
-        return warm_main()
+    if args.zygote is not None:
+        return zygote_main(args.zygote)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     config = load_config(args)
     if not config.get("key"):
