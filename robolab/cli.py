@@ -132,6 +132,12 @@ def _brick_list(args) -> int:
     return list_bricks(status=args.status)
 
 
+def _brick_forget(args) -> int:
+    from robolab.ev3.push import forget_brick
+
+    return forget_brick(args.name)
+
+
 def _brick_setup(args) -> int:
     from robolab.ev3.setup import setup_command
 
@@ -142,12 +148,12 @@ def _add_ev3_commands(commands, palette_option) -> None:
     """robolab push / stop / brick setup|list: the EV3 link (robolab/ev3, docs/ev3.md)."""
     push = commands.add_parser("push", help="download a program to an EV3 brick, and with --run run it there")
     push.add_argument("file", metavar="FILE")
-    push.add_argument("--brick", required=True, metavar="NAME|HOST|HOST:PORT", help="a paired brick")
+    push.add_argument("--brick", metavar="NAME|HOST|HOST:PORT", help="a paired brick (default: the only one)")
     push.add_argument("--run", dest="and_run", action="store_true", help="run it, showing its output; Ctrl+C stops it")
     palette_option(push)
     push.set_defaults(run=_push)
     stop = commands.add_parser("stop", help="stop the program running on a brick and brake its motors")
-    stop.add_argument("--brick", required=True, metavar="NAME|HOST|HOST:PORT")
+    stop.add_argument("--brick", metavar="NAME|HOST|HOST:PORT", help="a paired brick (default: the only one)")
     stop.set_defaults(run=_stop)
     brick = commands.add_parser("brick", help="set up EV3 bricks and list the paired ones")
     brick_commands = brick.add_subparsers(dest="brick_command", metavar="COMMAND", required=True)
@@ -162,6 +168,9 @@ def _add_ev3_commands(commands, palette_option) -> None:
     blist = brick_commands.add_parser("list", help="the bricks paired with this computer")
     blist.add_argument("--status", action="store_true", help="also connect to each: battery, versions, program")
     blist.set_defaults(run=_brick_list)
+    forget = brick_commands.add_parser("forget", help="unpair a brick from this computer")
+    forget.add_argument("name", metavar="NAME")
+    forget.set_defaults(run=_brick_forget)
 
 
 def build_parser() -> argparse.ArgumentParser:

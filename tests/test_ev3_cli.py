@@ -146,3 +146,22 @@ def test_brick_setup_names_a_host_that_is_not_there(tmp_path):
     code, _, err = finish(robolab(tmp_path, "brick", "setup", "no-such-brick.invalid"))
     assert code == 1
     assert "robolab brick setup: host 'no-such-brick.invalid' not found" in err
+
+
+def test_brick_may_be_left_out_when_only_one_is_paired(config_home, brick):
+    code, out, err = finish(robolab(config_home, "push", str(PROGRAMS / "count.rlab"), "--run"))
+    assert code == 0, err
+    assert out.splitlines() == ["log n 1", "log n 2", "log n 3"]
+    Pairings(config_home / "robolab" / "bricks.json").save(Pairing("group-9", "10.9.9.9", 18817, "k"))
+    code, _, err = finish(robolab(config_home, "stop"))
+    assert code == 1
+    assert "say which brick with --brick: this computer is paired with group-9, test-brick" in err
+
+
+def test_brick_forget_unpairs(config_home, brick):
+    code, _, err = finish(robolab(config_home, "brick", "forget", "test-brick"))
+    assert code == 0 and "forgot brick test-brick" in err
+    code, out, _ = finish(robolab(config_home, "brick", "list"))
+    assert "no bricks are paired" in out
+    code, _, err = finish(robolab(config_home, "brick", "forget", "test-brick"))
+    assert code == 1 and "no brick called test-brick" in err

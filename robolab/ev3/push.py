@@ -13,7 +13,7 @@ from robolab.palette import PackLibrary
 STOPPED_EXIT = 130  # as a shell reports a program ended by Ctrl+C
 
 
-def push_file(file: str, brick: str, run: bool, library: PackLibrary, pairings: Pairings | None = None,
+def push_file(file: str, brick: str | None, run: bool, library: PackLibrary, pairings: Pairings | None = None,
               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Download FILE to the brick, and with `run` run it there, streaming its output; its exit code."""
     try:
@@ -28,7 +28,7 @@ def push_file(file: str, brick: str, run: bool, library: PackLibrary, pairings: 
 
     mode = EV3Mode(pairings, on_output=show)
     try:
-        mode.connect(brick)
+        mode.connect(brick or only_brick(mode.pairings))
         if not run:
             path = mode.download(program)
             print(f"{file}: saved on brick {mode.connection.name} as {path}", file=err)
@@ -59,9 +59,10 @@ def push_file(file: str, brick: str, run: bool, library: PackLibrary, pairings: 
         mode.disconnect()
 
 
-def stop_brick(brick: str, pairings: Pairings | None = None, err: TextIO = sys.stderr) -> int:
+def stop_brick(brick: str | None, pairings: Pairings | None = None, err: TextIO = sys.stderr) -> int:
     mode = EV3Mode(pairings)
     try:
+        brick = brick or only_brick(mode.pairings)
         mode.connect(brick)
         result = mode.stop()
     except BrickError as error:
@@ -72,6 +73,29 @@ def stop_brick(brick: str, pairings: Pairings | None = None, err: TextIO = sys.s
     what = f"stopped {result['stopped']}" if result.get("stopped") else "no program was running"
     print(f"brick {brick}: {what}; motors braked", file=err)
     return 0
+
+
+def only_brick(pairings: Pairings) -> str:
+    """The brick meant when --brick is left out: the one paired brick, else BrickError naming them."""
+    try:
+        names = [p.name for p in pairings.all()]
+    except ValueError as error:
+        raise BrickError(str(error)) from None
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise BrickError("no bricks are paired with this computer; set one up with: robolab brick setup HOST")
+    raise BrickError(f"say which brick with --brick: this computer is paired with {', '.join(names)}")
+
+
+def forget_brick(name: str, pairings: Pairings | None = None, err: TextIO = sys.stderr) -> int:
+    try:
+        forgotten = (pairings or Pairings()).remove(name)
+    except ValueError as error:
+        print(error, file=err)
+        return 1
+    print(f"forgot brick {name}" if forgotten else f"no brick called {name} is paired with this computer", file=err)
+    return 0 if forgotten else 1
 
 
 def list_bricks(pairings: Pairings | None = None, out: TextIO = sys.stdout, status: bool = False,
