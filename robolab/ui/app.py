@@ -26,8 +26,7 @@ def run(file: str | None = None, palettes=()) -> int:
     if file and not window.files.open_file(file):
         pass  # the error was shown; the window opens with a new program
     window.show()
-    if not file:
-        QTimer.singleShot(0, window.files.offer_recovery)
+    QTimer.singleShot(0, window.files.offer_recovery)  # work a crash left behind is offered at every start
     return app.exec()
 
 

@@ -283,6 +283,8 @@ class FileActions:
         except RobolabError as error:
             self.show_error("The autosaved work cannot be read", str(error))
             return False
+        if not self.confirm_discard():
+            return False
         recovered.origin = Path(newest.original).stem if newest.original else "recovered"
         recovered.path = Path(newest.original) if newest.original else None
         self.document.replace(recovered)

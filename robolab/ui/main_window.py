@@ -53,6 +53,10 @@ class MainWindow(QMainWindow):
         self.palette_view = PaletteView(self.document.pack)
         self.values = ValueEditor()
         self.problems_view = ProblemsView()
+        for widget, name in ((self.canvas, "Program"), (self.python_view, "Python code"),
+                             (self.palette_view.tree, "Commands"), (self.palette_view.search, "Search commands"),
+                             (self.palette_view.level, "Level"), (self.problems_view, "Problems")):
+            widget.setAccessibleName(name)  # for screen readers
         self.add_panel("Commands", self.palette_view, "left")
         self.add_panel("Values", self.values, "left")
         self.add_panel("Problems", self.problems_view, "bottom")
