@@ -11,6 +11,7 @@ RUNNING_COLOUR = "#1e9e5a"
 BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
 
 
+PICTURE_BUDGET = 32 * 1024 * 1024  # bytes of row pictures kept (a few screens of rows)
 _ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, Qt.ItemDataRole.DisplayRole)
 
 
@@ -36,6 +37,7 @@ class LineDelegate(QStyledItemDelegate):
         self.zoom = 1.0
         self.theme = th.LIGHT
         self._pictures: dict[tuple, QPixmap] = {}
+        self._bytes = 0
 
     def fonts(self) -> tuple[QFont, QFont]:
         """The plain and value fonts for this zoom and theme (made once: paint runs per row)."""
@@ -78,9 +80,12 @@ class LineDelegate(QStyledItemDelegate):
             picture = QPainter(pixmap)
             self._draw(picture, _Option(QRect(0, 0, width, height), selected), _Row(data))
             picture.end()
-            if len(self._pictures) > 4000:
+            size = pixmap.width() * pixmap.height() * 4
+            if self._bytes + size > PICTURE_BUDGET:  # start afresh: the rows in view come back at once
                 self._pictures.clear()
+                self._bytes = 0
             self._pictures[key] = pixmap
+            self._bytes += size
         painter.drawPixmap(option.rect.topLeft(), pixmap)
 
     def _draw(self, painter: QPainter, option, index) -> None:
