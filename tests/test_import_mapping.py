@@ -2,11 +2,13 @@
 with a report line, and the program that comes out always checks, compiles and runs."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from robolab.importer import import_program
 from robolab.importer.expressions import ExpressionError, translate
 from robolab.language import check_text, compile_program, parse_program
-from robolab.language.expressions import to_text
+from robolab.language.expressions import parse_expression, to_text
 from tscwriter import line, tsc
 
 
@@ -148,3 +150,18 @@ def test_lines_that_cannot_stand_where_they_are_are_kept_and_reported_in_program
     assert [int(line.split()[1]) for line in program_lines] == [1, 3, 4, 6]
     assert "type must be one of switch, light, ultrasonic or gyro, not 'rotation'" in program_lines[0]
     assert "a program has only one main line" in program_lines[2]
+
+
+TOKENS = ["N", "x", "light_sensor", "3", "10", "2.5", "+", "-", "*", "/", "=", "<>", "<", ">", "<=", ">=", "&&",
+          "||", "&", "|", "(", ")", "random", "abs", "sgn", "not", "!", "?", ",", " "]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(TOKENS), max_size=12))
+def test_any_robotlab_expression_translates_to_one_robolab_reads_back_or_is_refused(tokens):
+    text = " ".join(tokens)
+    try:
+        tree = translate(text)
+    except ExpressionError:
+        return
+    assert parse_expression(to_text(tree)) == tree
