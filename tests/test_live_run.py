@@ -180,3 +180,14 @@ def test_variables_include_a_macros_parameters_while_it_runs(library):
     finally:
         run.stop()
         assert run.wait(5)
+
+
+def test_a_long_trail_keeps_its_shape_in_fewer_points():
+    from robolab.live.controller import TRAIL_MAX, add_to_trail
+
+    trail = [(0.0, 0.0)]
+    for i in range(1, 3 * TRAIL_MAX):
+        add_to_trail(trail, float(i), 0.0)
+    assert len(trail) <= TRAIL_MAX and trail[0] == (0.0, 0.0)
+    assert trail[-1][0] > 2.9 * TRAIL_MAX   # it still reaches the robot
+    assert all(b[0] > a[0] for a, b in zip(trail, trail[1:]))

@@ -34,9 +34,19 @@ _wall = time.perf_counter          # the real clock (a program greenlet sees sim
 FRAME = 1.0 / 60.0                 # wall seconds between snapshots
 SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the sensors
 TRAIL_STEP_MM = 3.0                # the trail gets a point when the robot has moved this far
+TRAIL_MAX = 20_000                 # more points: every other one is dropped (long runs at full speed)
+SAMPLES_MAX = 100_000              # data-log samples kept (83 simulated minutes)
 FAST = math.inf                    # speed: as fast as possible
 
 READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
+
+
+def add_to_trail(trail: list, x: float, y: float) -> None:
+    """Append a point; a trail grown past TRAIL_MAX keeps every other point (in place: the view
+    holds the same list)."""
+    trail.append((x, y))
+    if len(trail) > TRAIL_MAX:
+        trail[:] = trail[::2]
 
 
 def placed_world(world, start: Pose | None):
@@ -203,8 +213,8 @@ class LiveRun:
         trail_x, trail_y = self.trail[-1]
         x, y = sim.chassis.position
         if abs(x - trail_x) + abs(y - trail_y) >= TRAIL_STEP_MM:
-            self.trail.append((x, y))
-        if sim.time >= self._next_sample:
+            add_to_trail(self.trail, x, y)
+        if sim.time >= self._next_sample and len(self.samples) < SAMPLES_MAX:
             self._next_sample = sim.time + SAMPLE_EVERY
             self.samples.append((sim.time, plotted_values(sim, self.start_pose.heading)))
         if self._pause_wanted:

@@ -12,7 +12,7 @@ import time
 from simulator.physics import Simulation
 from simulator.robot import load_robot
 
-from robolab.live.controller import FRAME, TRAIL_STEP_MM, placed_world
+from robolab.live.controller import FRAME, TRAIL_STEP_MM, add_to_trail, placed_world
 from robolab.live.readings import Snapshot, snapshot
 
 _wall = time.perf_counter
@@ -84,7 +84,7 @@ class ManualDrive:
             x, y = sim.chassis.position
             tx, ty = self.trail[-1]
             if abs(x - tx) + abs(y - ty) >= TRAIL_STEP_MM:
-                self.trail.append((x, y))
+                add_to_trail(self.trail, x, y)
             now = _wall()
             if now >= next_frame:
                 next_frame = now + FRAME
