@@ -211,6 +211,14 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
     assert body(window)[2:4] == ["} else {", "    beep"]
     item.setExpanded(False)
     assert not canvas.item_at((0,)).isExpanded()
+    # a closed line stays closed when it moves
+    canvas.select_paths([(0,)])
+    window.insert_command("beep")
+    canvas.select_paths([(0,)])
+    canvas._keyboard_edit(edits.move_down, "Move down")
+    assert body(window)[0] == "beep"
+    moved = canvas.item_at((1,))
+    assert moved is item and not moved.isExpanded()
 
 
 def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):

@@ -75,15 +75,15 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
                 self.takeTopLevelItem(self.indexOfTopLevelItem(item))
             else:
                 parent.removeChild(item)
-            taken[id(block)] = item
+            taken[id(block)] = (item, self._collapsed(item))
         for path, block in change.added:
             parent, index = self._slot(path)
-            item = taken.pop(id(block), None) or self._make(block)
+            item, collapsed = taken.pop(id(block), None) or (self._make(block), set())
             if parent is None:
                 self.insertTopLevelItem(index, item)
             else:
                 parent.insertChild(index, item)
-            self._expand(item)
+            self._expand(item, collapsed)
         for path, _, _, _ in change.values:
             self._describe(self.item_at(path), self.document.program.block_at(path))
         self.blockSignals(False)
@@ -101,10 +101,17 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
             return path[:-1] + (len(blocks) - 1,)
         return path[:-2] if len(path) > 1 else (0,)
 
-    def _expand(self, item: QTreeWidgetItem) -> None:
-        item.setExpanded(True)
+    def _expand(self, item: QTreeWidgetItem, collapsed: set = frozenset()) -> None:
+        """Open the rows (a moved line's rows that were closed stay closed)."""
+        item.setExpanded(id(item) not in collapsed)
         for i in range(item.childCount()):
-            self._expand(item.child(i))
+            self._expand(item.child(i), collapsed)
+
+    def _collapsed(self, item: QTreeWidgetItem) -> set:
+        closed = {id(item)} if item.childCount() and not item.isExpanded() else set()
+        for i in range(item.childCount()):
+            closed |= self._collapsed(item.child(i))
+        return closed
 
     def _make(self, block) -> QTreeWidgetItem:
         item = QTreeWidgetItem()
