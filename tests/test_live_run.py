@@ -191,3 +191,26 @@ def test_a_long_trail_keeps_its_shape_in_fewer_points():
     assert len(trail) <= TRAIL_MAX and trail[0] == (0.0, 0.0)
     assert trail[-1][0] > 2.9 * TRAIL_MAX   # it still reaches the robot
     assert all(b[0] > a[0] for a, b in zip(trail, trail[1:]))
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.rlab")), ids=lambda p: p.stem)
+def test_every_example_can_be_watched_and_stepped(library, path):
+    summary, problems = run_file(str(path), library, until=6.0)
+    run = example(library, path.name, speed=FAST, until=6.0)
+    run.start()
+    assert run.wait(60) and run.error is None and not problems
+    end = run.latest
+    assert (round(end.x, 3), round(end.y, 3)) == (summary.pose["x"], summary.pose["y"])
+    stepped = example(library, path.name, speed=FAST)
+    stepped.step()
+    starts = set(stepped.program.starts.values())
+    try:
+        for _ in range(4):
+            assert wait_for(lambda: stepped.state in (PAUSED, FINISHED))
+            if stepped.state == FINISHED:
+                break
+            assert stepped.latest.block in starts
+            stepped.step()
+    finally:
+        stepped.stop()
+        assert stepped.wait(5)
