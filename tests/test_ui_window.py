@@ -207,3 +207,18 @@ def test_enter_on_a_line_goes_to_its_values(window, tmp_path, qtbot):
     focused = window.focusWidget()
     assert focused is not None and window.values.isAncestorOf(focused)
     assert focused is window.values.field("speed").focus_widget()
+
+
+def test_an_expression_built_by_clicking_changes_the_program_undoably(window, tmp_path):
+    open_square(window, tmp_path)
+    window.canvas.select_paths([(0, "do", 0)])  # drive speed=50
+    field = window.values.field("speed")
+    dialog = field.open_builder()
+    dialog.clear()
+    for piece in ("distance", "/", "2"):
+        assert dialog.add(piece), piece
+    dialog.apply()
+    assert "drive speed=(distance / 2) amount=2" in window.document.text()
+    assert "distance / 2" in window.canvas.item_at((0, "do", 0)).text(0)
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
