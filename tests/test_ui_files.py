@@ -185,3 +185,20 @@ def test_new_program_for_another_pack_switches_the_palette(window):
     assert "main" in window.palette_view.visible_ids()
     assert window.files.new_program("ev3")
     assert "drive" in window.palette_view.visible_ids()
+
+
+def test_file_dialogs_start_in_the_folder_used_last(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+    target = tmp_path / "work" / "mine.rlab"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filter_: asked.append(start) or (str(target), "")))
+    window.insert_command("beep")
+    assert window.files.save()  # untitled: asks where
+    assert target.read_text().endswith("beep\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda parent, title, start, filter_: asked.append(start) or ("", "")))
+    assert not window.files.open_file()  # cancelled: nothing happens
+    assert asked[-1] == str(target.parent)

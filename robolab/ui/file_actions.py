@@ -91,9 +91,16 @@ class FileActions:
         QMessageBox.critical(self.window, title, message)
 
     def _choose(self, save: bool, title: str, filter_: str, suggested: str = "") -> str:
+        """A file dialog that starts in the folder used last."""
+        folder = str(self.window.settings.value("last_folder", "") or Path.home())
+        start = str(Path(folder) / suggested) if suggested else folder
         if save:
-            return QFileDialog.getSaveFileName(self.window, title, suggested, filter_)[0]
-        return QFileDialog.getOpenFileName(self.window, title, suggested, filter_)[0]
+            chosen = QFileDialog.getSaveFileName(self.window, title, start, filter_)[0]
+        else:
+            chosen = QFileDialog.getOpenFileName(self.window, title, start, filter_)[0]
+        if chosen:
+            self.window.settings.setValue("last_folder", str(Path(chosen).parent))
+        return chosen
 
     # --- opening ----------------------------------------------------------------------------------
 
