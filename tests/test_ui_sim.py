@@ -168,6 +168,7 @@ def test_drive_by_hand_moves_the_robot(qtbot, panel):
     panel.tabs.setCurrentWidget(panel.readouts)
     qtbot.wait(150)
     assert panel.readouts.figure("sensor 4").endswith("cm")
+    assert "ultrasonic 4: " in panel.controls.readings.text()   # the Drive tab shows them too
     shot(panel, "drive_by_hand")
 
 

@@ -58,6 +58,11 @@ class DriveControls(QWidget):
             row.addWidget(slider, 1)
             row.addWidget(figure)
             sliders.addLayout(row)
+        self.readings = QLabel("")
+        self.readings.setObjectName("drive_readings")
+        self.readings.setWordWrap(True)
+        self.readings.setStyleSheet("font-weight: 600;")
+        sliders.addWidget(self.readings)
         hint = QLabel("Hold an arrow to drive; the sensors show what the robot meets. Works when no program runs.")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #6b7785;")
@@ -67,6 +72,13 @@ class DriveControls(QWidget):
         layout.addSpacing(12)
         layout.addLayout(sliders, 1)
         self.held = None
+
+    def show_readings(self, snap) -> None:
+        """What the sensors read now, in one line beside the controls."""
+        text = "   ·   ".join(f"{r.name}: {r.text}" + (f" ({r.detail})" if r.detail and r.kind == "color" else "")
+                               for r in snap.sensors)
+        if self.readings.text() != text:
+            self.readings.setText(text)
 
     def powers(self, name: str) -> tuple[int, int]:
         left, right = ARROWS[name][1]

@@ -269,6 +269,7 @@ class SimulatorPanel(QWidget):
             state = self.run.state if self.run else RUNNING
             if self._ticks % FIGURES_EVERY == 0 or state != RUNNING:
                 self.readouts.show_snapshot(snap)
+                self.controls.show_readings(snap)
                 if self.run is not None:
                     self.variables.show_values(snap.variables)
         run = self.run
