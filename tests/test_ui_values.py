@@ -367,3 +367,17 @@ def test_another_line_of_the_same_command_reuses_the_rows_with_its_own_values_an
     assert "already the name of a variable" in editor.rows["name"].problem and window.changes == []
     window.select((0,))
     assert editor.rows["name"].problem == "" and editor.field("name").edit.text() == "speed"
+
+
+def test_typing_a_name_in_a_sum_offers_to_complete_it(window, qtbot):
+    editor = window.select(DRIVE)
+    edit = editor.field("amount").edit
+    type_into(qtbot, edit, "1 + co")
+    completer = edit.completer()
+    assert completer.currentCompletion() == "1 + count"  # the name at the end is completed
+    qtbot.waitUntil(completer.popup().isVisible)
+    qtbot.keyClick(completer.popup(), Qt.Key_Down)
+    qtbot.keyClick(completer.popup(), Qt.Key_Return)
+    assert edit.text() == "1 + count"
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert window.changes == [("amount", e.Binary("+", e.Num(1), e.Name("count")))]

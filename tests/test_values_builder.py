@@ -6,6 +6,7 @@ from conftest import EXAMPLES
 from robolab.language import read_program
 from robolab.language.expression_builder import ExpressionBuilder
 from robolab.language.scope import Scope
+from robolab.language.expressions import to_text
 from robolab.model import expr as e
 
 PROGRAM = """robolab 1 palette ev3 1.0
@@ -116,3 +117,23 @@ def test_a_number_with_an_exponent_loses_its_exponent_at_one_backspace(library):
     assert builder.text() == "1e-05" and builder.result().value == e.Num(1e-05)
     builder.backspace()
     assert builder.text() == "1" and builder.result().value == e.Num(1)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_expression_of_the_examples_can_be_clicked_from_scratch(library, example):
+    """No typing needed: each piece, each digit on its own, is offered when it is needed."""
+    loaded = read_program(example.read_text(), library)
+    from robolab.language.expression_builder import pieces_of
+
+    for path, block in loaded.program.walk():
+        command = loaded.pack.command(block.command)
+        for p in command.params if command else ():
+            if p.type != "expression":
+                continue
+            for value in block.args[p.name] if p.list else (block.args[p.name],):
+                builder = ExpressionBuilder(p, Scope(loaded.program, loaded.pack, path))
+                for piece in pieces_of(value):
+                    clicks = list(piece.text) if piece.kind == "NUMBER" else [piece.text]
+                    for click in clicks:
+                        assert builder.add(click), (example.name, to_text(value), builder.text(), click)
+                assert builder.result().value == value
