@@ -279,3 +279,24 @@ def test_context_menu_and_go_to_shortcuts(window, qtbot):
     assert window.palette_view.search.hasFocus()
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.canvas.hasFocus()
+
+
+def test_duplicate_and_ctrl_drag_copy(window, tmp_path):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    canvas.select_paths([(0, "do", 0)])
+    window.duplicate()
+    assert body(window)[1:3] == ["    drive speed=50 amount=2 unit=rotations"] * 2
+    assert canvas.selected_paths() == [(0, "do", 1)]
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE
+    # dragging a line with Ctrl held copies it (the original stays)
+    canvas.select_paths([(1,)])
+    mime = canvas.lines_mime()
+    pos = point(canvas, (0,), "upper")
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    event = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier)
+    canvas.dropEvent(event)
+    assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+    assert body(window)[0] == "beep" and body(window)[-1] == "beep"
+    assert window.undo_stack.undoText() == "Copy"

@@ -87,22 +87,25 @@ class DragAndDrop:
             item = item.child(item.childCount() - 1)
         return item
 
-    def plan_drop(self, mime: QMimeData, target: tuple):
-        """The change a drop would make, as plan(program, pack) -> Change, and its name."""
+    def plan_drop(self, mime: QMimeData, target: tuple, copy: bool = False):
+        """The change a drop would make, as plan(program, pack) -> Change, and its name. Lines of
+        this canvas move, or with `copy` (Ctrl held) are copied."""
         doc = self.document
-        if bytes(mime.data(LINES_MIME)) == str(id(self)).encode():
+        if bytes(mime.data(LINES_MIME)) == str(id(self)).encode() and not copy:
             paths = self.selected_paths()
             return (lambda program, pack: edits.move(program, pack, paths, target)), "Move"
         if mime.hasFormat(COMMAND_MIME):
             command_id = bytes(mime.data(COMMAND_MIME)).decode()
             return (lambda program, pack: edits.insert(program, pack, target, [doc.new_block(command_id)])), "Insert"
         if mime.hasText():
-            return (lambda program, pack: edits.insert(program, pack, target, doc.blocks_from_text(mime.text()))), "Drop"
+            text = "Copy" if mime.hasFormat(LINES_MIME) else "Drop"
+            return (lambda program, pack: edits.insert(program, pack, target, doc.blocks_from_text(mime.text()))), text
         return None, ""
 
     def _judge(self, event) -> tuple | None:
         target, line = self.drop_target(event.position().toPoint())
-        plan, text = self.plan_drop(event.mimeData(), target)
+        copy = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        plan, text = self.plan_drop(event.mimeData(), target, copy)
         if plan is None:
             return None
         try:
@@ -143,8 +146,7 @@ class DragAndDrop:
             event.ignore()
             return
         change, text = judged
-        moved = text == "Move"
-        event.setDropAction(Qt.DropAction.MoveAction if moved else Qt.DropAction.CopyAction)
+        event.setDropAction(Qt.DropAction.MoveAction if text == "Move" else Qt.DropAction.CopyAction)
         event.accept()
         if not change.is_empty:
             self.edit_requested.emit(change, text)

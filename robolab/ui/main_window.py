@@ -244,6 +244,17 @@ class MainWindow(QMainWindow):
         if self.copy():
             self.canvas.delete_selected()
 
+    def duplicate(self) -> None:
+        """A copy of the selected lines (with their bodies), just after them."""
+        paths = self.canvas.selected_paths()
+        if not paths:
+            self.show_refusal("select the lines to duplicate")
+            return
+        blocks = self.document.blocks_from_text(self.document.snippet(paths))
+        last = paths[-1]
+        self.request(lambda program, pack: edits.insert(program, pack, last[:-1] + (last[-1] + 1,), blocks),
+                     "Duplicate")
+
     def paste(self) -> None:
         text = QApplication.clipboard().text()
         target = self.canvas.insertion_point()
@@ -268,7 +279,8 @@ class MainWindow(QMainWindow):
             self._action(edit, "Cu&t", self.cut, QKeySequence.StandardKey.Cut),
             self._action(edit, "&Copy", self.copy, QKeySequence.StandardKey.Copy),
             self._action(edit, "&Paste", self.paste, QKeySequence.StandardKey.Paste),
-            self._action(edit, "&Delete\tDel", self.canvas.delete_selected)]
+            self._action(edit, "&Delete\tDel", self.canvas.delete_selected),
+            self._action(edit, "D&uplicate", self.duplicate, QKeySequence("Ctrl+D"))]
         line_actions.append(edit.addSeparator())
         for text, operation in (("Move up\tAlt+Up", edits.move_up), ("Move down\tAlt+Down", edits.move_down),
                                 ("Indent\tTab", edits.indent), ("Outdent\tShift+Tab", edits.outdent)):
@@ -286,6 +298,9 @@ class MainWindow(QMainWindow):
         for dock in self.panels.values():
             view.addAction(dock.toggleViewAction())
         self._panels_end = view.addSeparator()
+        self._action(view, "E&xpand all lines", self.canvas.expandAll)
+        self._action(view, "Co&llapse all lines", self.canvas.collapseAll)
+        view.addSeparator()
         self._action(view, "Zoom &in", lambda: self.step_zoom(+1), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
         self._action(view, "Zoom &out", lambda: self.step_zoom(-1), QKeySequence("Ctrl+-"))
         self._action(view, "&Actual size", lambda: self.set_zoom(1.0), QKeySequence("Ctrl+0"))
