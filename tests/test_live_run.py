@@ -214,3 +214,18 @@ def test_every_example_can_be_watched_and_stepped(library, path):
     finally:
         stepped.stop()
         assert stepped.wait(5)
+
+
+def test_tracing_shows_every_block_even_the_instant_ones(library):
+    run = example(library, "i_can_count.rlab", speed=FAST)
+    run.set_trace(0.03)
+    run.start()
+    seen = []
+    while run.state != FINISHED and wait_for(lambda: run.latest.block not in seen[-1:], 5):
+        seen.append(run.latest.block)
+        if seen.count((3, "do", 2, "do", 3)) >= 2:
+            break
+    send, set_n = (3, "do", 2, "do", 1), (3, "do", 2, "do", 3)   # they take no simulated time
+    assert send in seen and set_n in seen and seen.index(send) < seen.index(set_n)
+    run.set_trace(0)
+    assert run.wait(20) and run.latest.variables == {"N": 10}

@@ -294,3 +294,18 @@ def test_a_program_with_problems_is_not_run_and_says_why(qtbot, panel, library):
     panel.run_program()
     assert panel.run is None
     assert "problems to fix" in panel.output.list.texts()[-1] and "nowhere" in panel.output.list.texts()[-1]
+
+
+def test_trace_outlines_every_block_in_turn(qtbot, panel, library):
+    panel.set_document(document(library, name="i_can_count.rlab"))
+    choose_speed(panel, FAST)
+    panel.bar.trace.setChecked(True)
+    blocks = []
+    panel.running_block.connect(blocks.append)
+    panel.run_program()
+    send, set_n = (3, "do", 2, "do", 1), (3, "do", 2, "do", 3)
+    qtbot.waitUntil(lambda: blocks.count(set_n) >= 2, timeout=20000)
+    assert blocks.index(send) < blocks.index(set_n)
+    panel.bar.trace.setChecked(False)   # and off again: the run finishes at full speed
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=20000)
+    assert panel.variables.value_text("N") == "10"

@@ -6,8 +6,9 @@ does to the run happens in that thread, in the runner's two callbacks:
 - on_step, after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast
   as possible), holding while paused, recording the trail, and, 60 times a wall second, a
   Snapshot (pose, sensors, motors, running block, variables) for the window to draw;
-- line_hook, set only while stepping or pausing (a trace hook halves the program's speed): it
-  holds the program where the next block starts.
+- line_hook, set only while stepping, pausing or tracing (a trace hook halves the program's
+  speed): it holds the program where the next block starts, or, tracing, shows each block a
+  moment before it runs (RobotLab's Trace).
 
 The window calls start/pause/resume/step/stop/set_speed from its own thread; they only set flags
 and wake the worker. stop() is answered within a physics step, or by the runner's watchdog
@@ -70,6 +71,7 @@ class LiveRun:
                                      busy_limit=busy_limit, on_step=self._on_step)
         self.filename = self.runner.filename
         self.speed = speed
+        self.trace = 0.0                # wall seconds each block is shown before it runs (0: off)
         self.state = READY
         self.result = None
         self.crash = ""                 # a traceback when the simulator itself failed
@@ -96,7 +98,7 @@ class LiveRun:
             raise RuntimeError("a LiveRun runs once")
         self._stepping = step
         self._pause_wanted = paused
-        if step or paused:
+        if step or paused or self.trace:
             self.runner.line_hook = self._line_hook
         self.state = RUNNING
         self._thread = threading.Thread(target=self._work, name="robolab live run", daemon=True)
@@ -111,7 +113,7 @@ class LiveRun:
     def resume(self) -> None:
         with self._cond:
             self._pause_wanted = self._stepping = False
-            self.runner.line_hook = None
+            self.runner.line_hook = self._line_hook if self.trace else None
             if self.state == PAUSED:
                 self.state = RUNNING
             self._cond.notify_all()
@@ -134,6 +136,16 @@ class LiveRun:
         with self._cond:
             self.runner.stop()
             self._pause_wanted = self._stepping = False
+            self._cond.notify_all()
+
+    def set_trace(self, seconds: float) -> None:
+        """Show each block for `seconds` of wall time before it runs (0: no tracing)."""
+        with self._cond:
+            self.trace = max(0.0, float(seconds))
+            if self.trace:
+                self.runner.line_hook = self._line_hook
+            elif not (self._stepping or self._pause_wanted):
+                self.runner.line_hook = None
             self._cond.notify_all()
 
     def set_speed(self, speed: float) -> None:
@@ -245,6 +257,23 @@ class LiveRun:
             self._stepping, self._pause_wanted = False, True
         if self._pause_wanted:
             self._hold(sys._getframe(1), in_program=True)
+        elif self.trace:
+            self._show_block(sys._getframe(1))
+
+    def _show_block(self, frame):
+        """Tracing: the block about to run is shown for `trace` wall seconds (the clock waits)."""
+        with self._cond:
+            self._last = self._snap_frame(frame)
+            end = _wall() + self.trace
+            while self.trace and not self._pause_wanted and not self._stepping and not self.runner.stop_asked:
+                left = end - _wall()
+                if left <= 0:
+                    break
+                self._cond.wait(min(left, 0.2))
+                self.runner.wall_in = _wall()   # not a busy program
+            self._anchor = (_wall(), self.sim.time)
+        if self._pause_wanted and not self.runner.stop_asked:
+            self._hold(frame, in_program=True)
 
     def _hold(self, frame, in_program=False):
         """Pause here until resumed, stepped or stopped."""
@@ -257,7 +286,7 @@ class LiveRun:
                     self.runner.wall_in = _wall()  # the watchdog must not take a pause for a busy program
             if self.state == PAUSED:
                 self.state = RUNNING
-            if not self._stepping and not self._pause_wanted:
+            if not self._stepping and not self._pause_wanted and not self.trace:
                 self.runner.line_hook = None
             self._anchor = (_wall(), self.sim.time)
 

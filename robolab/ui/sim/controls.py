@@ -22,6 +22,7 @@ class RunBar(QWidget):
     speed_changed = Signal(float)
     world_chosen = Signal(str)          # a shipped world's name, or OPEN_WORLD
     trail_toggled = Signal(bool)
+    trace_toggled = Signal(bool)
     presentation_toggled = Signal(bool)
 
     def __init__(self, parent=None):
@@ -62,6 +63,10 @@ class RunBar(QWidget):
         self.world.setMinimumContentsLength(8)
         self.world.activated.connect(lambda i: self.world_chosen.emit(self.world.itemData(i)))
         layout.addWidget(self.world, 1)
+        self.trace = QCheckBox("Trace")
+        self.trace.setToolTip("Show each block a moment as it starts, even the quick ones")
+        self.trace.toggled.connect(self.trace_toggled.emit)
+        layout.addWidget(self.trace)
         self.trail = QCheckBox("Trail")
         self.trail.setChecked(True)
         self.trail.toggled.connect(self.trail_toggled.emit)

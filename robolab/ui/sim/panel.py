@@ -33,6 +33,7 @@ FRAME_MS = 16            # 60 frames a second
 FIGURES_EVERY = 6        # sensor cards and variables: 10 times a second
 DEFAULT_WORLD = "empty_arena"
 PRESENTATION_ZOOM = 1.6
+TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
 
 
 class SimulatorPanel(QWidget):
@@ -90,6 +91,7 @@ class SimulatorPanel(QWidget):
         self.bar.speed_changed.connect(lambda speed: self.run and self.run.set_speed(speed))
         self.bar.world_chosen.connect(self._world_chosen)
         self.bar.trail_toggled.connect(self._set_trail)
+        self.bar.trace_toggled.connect(lambda on: self.run and self.run.set_trace(TRACE_HOLD if on else 0))
         self.bar.presentation_toggled.connect(self.set_presentation)
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
@@ -184,6 +186,8 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed())
+        if self.bar.trace.isChecked():
+            self.run.set_trace(TRACE_HOLD)
         self._samples = 0
         self._block = self._line = None
         self.output.clear()
