@@ -300,3 +300,22 @@ def test_duplicate_and_ctrl_drag_copy(window, tmp_path):
     assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
     assert body(window)[0] == "beep" and body(window)[-1] == "beep"
     assert window.undo_stack.undoText() == "Copy"
+
+
+def test_find_a_line(window, tmp_path, qtbot):
+    open_text(window, tmp_path, SQUARE + "repeat times=2 {\n    beep\n}\n", "two.rlab")
+    window.canvas.item_at((2,)).setExpanded(False)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.find_bar
+    assert bar.isVisible() and bar.edit.hasFocus()
+    qtbot.keyClicks(bar.edit, "beep")
+    assert window.canvas.selected_paths() == [(1,)] and bar.count.text() == "1 of 2"
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
+    assert window.canvas.selected_paths() == [(2, "do", 0)]
+    assert window.canvas.item_at((2,)).isExpanded()  # the closed loop opened to show it
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.canvas.selected_paths() == [(1,)]
+    bar.edit.setText("teleport")
+    assert bar.count.text() == "0 found"
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert not bar.isVisible() and window.canvas.hasFocus()

@@ -6,7 +6,7 @@ one undo command on the stack; views refresh from the document's events.
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from robolab.errors import RobolabError
 from robolab.model import edits
@@ -17,6 +17,7 @@ from robolab.ui.autosave import Autosave
 from robolab.ui.canvas import ProgramCanvas
 from robolab.ui.document import Document, Event
 from robolab.ui.file_actions import FileActions
+from robolab.ui.find_bar import FindBar
 from robolab.ui.palette_view import PaletteView
 from robolab.ui.problems_view import ProblemsView
 from robolab.ui.python_view import PythonView
@@ -47,7 +48,14 @@ class MainWindow(QMainWindow):
         self.python_view = PythonView()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.canvas, "Program")
+        self.find_bar = FindBar(self.canvas)
+        self.program_page = QWidget()
+        page = QVBoxLayout(self.program_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addWidget(self.find_bar)
+        page.addWidget(self.canvas, 1)
+        self.tabs.addTab(self.program_page, "Program")
         self.tabs.addTab(self.python_view, "Python")
         self.setCentralWidget(self.tabs)
         self.palette_view = PaletteView(self.document.pack)
@@ -190,7 +198,7 @@ class MainWindow(QMainWindow):
         self.values.focus_first()
 
     def _select_line(self, path: tuple) -> None:
-        self.tabs.setCurrentWidget(self.canvas)
+        self.tabs.setCurrentWidget(self.program_page)
         self.canvas.select_paths([path])
         self.canvas.setFocus()
 
@@ -243,6 +251,10 @@ class MainWindow(QMainWindow):
     def cut(self) -> None:
         if self.copy():
             self.canvas.delete_selected()
+
+    def _find(self) -> None:
+        self.tabs.setCurrentWidget(self.program_page)
+        self.find_bar.open_bar()
 
     def duplicate(self) -> None:
         """A copy of the selected lines (with their bodies), just after them."""
@@ -298,6 +310,7 @@ class MainWindow(QMainWindow):
         for dock in self.panels.values():
             view.addAction(dock.toggleViewAction())
         self._panels_end = view.addSeparator()
+        self._action(edit, "&Find a line…", self._find, QKeySequence.StandardKey.Find)
         self._action(view, "E&xpand all lines", self.canvas.expandAll)
         self._action(view, "Co&llapse all lines", self.canvas.collapseAll)
         view.addSeparator()
@@ -332,7 +345,7 @@ class MainWindow(QMainWindow):
     def _go(self, widget: QWidget) -> None:
         """Keyboard: put the focus in a pane (showing it, and the Program tab, if need be)."""
         if widget is self.canvas:
-            self.tabs.setCurrentWidget(self.canvas)
+            self.tabs.setCurrentWidget(self.program_page)
         for dock in self.panels.values():
             if dock.isAncestorOf(widget):
                 dock.show()
@@ -365,7 +378,7 @@ class MainWindow(QMainWindow):
         # Menus, dock titles, tabs and the status bar: a style sheet stops fonts propagating to them.
         self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton "
                            f"{{ font-size: {th.BASE_POINT_SIZE * shown:.1f}pt; }}")
-        for view in (self.canvas, self.palette_view, self.python_view, self.problems_view):
+        for view in (self.canvas, self.palette_view, self.python_view, self.problems_view, self.find_bar):
             view.set_zoom(shown, theme)
         for dock in self.panels.values():
             widget = dock.widget()
