@@ -204,6 +204,9 @@ def test_a_runtime_error_points_at_its_block(qtbot, panel, library):
     assert block == (2,) and "ZeroDivisionError" in message
     assert panel.tabs.currentWidget() is panel.output
     assert "error (line 4): ZeroDivisionError" in panel.output.list.texts()[-1]
+    with qtbot.waitSignal(panel.error_block, timeout=2000) as again:   # clicking the error line selects it again
+        panel.output.list.itemClicked.emit(panel.output.list.item(panel.output.list.count() - 1))
+    assert again.args[0] == (2,)
 
 
 def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path):

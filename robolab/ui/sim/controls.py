@@ -42,6 +42,7 @@ class RunBar(QWidget):
             button.setIcon(style.standardIcon(icon))
             button.setText(text)
             button.setToolTip(tip)
+            button.setAccessibleName(text)
             button.setIconSize(QSize(18, 18))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setAutoRaise(True)

@@ -95,7 +95,8 @@ class SimulatorPanel(QWidget):
         self.bar.presentation_toggled.connect(self.set_presentation)
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
-        self.controls.motor.connect(lambda port, power: self._manual().set_power(port, power))
+        self.controls.motor.connect(self.motor_by_hand)
+        self.output.list.itemClicked.connect(self._output_clicked)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
         app = QCoreApplication.instance()
@@ -230,8 +231,6 @@ class SimulatorPanel(QWidget):
     # --- driving by hand ---------------------------------------------------------------------------
     def _manual(self) -> ManualDrive:
         if self.drive is None:
-            if self.run is not None and self.run.state in (RUNNING, PAUSED):
-                raise RuntimeError("a program is running")
             pose = self.view.pose
             self.drive = ManualDrive(self.world, self.robot, start=pose)
             self.view.trail = self.drive.trail
@@ -243,6 +242,17 @@ class SimulatorPanel(QWidget):
             self.output.list.add(None, "note", "Stop the program to drive by hand.")
             return
         self._manual().drive(left, right)
+
+    def motor_by_hand(self, port: str, power: int) -> None:
+        if self.run is not None and self.run.state in (RUNNING, PAUSED):
+            return
+        self._manual().set_power(port, power)
+
+    def _output_clicked(self, item) -> None:
+        """An error line clicked: its block is selected again."""
+        block = item.data(Qt.ItemDataRole.UserRole)
+        if block is not None:
+            self.error_block.emit(tuple(block), item.text().split(": ", 1)[-1])
 
     def _end_drive(self) -> None:
         if self.drive is not None:

@@ -50,6 +50,9 @@ class WorldView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(280, 220)
         self.setMouseTracking(True)
+        self.setAccessibleName("Simulated world")
+        self.setAccessibleDescription("The robot in its world, seen from above. Drag the robot to move it, "
+                                      "right-drag to turn it; the wheel zooms.")
         self.world = self.robot = None
         self.pose = Pose(0.0, 0.0, 0.0)      # where the robot is drawn
         self.start = None                     # the start pose (drawn as a ghost when the robot left it)
