@@ -229,3 +229,20 @@ def test_tracing_shows_every_block_even_the_instant_ones(library):
     assert send in seen and set_n in seen and seen.index(send) < seen.index(set_n)
     run.set_trace(0)
     assert run.wait(20) and run.latest.variables == {"N": 10}
+
+
+@pytest.mark.parametrize("speed", [0.5, 2.0])
+def test_the_chosen_speed_holds_the_run_back(library, speed):
+    run = example(library, "line_follower.rlab", speed=speed)
+    began = time.perf_counter()
+    run.start()
+    time.sleep(0.6)
+    elapsed = time.perf_counter() - began
+    simulated = run.latest.time
+    run.set_speed(FAST)
+    fast_from = run.latest.time
+    time.sleep(0.3)
+    run.stop()
+    assert run.wait(5)
+    assert 0 < simulated <= elapsed * speed + 0.1   # never ahead of the clock (a slow machine lags behind)
+    assert run.latest.time - fast_from > 0.3 * speed   # as fast as possible is faster still
