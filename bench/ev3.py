@@ -5,7 +5,8 @@ Prints, as medians of several runs:
 - cold start: a program started in a fresh interpreter (what every run would cost without the warm one),
 - second run: from Run to the program's first output line, forked from the zygote that has ev3dev2
   imported (download included),
-- stop latency: from Stop to the program ended and every motor braked, for a `forever` program.
+- stop latency: from Stop to the program ended and every motor braked, for a `forever` program,
+- the cost of tracing the running block: a busy loop of 200,000 steps, plain and traced.
 Target (issue 6): a run after the first starts in under 2 s on the brick; Stop within 1 s.
 On the brick the cold start is about 20 s (importing ev3dev2 on a 300 MHz ARM9); here it is far less,
 so read the second-run figure as "what the link itself costs". Run: .venv/bin/python bench/ev3.py
@@ -29,6 +30,7 @@ from robolab.ev3.program import BrickProgram  # noqa: E402
 from robolab.palette import PackLibrary  # noqa: E402
 
 RUNS = 7
+BUSY = "#!/usr/bin/env python3\nn = 0\nfor i in range(200000):\n    n += 1\nprint(n)\n"
 
 
 def main() -> None:
@@ -62,6 +64,9 @@ def main() -> None:
                 mode.stop()
                 handle.wait(5)
                 stops.append(time.perf_counter() - began)
+            mode.connection.upload("busy", BUSY)
+            plain = [busy_seconds(mode, False) for _ in range(3)]
+            traced = [busy_seconds(mode, True) for _ in range(3)]
             mode.disconnect()
         finally:
             brick.close()
@@ -69,6 +74,16 @@ def main() -> None:
     print(f"  cold start (fresh interpreter, to first line)   {statistics.median(cold) * 1000:7.0f} ms")
     print(f"  second run (forked, Run to first line)           {statistics.median(warm) * 1000:7.0f} ms")
     print(f"  stop latency (Stop to ended, motors braked)      {statistics.median(stops) * 1000:7.0f} ms")
+    print(f"  busy loop, plain / traced (running block shown)  {statistics.median(plain) * 1000:7.0f} ms /"
+          f" {statistics.median(traced) * 1000:.0f} ms")
+
+
+def busy_seconds(mode: EV3Mode, trace: bool) -> float:
+    ended = threading.Event()
+    began = time.perf_counter()
+    mode.connection.run("busy", lambda kind, *args: kind == "exit" and ended.set(), trace)
+    ended.wait(60)
+    return time.perf_counter() - began
 
 
 def cold_start(brick: StandInBrick, program: BrickProgram) -> float:

@@ -342,3 +342,27 @@ def _alive(pid):
         return False
     with open(f"/proc/{pid}/stat") as f:
         return f.read().split(") ")[1][0] != "Z"  # a zombie has ended
+
+
+def test_traced_runs_name_the_running_block_and_plain_runs_do_not(brick, tmp_path, library):
+    pairings = Pairings(tmp_path / "bricks.json")
+    pairings.save(brick.pairing)
+    blocks = []
+    ev3 = EV3Mode(pairings, on_block=blocks.append)
+    ev3.connect(brick.name)
+    try:
+        forever = program(library, "forever")
+        handle = ev3.run(forever, trace=True)
+        deadline = time.monotonic() + 10
+        while len(set(blocks)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ev3.stop()
+        handle.wait(5)
+        commands = {forever.program.block_at(path).command for path in blocks}
+        assert "wait" in commands  # where the loop spends its time
+        assert commands <= {"var", "start_driving", "forever", "change", "log", "wait"}
+        blocks.clear()
+        assert ev3.run(program(library, "count")).wait(10) == 0
+        assert blocks == []
+    finally:
+        ev3.disconnect()

@@ -122,9 +122,9 @@ class BrickConnection:
     def upload(self, name: str, source: str) -> str:
         return self._call("upload", name, source)
 
-    def run(self, name: str, listener: Callable) -> str:
-        """Start NAME.py; listener("output", stream, line) / listener("exit", code, stopped)."""
-        return self._call("run", name, listener)
+    def run(self, name: str, listener: Callable, trace: bool = False) -> str:
+        """Start NAME.py; listener("output", stream, line), ("exit", code, stopped), with trace ("line", n)."""
+        return self._call("run", name, listener, trace)
 
     def stop(self) -> dict:
         return json.loads(self._call("stop"))

@@ -24,6 +24,7 @@ class RunHandle:
         self.stopped = False
         self.lost: BrickLost | None = None
         self.stderr: list[str] = []
+        self.block: tuple | None = None  # the running block's path, when traced
         self.ended = threading.Event()
 
     def wait(self, timeout: float | None = None) -> int | None:
@@ -49,9 +50,10 @@ class EV3Mode:
                  on_output: Callable[[str, str], None] | None = None,
                  on_state: Callable[[str, str], None] | None = None,
                  on_exit: Callable[[RunHandle], None] | None = None,
+                 on_block: Callable[[tuple], None] | None = None,
                  connect_timeout: float = 5.0):
         self.pairings = pairings or Pairings()
-        self.on_output, self.on_state, self.on_exit = on_output, on_state, on_exit
+        self.on_output, self.on_state, self.on_exit, self.on_block = on_output, on_state, on_exit, on_block
         self.connect_timeout = connect_timeout
         self.connection: BrickConnection | None = None
         self.state = DISCONNECTED
@@ -106,8 +108,9 @@ class EV3Mode:
         """Save the program on the brick; the path it has there."""
         return self._need().upload(program.name, program.source)
 
-    def run(self, program: BrickProgram, download: bool = True) -> RunHandle:
-        """Start the program on the brick (downloading it first); output goes to on_output."""
+    def run(self, program: BrickProgram, download: bool = True, trace: bool = False) -> RunHandle:
+        """Start the program on the brick (downloading it first); output goes to on_output. With `trace`
+        on_block hears the path of the block running now (off by default: it slows the brick down)."""
         connection = self._need()
         if download:
             self.download(program)
@@ -121,6 +124,12 @@ class EV3Mode:
                     handle.stderr.append(line)
                 if self.on_output:
                     self.on_output(stream, line)
+            elif kind == "line":
+                origin = program.compiled.block_at_line(args[0])
+                if origin is not None and origin != handle.block:
+                    handle.block = origin
+                    if self.on_block:
+                        self.on_block(origin)
             elif kind == "exit":
                 handle.code, handle.stopped = args
                 handle.ended.set()
@@ -129,7 +138,7 @@ class EV3Mode:
                 if self.on_exit:
                     self.on_exit(handle)
 
-        connection.run(program.name, listen)
+        connection.run(program.name, listen, trace)
         self._set_state(RUNNING, program.name)
         return handle
 

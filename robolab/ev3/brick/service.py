@@ -35,6 +35,7 @@ DEFAULT_PORT = 18817
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 WARM_MODULES = ("ev3dev2", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego", "ev3dev2.sound",
                 "ev3dev2.led", "ev3dev2.button", "ev3dev2.display", "ev3dev2.power")
+LINE = "\x1eline "  # a running-line marker on the program's stderr, when the desktop asks for them
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
 HANDSHAKE_SECONDS = 5.0
 
@@ -85,14 +86,15 @@ def zygote_main(fd):
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.close(wake_read)
             os.close(wake_write)
-            os._exit(_run_child(json.loads(data.decode("utf-8"))["path"], fds))
+            request = json.loads(data.decode("utf-8"))
+            os._exit(_run_child(request["path"], fds, request.get("trace", False)))
         for fd_ in fds:
             os.close(fd_)
         children.add(pid)
         _send(channel, {"pid": pid})
 
 
-def _run_child(path, fds):
+def _run_child(path, fds, trace=False):
     """In the forked child: its own process group, stdout/stderr to the service, run as __main__."""
     os.setsid()
     null = os.open(os.devnull, os.O_RDONLY)
@@ -101,6 +103,8 @@ def _run_child(path, fds):
         os.close(fd)
     sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace")
     sys.stderr = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+    if trace:
+        trace_lines(path)
     code = run_program(path)
     try:
         import atexit
@@ -112,6 +116,35 @@ def _run_child(path, fds):
             except Exception:
                 pass
     return code
+
+
+def trace_lines(path, every=0.1):
+    """Report the program's running line as a LINE marker on stderr, at most every `every` s. The
+    trace hook only notes the line; a thread sends it, so a long `sleep` line is still shown."""
+    current, sent = [0], [0]
+
+    def local(frame, event, arg):
+        if event == "line":
+            current[0] = frame.f_lineno
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename == path else None
+
+    def report():
+        while True:
+            time.sleep(every)
+            if current[0] != sent[0]:
+                sent[0] = current[0]
+                try:
+                    os.write(2, ("%s%d\n" % (LINE, sent[0])).encode())
+                except OSError:
+                    return
+
+    reporter = threading.Thread(target=report)
+    reporter.daemon = True
+    reporter.start()
+    sys.settrace(tracer)
 
 
 def run_program(path):
@@ -221,12 +254,12 @@ class Zygote(object):
     def usable(self):
         return self.proc.poll() is None
 
-    def start(self, path):
+    def start(self, path, trace=False):
         """Fork a process running `path`; it has its own process group, and its output comes here."""
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
         with self.lock:
-            _send(self.channel, {"path": path}, [out_write, err_write])
+            _send(self.channel, {"path": path, "trace": bool(trace)}, [out_write, err_write])
             os.close(out_write)
             os.close(err_write)
             with self.reply_ready:
@@ -363,6 +396,9 @@ class Run(object):
     def _read(self, pipe, stream):
         for raw in iter(pipe.readline, b""):
             text = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if stream == "err" and text.startswith(LINE):
+                self.tell("line", int(text[len(LINE):]))
+                continue
             if self.first_output is None:
                 self.first_output = time.time()
             self.brick.remember(stream, text)
@@ -469,7 +505,7 @@ class Brick(object):
         os.replace(temporary, path)
         return path
 
-    def start(self, name, listener):
+    def start(self, name, listener, trace=False):
         path = self.path_of(name)
         if not os.path.isfile(path):
             raise ValueError("there is no program %r on brick %s; download it first" % (name, self.name))
@@ -477,15 +513,15 @@ class Brick(object):
             if self.run is not None:
                 self.run.stop()
             self.recent.clear()
-            self.run = Run(self, name, lambda: self._launch(name, path), listener)
+            self.run = Run(self, name, lambda: self._launch(name, path, trace), listener)
         return name
 
-    def _launch(self, name, path):
+    def _launch(self, name, path, trace):
         zygote = self.zygote
         try:
             if zygote is None or not zygote.usable():
                 raise OSError("it is not running")
-            return zygote.start(path)
+            return zygote.start(path, trace)
         except OSError as error:  # a fresh interpreter (slow on the brick), and a new zygote for next time
             log.warning("starting %s without the zygote: %s", name, error)
             threading.Thread(target=self._warm_up).start()
@@ -602,9 +638,10 @@ def make_service(brick):
         def exposed_upload(self, name, source):
             return brick.upload(str(name), str(source))
 
-        def exposed_run(self, name, listener=None):
-            """Run NAME.py; listener(kind, ...) hears ("output", stream, line) and ("exit", code, stopped)."""
-            return brick.start(str(name), Listener(listener, self) if listener is not None else None)
+        def exposed_run(self, name, listener=None, trace=False):
+            """Run NAME.py; listener(kind, ...) hears ("output", stream, line), ("exit", code, stopped) and,
+            with `trace`, ("line", n) for the line running now (it slows the program down)."""
+            return brick.start(str(name), Listener(listener, self) if listener is not None else None, bool(trace))
 
         def exposed_stop(self):
             return json.dumps(brick.stop())
