@@ -35,11 +35,19 @@ def sshd(tmp_path_factory):
     key.write_private_key_file(str(client_key))
     (folder / "authorized_keys").write_text(f"{key.get_name()} {key.get_base64()}\n")
     port = free_port()
+    bin_ = folder / "bin"  # sudo and systemctl stand-ins, first on the session's PATH
+    bin_.mkdir()
+    (bin_ / "sudo").write_text(
+        "#!/bin/sh\nread password\necho \"$password\" >> \"$(dirname \"$0\")/../sudo.log\"\n"
+        "while [ \"${1#-}\" != \"$1\" ]; do [ \"$1\" = -p ] && shift; shift; done\nexec \"$@\"\n")
+    (bin_ / "systemctl").write_text("#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/../systemctl.log\"\n")
+    for tool in bin_.iterdir():
+        tool.chmod(0o755)
     (folder / "sshd_config").write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {folder / 'sshd.pid'}\n"
         f"AuthorizedKeysFile {folder / 'authorized_keys'}\nStrictModes no\nPermitRootLogin yes\n"
         "PasswordAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM no\n"
-        "Subsystem sftp internal-sftp\n")
+        f"Subsystem sftp internal-sftp\nSetEnv PATH={bin_}:/usr/bin:/bin\n")
     Path("/run/sshd").mkdir(exist_ok=True)  # its privilege-separation folder
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(folder / "sshd_config")], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
@@ -53,7 +61,7 @@ def sshd(tmp_path_factory):
             time.sleep(0.1)
     home = folder / "home"
     home.mkdir()
-    yield port, str(client_key), str(home)
+    yield port, str(client_key), str(home)  # the tools' logs are in home's parent
     proc.terminate()
     proc.wait(10)
 
@@ -91,3 +99,19 @@ def test_files_and_wheels_go_over_sftp(sshd):
         assert brick.installed_rpyc(".robolab/lib") == BRICK_RPYC  # imported by the host's python3 there
     finally:
         brick.close()
+
+
+def test_the_service_is_installed_with_sudo_and_systemctl(sshd):
+    port, key, home = sshd
+    unit_path = Path(home).parent / "robolab-brick.service"
+    brick = SSHBrick("127.0.0.1", "root", "the-password", port=port, key_filename=key, home=home,
+                     unit_path=str(unit_path))
+    try:
+        brick.install_service("[Unit]\nDescription=test\n")
+    finally:
+        brick.close()
+    folder = Path(home).parent
+    assert unit_path.read_text() == "[Unit]\nDescription=test\n"
+    assert (folder / "sudo.log").read_text().splitlines()[-1] == "the-password"
+    assert (folder / "systemctl.log").read_text().splitlines()[-3:] == [
+        "daemon-reload", "enable robolab-brick", "restart robolab-brick"]

@@ -23,10 +23,11 @@ class SSHBrick:
     """A real brick (ev3dev) over SSH with paramiko; paths are relative to the user's home."""
 
     def __init__(self, host: str, user: str = "robot", password: str | None = None, port: int = 22,
-                 timeout: float = 10.0, key_filename: str | None = None, home: str | None = None):
+                 timeout: float = 10.0, key_filename: str | None = None, home: str | None = None,
+                 unit_path: str = UNIT_PATH):
         import paramiko  # only `brick setup` needs SSH
 
-        self.host, self.user, self.password = host, user, password
+        self.host, self.user, self.password, self.unit_path = host, user, password, unit_path
         self.python = "python3"
         self.client = paramiko.SSHClient()
         self.client.load_system_host_keys()
@@ -92,7 +93,7 @@ class SSHBrick:
     def install_service(self, unit: str) -> None:
         """Install the systemd unit with sudo (the SSH password), enable it and (re)start it."""
         self.write(".robolab/robolab-brick.service", unit.encode())
-        script = (f"sudo -S -p '' sh -c 'install -m 644 {self._path('.robolab/robolab-brick.service')} {UNIT_PATH} && "
+        script = (f"sudo -S -p '' sh -c 'install -m 644 {self._path('.robolab/robolab-brick.service')} {self.unit_path} && "
                   "systemctl daemon-reload && systemctl enable robolab-brick >/dev/null 2>&1 && "
                   "systemctl restart robolab-brick'")
         code, _, err = self.run(script, stdin=((self.password or "") + "\n").encode())  # only the password
