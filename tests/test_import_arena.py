@@ -184,3 +184,18 @@ def test_an_import_never_replaces_files_unless_asked(course, library):
     assert (course / "bump.rlab").read_text(encoding="utf-8") == "my own edits"
     write_import(result, course, overwrite=True)
     assert (course / "bump.rlab").read_text(encoding="utf-8") == result.program_text
+
+
+def test_the_programs_own_background_line_chooses_the_arena(course, library):
+    Image.new("RGB", (230, 380), (0, 0, 0)).save(course / "night.bmp")
+    (course / "bump.tsc").write_bytes(tsc([line('background "night.bmp"', "background", {"path": "night.bmp"},
+                                                cls="cBackgroundStatement")] + BUMP))
+    result = import_program(course / "bump.tsc", library)
+    assert 'background file="night.bmp"' in result.program_text and result.image == course / "night.bmp"
+    assert any("background=walls.bmp: the program's background line names \"night.bmp\"" in line
+               for line in result.report_lines)
+    (course / "night.bmp").unlink()
+    result = import_program(course / "bump.tsc", library)
+    assert result.image == course / "walls.bmp"
+    assert "the program's background \"night.bmp\" is not beside it; the world uses the settings' arena " \
+           "(walls.bmp)" in result.report_lines

@@ -114,7 +114,8 @@ def _beside(path: Path, suffix: str) -> Path | None:
 
 
 def _needs(statements: list[Statement]) -> Needs:
-    """The ports the program's output and sensor lines name, so the robot has those devices."""
+    """The ports the program's output and sensor lines name (so the robot has those devices), and the
+    arena its top-level background line names."""
     needs = Needs()
 
     def visit(items):
@@ -127,6 +128,9 @@ def _needs(statements: list[Statement]) -> Needs:
             visit(statement.children)
 
     visit(statements)
+    top = [s for s in statements if s.keyword == "background"]
+    if top:
+        needs.background = top[0].properties.get("path", top[0].properties.get("file", "")).strip()
     return needs
 
 

@@ -32,11 +32,16 @@ def arena_from_cfg(cfg: Path | None, name: str, needs: Needs, robot_file: str) -
     """World and robot texts for a program called `name`, from its .cfg (or RobotLab's defaults)."""
     settings, notes = read_cfg(cfg)
     read = Settings(settings, cfg.name if cfg else "settings", notes)
-    world, image = _world(read, cfg, name, robot_file)
+    world, image = _world(read, cfg, name, robot_file, needs)
     return Arena(world, robot_text(read, name, needs), image, notes)
 
 
-def _world(read: Settings, cfg: Path | None, name: str, robot_file: str) -> tuple[str, Path | None]:
+def _file_name(path: str) -> str:
+    """The file name of a path written on Windows or elsewhere."""
+    return Path(path.replace("\\", "/")).name
+
+
+def _world(read: Settings, cfg: Path | None, name: str, robot_file: str, needs: Needs) -> tuple[str, Path | None]:
     notes = read.notes
     mpp = read.number("arena", "mmPerPixel", 2.5)
     if mpp <= 0:
@@ -45,9 +50,18 @@ def _world(read: Settings, cfg: Path | None, name: str, robot_file: str) -> tupl
     floor = read.colour("arena", "floorColour", "#ffffff")
     wall = read.colour("arena", "wallColour", "#ff0000")
     background = read.text("arena", "background")
+    folder = cfg.parent if cfg else Path.cwd()
+    if needs.background and _file_name(needs.background).lower() != _file_name(background).lower():
+        if (folder / _file_name(needs.background)).is_file():
+            notes.append(f"{read.file} [arena] background={background}: the program's background line names "
+                         f"\"{needs.background}\", which RobotLab showed when it ran; the world uses that")
+            background = needs.background
+        else:
+            notes.append(f"the program's background \"{needs.background}\" is not beside it; the world uses "
+                         f"the settings' arena ({background or 'blank'})")
     image, pixels = None, ARENA_PIXELS
     if background:
-        candidate = (cfg.parent if cfg else Path.cwd()) / Path(background.replace("\\", "/")).name
+        candidate = folder / _file_name(background)
         try:
             with Image.open(candidate) as opened:
                 pixels = opened.size

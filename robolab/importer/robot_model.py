@@ -26,6 +26,7 @@ class Needs:
 
     outputs: dict = field(default_factory=dict)  # port letter -> name
     sensors: dict = field(default_factory=dict)  # port digit -> (name, "switch" | "light" | ...)
+    background: str = ""  # the arena picture a top-level `background` line names
 
 
 def robot_text(read: Settings, name: str, needs: Needs) -> str:
