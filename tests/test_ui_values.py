@@ -381,3 +381,27 @@ def test_typing_a_name_in_a_sum_offers_to_complete_it(window, qtbot):
     assert edit.text() == "1 + count"
     qtbot.keyClick(edit, Qt.Key_Return)
     assert window.changes == [("amount", e.Binary("+", e.Num(1), e.Name("count")))]
+
+
+def test_keyboard_only_through_the_values_of_a_line(window, qtbot):
+    """Enter on a line puts the keyboard in its first value; Tab goes on; Esc with nothing to put
+    back asks the window for the program again."""
+    editor = window.select(MOTOR)  # run motor A at 50% for 1 seconds
+    left = []
+    editor.leave_requested.connect(lambda: left.append(True))
+    editor.focus_first()
+    port = editor.field("port").combo
+    assert port.hasFocus()
+    qtbot.keyClick(port, Qt.Key_Down)  # A -> B
+    qtbot.keyClick(port, Qt.Key_Tab)
+    speed = editor.field("speed").edit
+    assert speed.hasFocus()
+    speed.selectAll()
+    qtbot.keyClicks(speed, "-30")
+    qtbot.keyClick(speed, Qt.Key_Return)
+    assert window.changes == [("port", "B"), ("speed", e.Num(-30))]
+    qtbot.keyClick(speed, Qt.Key_Escape)  # nothing typed since: leave
+    assert left == [True]
+    qtbot.keyClicks(speed, "0")
+    qtbot.keyClick(speed, Qt.Key_Escape)  # something typed: put back, stay
+    assert speed.text() == "-30" and left == [True]

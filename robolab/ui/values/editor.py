@@ -138,6 +138,8 @@ class ValueEditor(QWidget):
     the form Block.args holds it, and only ever a valid one."""
 
     value_changed = Signal(str, object)
+    # Escape with nothing to put back: the window may return the keyboard to the program.
+    leave_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -280,6 +282,13 @@ class ValueEditor(QWidget):
             if row.field.isAncestorOf(now) or row.field is now:
                 self.help.setText(row.param.help or self._command_help)
                 return
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:
+            self.leave_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # For tests and the window.
     def field(self, name: str) -> Field:

@@ -263,6 +263,9 @@ class _NumberValidation:
 
     def keyPressEvent(self, event):
         if event.key() == Qt.Key_Escape:
+            if self.field.value is None or self.lineEdit().text() == self.textFromValue(self.field.value):
+                event.ignore()  # nothing to put back: the editor may hand the keyboard back
+                return
             self.field.show_value(self.field.value)
             self.mark(None)
             event.accept()
