@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         """Problems, line marks and the Python view, for the program as it is now."""
         self._refresh.stop()
         problems = self.document.problems()
-        self.problems_view.set_problems(problems)
+        self.problems_view.set_problems(problems, empty=not self.document.program.blocks)
         self.canvas.set_problems({path: p.message for p, path in problems if path})
         count = sum(1 for _ in self.document.program.walk())
         noun = "problem" if len(problems) == 1 else "problems"

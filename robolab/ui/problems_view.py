@@ -21,8 +21,8 @@ class ProblemsView(QListWidget):
         self.itemActivated.connect(self._chosen)
         self.set_problems([])
 
-    def set_problems(self, problems: list) -> None:
-        """problems: (Problem, path or None) pairs."""
+    def set_problems(self, problems: list, empty: bool = False) -> None:
+        """problems: (Problem, path or None) pairs; `empty`: the program has no lines yet."""
         self.clear()
         for problem, path in problems:
             where = f"line {problem.line}: " if problem.line else ""
@@ -31,9 +31,10 @@ class ProblemsView(QListWidget):
             item.setForeground(Qt.GlobalColor.darkRed)
             self.addItem(item)
         if not problems:
-            item = QListWidgetItem("✓  No problems: the program is ready to run.")
+            item = QListWidgetItem("The program has no lines yet." if empty else
+                                   "✓  No problems: the program is ready to run.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            item.setForeground(Qt.GlobalColor.darkGreen)
+            item.setForeground(Qt.GlobalColor.darkGray if empty else Qt.GlobalColor.darkGreen)
             self.addItem(item)
 
     def problem_count(self) -> int:
