@@ -319,3 +319,19 @@ def test_find_a_line(window, tmp_path, qtbot):
     assert bar.count.text() == "0 found"
     qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert not bar.isVisible() and window.canvas.hasFocus()
+
+
+def test_a_program_file_dropped_from_a_file_manager_opens(window, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    other = tmp_path / "other.rlab"
+    other.write_text("robolab 1 palette ev3 1.0\nwait seconds=2\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    assert drop(window.canvas, mime, QPointF(50, 50))
+    assert window.document.path == other and body(window) == ["wait seconds=2"]
+    # text that is not program lines is refused, saying where it came from
+    mime = QMimeData()
+    mime.setText("hello there")
+    assert not drop(window.canvas, mime, QPointF(50, 50))
+    assert "the dropped text is not RoboLab lines" in window.refusal.text()

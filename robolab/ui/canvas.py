@@ -25,6 +25,7 @@ COMMENT_COLOUR = "#8a94a3"
 class ProgramCanvas(DragAndDrop, QTreeWidget):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
     zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
+    file_dropped = Signal(str)  # a .rlab file dropped from a file manager
     refused = Signal(str)
     paths_selected = Signal(list)
     values_requested = Signal()  # Enter: go to the value editor

@@ -97,9 +97,10 @@ class DragAndDrop:
         if mime.hasFormat(COMMAND_MIME):
             command_id = bytes(mime.data(COMMAND_MIME)).decode()
             return (lambda program, pack: edits.insert(program, pack, target, [doc.new_block(command_id)])), "Insert"
-        if mime.hasText():
+        if mime.hasText() and not _program_files(mime):
             text = "Copy" if mime.hasFormat(LINES_MIME) else "Drop"
-            return (lambda program, pack: edits.insert(program, pack, target, doc.blocks_from_text(mime.text()))), text
+            return (lambda program, pack: edits.insert(
+                program, pack, target, doc.blocks_from_text(mime.text(), "the dropped text"))), text
         return None, ""
 
     def _judge(self, event) -> tuple | None:
@@ -119,13 +120,16 @@ class DragAndDrop:
 
     def dragEnterEvent(self, event) -> None:
         mime = event.mimeData()
-        if mime.hasFormat(COMMAND_MIME) or mime.hasFormat(LINES_MIME) or mime.hasText():
+        if mime.hasFormat(COMMAND_MIME) or mime.hasFormat(LINES_MIME) or mime.hasText() or _program_files(mime):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
         super().dragMoveEvent(event)  # scrolls a long program while dragging near its edge
+        if _program_files(event.mimeData()):
+            event.acceptProposedAction()
+            return
         judged = self._judge(event)
         self.viewport().update()
         if judged is None:
@@ -139,6 +143,12 @@ class DragAndDrop:
         self.viewport().update()
 
     def dropEvent(self, event) -> None:
+        if files := _program_files(event.mimeData()):  # a .rlab file from the file manager: open it
+            event.acceptProposedAction()
+            self._indicator = None
+            self.viewport().update()
+            self.file_dropped.emit(files[0])
+            return
         judged = self._judge(event)
         self._indicator = None
         self.viewport().update()
@@ -167,3 +177,10 @@ class DragAndDrop:
         painter.setBrush(colour)
         painter.drawEllipse(QPoint(line.left() + 5, y), 4, 4)
         painter.end()
+
+
+def _program_files(mime: QMimeData) -> list[str]:
+    """Program files dragged in from a file manager."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile().endswith(".rlab")]

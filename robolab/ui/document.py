@@ -126,13 +126,13 @@ class Document:
         paths = edits.outermost(self.program, self.pack, paths)
         return print_blocks([self.program.block_at(p) for p in paths], self.pack)
 
-    def blocks_from_text(self, text: str) -> list[Block]:
+    def blocks_from_text(self, text: str, source: str = "the clipboard") -> list[Block]:
         """Lines of program text (a snippet, or a whole program with its header) as blocks;
         EditError saying why when the text is not lines of this program's pack."""
         from robolab.language import read_program
 
         if not text.strip():
-            raise EditError("the clipboard holds no program lines")
+            raise EditError(f"{source} holds no program lines")
         header = f"robolab 1 palette {self.pack.id} {self.pack.version}\n"
         whole = text if text.lstrip().startswith("robolab ") else header + text
         try:
@@ -140,7 +140,7 @@ class Document:
         except RobolabError as error:
             first = error.problems[0]
             line = first.line - (0 if whole is text else 1)
-            raise EditError(f"the clipboard text is not RoboLab lines (line {line}: {first.message})") from None
+            raise EditError(f"{source} is not RoboLab lines (line {line}: {first.message})") from None
         if loaded.pack.id != self.pack.id:
             raise EditError(f"those lines are for the {loaded.pack.id} palette, this program uses {self.pack.id}")
         return loaded.program.blocks

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self.canvas.edit_requested.connect(self.push)
         self.canvas.refused.connect(self.show_refusal)
         self.canvas.zoom_requested.connect(self.step_zoom)
+        self.canvas.file_dropped.connect(self.files.open_file)
         self.canvas.paths_selected.connect(lambda paths: self._show_values())
         self.canvas.values_requested.connect(self._focus_values)
         self.palette_view.insert_requested.connect(self.insert_command)
