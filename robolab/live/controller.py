@@ -109,6 +109,7 @@ class LiveRun:
             if self.state == RUNNING:
                 self._pause_wanted = True
                 self.runner.line_hook = self._line_hook  # hold at the next block if no step comes first
+                self._cond.notify_all()   # out of a pacing wait at once
 
     def resume(self) -> None:
         with self._cond:
