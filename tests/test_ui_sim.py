@@ -312,3 +312,14 @@ def test_trace_outlines_every_block_in_turn(qtbot, panel, library):
     panel.bar.trace.setChecked(False)   # and off again: the run finishes at full speed
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=20000)
     assert panel.variables.value_text("N") == "10"
+
+
+def test_opening_another_program_stops_the_run(qtbot, panel, library):
+    panel.set_document(document(library, name="line_follower.rlab"))
+    assert panel.world_name == "line_track"
+    panel.run_program()
+    qtbot.waitUntil(lambda: panel.run.latest.time > 0.2, timeout=10000)
+    running = panel.run
+    panel.set_document(document(library, name="square.rlab"))
+    assert running.state == FINISHED and running.result.stopped
+    assert panel.world_name == "empty_arena" and panel.state == "ready"   # the new program's world

@@ -59,6 +59,7 @@ class SimulatorPanel(QWidget):
         self._samples = 0
         self._block = self._line = None
         self._state = READY
+        self._running_program = None
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -114,13 +115,19 @@ class SimulatorPanel(QWidget):
     def set_document(self, document) -> None:
         """The program to run (read when Run is pressed); its header's world is chosen."""
         self.document = document
+        if self._active() and document.program is not self._running_program:
+            self.stop()   # another program opened: the one running is not on the canvas any more
+            self.run.wait(1.0)
         named = getattr(document.program, "world", "")
-        if named and self._state not in (RUNNING, PAUSED):
+        if named and not self._active():
             path = getattr(document, "path", None)
             target = named if named in shipped_worlds() or path is None else str(Path(path).parent / named)
             if target != self.world_name:
                 self.set_world(target)
         self._show_state(self._state)
+
+    def _active(self) -> bool:
+        return self.run is not None and self.run.state in (RUNNING, PAUSED)
 
     def set_world(self, name_or_path: str) -> bool:
         """Load a shipped world or a world file; a bad file is reported and the world kept."""
@@ -186,6 +193,7 @@ class SimulatorPanel(QWidget):
             return
         self._end_drive()
         self.runs += 1
+        self._running_program = self.document.program
         self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed())
         if self.bar.trace.isChecked():
             self.run.set_trace(TRACE_HOLD)
