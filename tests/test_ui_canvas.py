@@ -335,3 +335,22 @@ def test_a_program_file_dropped_from_a_file_manager_opens(window, tmp_path):
     mime.setText("hello there")
     assert not drop(window.canvas, mime, QPointF(50, 50))
     assert "the dropped text is not RoboLab lines" in window.refusal.text()
+
+
+def test_typing_on_the_program_finds_the_command_and_enter_inserts_it(window, tmp_path, qtbot):
+    open_text(window, tmp_path)
+    canvas = window.canvas
+    canvas.select_paths([(1,)])
+    canvas.setFocus()
+    qtbot.keyClicks(canvas, "w")  # the first letter moves to the search box
+    search = window.palette_view.search
+    assert search.hasFocus() and search.text() == "w"
+    qtbot.keyClicks(search, "ait ")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert body(window)[-1] == "wait seconds=1"
+    qtbot.keyClicks(search, "beep")  # replaces the last name: build line after line
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert body(window)[-2:] == ["wait seconds=1", "beep"]
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert canvas.hasFocus() and search.text() == ""
+    assert canvas.selected_paths() == [(3,)]

@@ -26,6 +26,7 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
     zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
     file_dropped = Signal(str)  # a .rlab file dropped from a file manager
+    typed = Signal(str)  # a letter typed on a line: the start of a command to find
     refused = Signal(str)
     paths_selected = Signal(list)
     values_requested = Signal()  # Enter: go to the value editor
@@ -351,6 +352,9 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
             self.delete_selected()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.values_requested.emit()
+        elif event.text().isprintable() and event.text().strip() and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            self.typed.emit(event.text())  # typing a command's name finds it in the palette
         else:
             super().keyPressEvent(event)
 

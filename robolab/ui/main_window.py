@@ -159,6 +159,8 @@ class MainWindow(QMainWindow):
         self.canvas.refused.connect(self.show_refusal)
         self.canvas.zoom_requested.connect(self.step_zoom)
         self.canvas.file_dropped.connect(self.files.open_file)
+        self.canvas.typed.connect(self._type_to_find)
+        self.palette_view.finished.connect(lambda: self._go(self.canvas))
         self.canvas.paths_selected.connect(lambda paths: self._show_values())
         self.canvas.values_requested.connect(self._focus_values)
         self.palette_view.insert_requested.connect(self.insert_command)
@@ -252,6 +254,10 @@ class MainWindow(QMainWindow):
     def cut(self) -> None:
         if self.copy():
             self.canvas.delete_selected()
+
+    def _type_to_find(self, text: str) -> None:
+        self.panels["Commands"].show()
+        self.palette_view.start_search(text)
 
     def _find(self) -> None:
         self.tabs.setCurrentWidget(self.program_page)

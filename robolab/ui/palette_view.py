@@ -33,6 +33,7 @@ class _CommandTree(QTreeWidget):
 
 class PaletteView(QWidget):
     insert_requested = Signal(str)  # a command id
+    finished = Signal()  # Esc in the search box: back to the program
     level_changed = Signal(str)
 
     def __init__(self, pack: Pack, parent=None):
@@ -68,6 +69,7 @@ class PaletteView(QWidget):
         self.level.currentTextChanged.connect(self._level_chosen)
         self.tree.itemDoubleClicked.connect(self._insert_item)
         self.tree.installEventFilter(self)
+        self.search.installEventFilter(self)
         self.pack: Pack | None = None
         self.set_pack(pack)
 
@@ -149,9 +151,19 @@ class PaletteView(QWidget):
             header.setHidden(not header_has)
         first = self.visible_ids()[:1]
         if words and first:
-            self.tree.setCurrentItem(self._item(first[0]))
+            self.tree.setCurrentItem(self._item(self._best(text, self.visible_ids())))
         self.no_match.setText(f"No command matches “{text.strip()}” in {self.level.currentText()}." if words else "")
         self.no_match.setVisible(bool(words) and not first)
+
+    def _best(self, text: str, ids: list[str]) -> str:
+        """The match Enter inserts: the command named exactly so, else one whose text starts so, shortest first."""
+        query = text.strip().lower()
+
+        def rank(command_id: str):
+            shown = self._item(command_id).text(0).lower()
+            return command_id.lower() != query.replace(" ", "_"), not shown.startswith(query), len(shown)
+
+        return min(ids, key=rank)
 
     def visible_ids(self) -> list[str]:
         return [self.tree.topLevelItem(i).data(0, ID) for i in range(self.tree.topLevelItemCount())
@@ -169,12 +181,28 @@ class PaletteView(QWidget):
             self.insert_requested.emit(current.data(0, ID))
         elif ids := self.visible_ids():
             self.insert_requested.emit(ids[0])
+        else:
+            return
+        self.search.selectAll()  # the next name typed replaces this one
+
+    def start_search(self, text: str) -> None:
+        """Typing on the program continues here: the letters go into the search box."""
+        self.search.setFocus()
+        self.search.setText(text)
 
     def _insert_item(self, item) -> None:
         if item.data(0, ID):
             self.insert_requested.emit(item.data(0, ID))
 
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.search.clear()
+            self.finished.emit()
+            return True
+        if watched is self.search and event.type() == event.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.visible_ids():
+            self.tree.setFocus()  # arrows leave the search box for the list it filters
+            return False
         if watched is self.tree and event.type() == event.Type.KeyPress and \
                 event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             current = self.tree.currentItem()
