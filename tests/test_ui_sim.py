@@ -259,10 +259,17 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
         panel.run_program()
         turn = (2, "do", 2)
         qtbot.waitUntil(lambda: outlined(turn), timeout=20000)   # the running line is outlined
+        from robolab.ui.sim.line_marker import marked_line
+
+        python = window.python_view
+        qtbot.waitUntil(lambda: marked_line(python) > 0, timeout=5000)   # and its Python line marked
+        marked = python.document().findBlockByNumber(marked_line(python) - 1).text().strip()
+        assert marked.startswith(("tank_drive.on_for_degrees", "tank_drive.on_for_rotations", "for _ in"))
         assert not outlined((2, "do", 0))
         qtbot.waitUntil(lambda: outlined((2, "do", 0)) and not outlined(turn), timeout=20000)  # and it moves on
         qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
         assert not outlined(turn) and not outlined((2, "do", 0))
+        assert marked_line(python) == 0
         shot(window, "window_with_simulator")
     finally:
         panel.shutdown()

@@ -99,8 +99,11 @@ class MainWindow(QMainWindow):
             return
         from robolab.ui.sim import SimulatorPanel
 
+        from robolab.ui.sim.line_marker import mark_line
+
         self.simulator = SimulatorPanel()
         dock = self.add_panel("Simulator", self.simulator, "right")
+        self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
         if not self._restored:
             self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
 
