@@ -5,8 +5,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from conftest import EXAMPLES  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox  # noqa: E402
+from PySide6.QtWidgets import QSpinBox  # noqa: E402
 
 from robolab.language import read_program  # noqa: E402
 from robolab.language.values import check  # noqa: E402
@@ -405,3 +406,38 @@ def test_keyboard_only_through_the_values_of_a_line(window, qtbot):
     qtbot.keyClicks(speed, "0")
     qtbot.keyClick(speed, Qt.Key_Escape)  # something typed: put back, stay
     assert speed.text() == "-30" and left == [True]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_line_of_every_example_shows_its_own_values(qtbot, library, example):
+    """What each field shows reads back as exactly the value the line holds."""
+    loaded = read_program(example.read_text(), library)
+    editor = ValueEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    shown = 0
+    for path, block in loaded.program.walk():
+        editor.show_block(loaded.program, path, loaded.pack)
+        for name, row in editor.rows.items():
+            assert row.field.current() == block.args[name], (path, name)
+            assert row.problem == "", (path, name, row.problem)
+            shown += 1
+    assert shown > 3
+
+
+def test_a_line_built_without_its_values_shows_empty_fields_and_takes_new_ones(qtbot, library):
+    from robolab.model.program import Block, Program
+
+    loaded = read_program(PROGRAM, library)
+    program = Program("ev3", "1.0", [Block("show_text"), Block("drive")])
+    editor = ValueEditor()
+    qtbot.addWidget(editor)
+    changes = []
+    editor.value_changed.connect(lambda name, value: changes.append((name, value)))
+    for path in [(0,), (1,)]:
+        editor.show_block(program, path, loaded.pack)
+        assert all(row.field.current() in (None, "") for name, row in editor.rows.items() if name != "line")
+    editor.show_block(program, (0,), loaded.pack)
+    type_into(qtbot, editor.field("line").spin, "4")
+    qtbot.keyClick(editor.field("line").spin, Qt.Key_Return)
+    assert changes == [("line", 4)]

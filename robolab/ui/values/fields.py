@@ -38,6 +38,10 @@ class Field(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def current(self):
+        """What the field shows, read back as a value (None when it is not a valid one)."""
+        return self.value
+
     def commit(self, value) -> None:
         verdict = v.check(self.param, value, self.scope)
         self.problem_changed.emit(verdict.problem or "")
@@ -107,6 +111,9 @@ class ChoiceField(Field):
 
     def focus_widget(self):
         return self.combo
+
+    def current(self):
+        return self.combo.currentData()
 
 
 class NameField(ChoiceField):
@@ -205,6 +212,9 @@ class LineField(Field):
 
     def revert(self) -> None:
         self.show_value(self.value)
+
+    def current(self):
+        return self.read(self.edit.text()).value
 
     def focus_widget(self):
         return self.edit
@@ -310,13 +320,19 @@ class NumberField(Field):
     def show_value(self, value):
         super().show_value(value)
         self.spin.blockSignals(True)
-        self.spin.setValue(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.spin.setValue(value)
+        else:  # a line built without this value: nothing to show yet
+            self.spin.clear()
         self.spin.blockSignals(False)
 
     def commit(self, value):
         if isinstance(value, float):
             value = v.as_number(round(value, 6))
         super().commit(value)
+
+    def current(self):
+        return v.as_number(round(self.spin.value(), 6), self.param.integer)
 
     def focus_widget(self):
         return self.spin

@@ -127,5 +127,8 @@ class ListField(Field):
             return e.Num(self.item.min if self.item.min is not None and self.item.min > 0 else 0)
         return sample_value(self.item)
 
+    def current(self):
+        return tuple(field.current() for field in self.items)
+
     def focus_widget(self):
         return self.items[0].focus_widget() if self.items else self.add_button
