@@ -26,8 +26,16 @@ def run(file: str | None = None, palettes=()) -> int:
     if file and not window.files.open_file(file):
         pass  # the error was shown; the window opens with a new program
     window.show()
-    QTimer.singleShot(0, window.files.offer_recovery)  # work a crash left behind is offered at every start
+    QTimer.singleShot(0, lambda: start_without_file(window) if not file else window.files.offer_recovery())
     return app.exec()
+
+
+def start_without_file(window) -> None:
+    """Work a crash left behind is offered at every start; the very first start, with nothing
+    to recover, opens the welcome program."""
+    from robolab.ui.help_view import open_welcome_on_first_run
+    if not window.files.offer_recovery():
+        open_welcome_on_first_run(window.files, window.settings)
 
 
 def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None = None, palettes=()) -> int:

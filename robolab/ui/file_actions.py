@@ -44,6 +44,7 @@ class FileActions:
         for path in sorted(examples_dir().glob("*.rlab")):
             action = self.examples_menu.addAction(path.stem.replace("_", " ").capitalize())
             action.triggered.connect(lambda _=False, p=path: self.open_example(p))
+        add(menu, "import", "&Import RobotLab program…", self.import_robotlab)
         menu.addSeparator()
         add(menu, "save", "&Save", self.save, QKeySequence.StandardKey.Save)
         add(menu, "save_as", "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
@@ -146,6 +147,10 @@ class FileActions:
             return False
         self.document.replace(opened)
         return True
+
+    def import_robotlab(self, source=None, folder=None, confirm=None):
+        from robolab.ui.import_action import import_robotlab  # the importer loads when it is used
+        return import_robotlab(self, source, folder, confirm)
 
     def remember(self, path: Path) -> None:
         recent = [p for p in self.recent() if Path(p) != Path(path).resolve()]

@@ -6,7 +6,8 @@ one undo command on the stack; views refresh from the document's events.
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from robolab.errors import RobolabError
 from robolab.model import edits
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.document = Document.new(self.library)
         self.undo_stack = QUndoStack(self)
         self.zoom, self.presentation = 1.0, False
+        self._guide = None  # the Getting started window, once opened
         self.panels: dict[str, QDockWidget] = {}
         self._areas: dict[str, Qt.DockWidgetArea] = {}  # where each panel docks by default
         self._restored = False  # whether a saved layout was put back (panels docked later follow it)
@@ -287,6 +289,22 @@ class MainWindow(QMainWindow):
             return
         self.request(lambda program, pack: edits.insert(program, pack, target, blocks), "Paste")
 
+    def show_getting_started(self):
+        from robolab.ui.help_view import GettingStarted
+        if self._guide is None:
+            self._guide = GettingStarted(self, self.zoom)
+        self._guide.set_zoom(self.zoom)
+        self._guide.show()
+        self._guide.raise_()
+        return self._guide
+
+    def show_about(self) -> None:
+        from robolab import __version__
+        QMessageBox.about(self, "About RoboLab",
+                          f"<b>RoboLab {__version__}</b><p>Program LEGO EV3 robots by dragging text commands, "
+                          "on a simulated robot or the real one. The successor of the Open University's "
+                          "RobotLab. Free software under the GPL, version 3 or later.</p>")
+
     def _menus(self) -> None:
         bar = self.menuBar()
         self.files.build_menu(bar.addMenu("&File"))
@@ -332,6 +350,9 @@ class MainWindow(QMainWindow):
         self.presentation_action.setCheckable(True)
         view.addSeparator()
         self._action(view, "&Reset layout", self.reset_layout)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Getting started", self.show_getting_started, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "&About RoboLab", self.show_about)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("toolbar_main")
         toolbar.setMovable(False)
