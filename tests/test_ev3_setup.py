@@ -47,7 +47,7 @@ def test_setup_installs_starts_and_pairs_then_a_program_runs(folder, wheels, tmp
     assert pairings.resolve("group-3") == pairing and pairing.port == port and len(pairing.key) >= 24
     home = folder.home
     assert (home / ".robolab/lib/rpyc/version.py").exists() and (home / ".robolab/lib/plumbum").is_dir()
-    assert (home / ".robolab/service.py").stat().st_mode & 0o100
+    assert (home / ".robolab/service.py").stat().st_mode & 0o100 and (home / ".robolab/zygote.py").is_file()
     config = json.loads((home / ".robolab/brick.json").read_text())
     assert config["name"] == "group-3" and config["key"] == pairing.key
     assert (home / ".robolab/brick.json").stat().st_mode & 0o777 == 0o600

@@ -26,6 +26,7 @@ from robolab.ev3.pairing import DEFAULT_PORT, NAME_PATTERN, Pairing, Pairings
 BRICK_RPYC = "4.1.5"
 NEEDED_KB = 2048  # rpyc, plumbum and the service take about 1 MB unpacked
 LIB, SERVICE, CONFIG, PROGRAMS = ".robolab/lib", ".robolab/service.py", ".robolab/brick.json", "robolab"
+BRICK_FILES = ("service.py", "zygote.py")  # robolab/ev3/brick/ -> ~/.robolab/ on the brick
 UNIT = """\
 [Unit]
 Description=RoboLab brick service: runs programs sent from RoboLab
@@ -81,8 +82,9 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
     if not NAME_PATTERN.match(name):
         raise BrickError(f"'{name}' cannot be a brick's name: use 1-32 letters, digits, - or _, e.g. group-3")
     installed = brick.installed_rpyc(LIB)
-    service = Path(brick_service.__file__).read_bytes()
-    needed_kb = (NEEDED_KB if installed != BRICK_RPYC else 0) + len(service) // 1024 + 64
+    here = Path(brick_service.__file__).parent
+    files = {name: (here / name).read_bytes() for name in BRICK_FILES}
+    needed_kb = (NEEDED_KB if installed != BRICK_RPYC else 0) + sum(map(len, files.values())) // 1024 + 64
     if facts["free_kb"] is not None and facts["free_kb"] < needed_kb:
         raise BrickError(f"{host} has only {facts['free_kb']} KB free, and setup needs about {needed_kb} KB: delete "
                          "some files on the brick (or use a larger SD card)")
@@ -94,9 +96,11 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
     config = dict(old, name=name, key=old.get("key") or secrets.token_urlsafe(24), port=port,
                   programs=f"{_home(brick)}/{PROGRAMS}", robolab=__version__)  # other settings kept
     changed = installed != BRICK_RPYC
-    if brick.read(SERVICE) != service:
+    stale = [file for file, data in files.items() if brick.read(f".robolab/{file}") != data]
+    if stale:
         say(f"installing the RoboLab brick service {brick_service.SERVICE_VERSION}")
-        brick.write(SERVICE, service, 0o755)
+        for file in stale:
+            brick.write(f".robolab/{file}", files[file], 0o755)
         changed = True
     if old != config:
         brick.write(CONFIG, (json.dumps(config, indent=2) + "\n").encode(), 0o600)
