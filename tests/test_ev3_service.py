@@ -367,3 +367,23 @@ def test_traced_runs_name_the_running_block_and_plain_runs_do_not(brick, tmp_pat
         assert blocks == []
     finally:
         ev3.disconnect()
+
+
+@pytest.mark.parametrize("body, code, said", [("sys.exit(3)", 3, None), ("raise SystemExit('no wall seen')", 1, "no wall seen"),
+                                              ("sys.exit()", 0, None)])
+def test_the_exit_code_is_the_programs(mode, recorder, body, code, said):
+    mode.connection.upload("leave", f"#!/usr/bin/env python3\nimport sys\nprint('bye', flush=True)\n{body}\n")
+    exits, ended = [], threading.Event()
+
+    def listen(kind, *args):
+        if kind == "output":
+            recorder.on_output(*args)
+        else:
+            exits.append(args)
+            ended.set()
+
+    mode.connection.run("leave", listen)
+    assert ended.wait(10)
+    assert exits == [(code, False)]
+    assert recorder.lines() == ["bye"]
+    assert recorder.lines("err") == ([said] if said else [])
