@@ -2,7 +2,8 @@
 python-ev3dev2 on a fake sysfs tree).
 
 Prints, as medians of several runs:
-- cold start: a program started in a fresh interpreter (what every run would cost without the warm one),
+- cold start: a program started in a fresh interpreter (what every run would cost without the zygote),
+- the ev3dev2 import the zygote saves each run (the zygote's modules, in a fresh interpreter),
 - second run: from Run to the program's first output line, forked from the zygote that has ev3dev2
   imported (download included),
 - stop latency: from Stop to the program ended and every motor braked, for a `forever` program,
@@ -47,6 +48,7 @@ def main() -> None:
             mode.connect(brick.name)
             mode.run(count).wait(30)  # the first run
             cold, warm, stops = [], [], []
+            imports = [import_seconds() for _ in range(RUNS)]
             for _ in range(RUNS):
                 cold.append(cold_start(brick, count))
                 wait_until_warm(mode)
@@ -72,6 +74,7 @@ def main() -> None:
             brick.close()
     print(f"EV3 link, stand-in brick on 127.0.0.1 (median of {RUNS})")
     print(f"  cold start (fresh interpreter, to first line)   {statistics.median(cold) * 1000:7.0f} ms")
+    print(f"  ev3dev2 import saved by the zygote each run      {statistics.median(imports) * 1000:7.0f} ms")
     print(f"  second run (forked, Run to first line)           {statistics.median(warm) * 1000:7.0f} ms")
     print(f"  stop latency (Stop to ended, motors braked)      {statistics.median(stops) * 1000:7.0f} ms")
     print(f"  busy loop, plain / traced (running block shown)  {statistics.median(plain) * 1000:7.0f} ms /"
@@ -84,6 +87,17 @@ def busy_seconds(mode: EV3Mode, trace: bool) -> float:
     mode.connection.run("busy", lambda kind, *args: kind == "exit" and ended.set(), trace)
     ended.wait(60)
     return time.perf_counter() - began
+
+
+def import_seconds() -> float:
+    """A fresh interpreter importing the zygote's modules, less one importing nothing."""
+    from robolab.ev3.brick.zygote import WARM_MODULES
+
+    def timed(code):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - began
+    return timed("import " + ", ".join(WARM_MODULES)) - timed("pass")
 
 
 def cold_start(brick: StandInBrick, program: BrickProgram) -> float:
