@@ -260,3 +260,11 @@ def test_sums_with_names_or_in_range_are_taken(speed_scope, typed):
 def test_constant_follows_the_packs_division(speed_scope):
     node = v.read_expression(*speed_scope[:1], "7 / 2", speed_scope[1]).value
     assert v.constant(node) == 3.5 and v.constant(node, whole_division=True) == 3
+
+
+@pytest.mark.parametrize("inputs", ["[a, a]", "[a, b, a]"])
+def test_the_file_reader_refuses_a_name_twice_in_a_list_as_the_editor_does(library, inputs):
+    text = f"robolab 1 palette ev3 1.0\ndefine name=hop inputs={inputs} {{\n    beep\n}}\n"
+    problems = read_program(text, library).problems
+    assert [p.message for p in problems] == ["'a' is in the list twice; each name must differ"]
+    assert problems[0].line == 2

@@ -139,7 +139,11 @@ class _Checker:
         where = block.where(param.name)
         existing = scope.find(name)
         if existing is not None and existing.path == path:
-            return  # hoisted already
+            value = block.args.get(param.name)
+            if existing.param == param.name and isinstance(value, tuple) and value.count(name) > 1:
+                # def f(a, a) is no Python: each input needs its own name.
+                self.problem(f"'{name}' is in the list twice; each name must differ", where)
+            return  # hoisted already, or a name the line itself declares
         kind = param.kinds[0] if param.kinds else ""
         if existing is not None and not (param.scope == "body" and existing.path != path):
             self.problem(f"'{name}' is already declared on line {existing.line}; choose another name", where)
