@@ -196,9 +196,15 @@ class LockstepRunner:
         elif running is not None and threading.get_ident() != self._thread_id:
             frame = thread_frame(self._thread_id)
         else:
-            last = self._last
-            frame = last.gr_frame if last is not None and not last.dead else None
+            frame = self.program_frame
         return lines_in(frame, self.filename)
+
+    @property
+    def program_frame(self):
+        """The innermost frame of the program greenlet that ran last, suspended where it waits
+        (None once it has ended): where its line and its variables are, between steps."""
+        last = self._last
+        return last.gr_frame if last is not None and not last.dead else None
 
     def report_busy(self, line):
         """The program has not waited for busy_limit wall seconds (from the watchdog)."""

@@ -8,7 +8,7 @@ import ast
 import builtins
 import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from robolab.errors import Problem, RobolabError
@@ -31,6 +31,7 @@ class Compiled:
 
     source: str
     origins: list  # origins[n - 1] is the block path of line n
+    identifiers: dict = field(default_factory=dict)  # a name in the program -> its name in the Python
 
     def block_at_line(self, line: int) -> tuple | None:
         return self.origins[line - 1] if 0 < line <= len(self.origins) else None
@@ -81,7 +82,7 @@ class _Compiler:
             raise RobolabError([Problem(f"the palette's Python for '{culprit}' is not valid: {error.msg} "
                                         f"(a palette pack bug; run robolab palette check {self.pack.path})",
                                         self.pack.path)]) from None
-        return Compiled(source, [line.origin for line in lines])
+        return Compiled(source, [line.origin for line in lines], dict(self.identifiers))
 
     def setup_needed(self):
         by_id = {s.id: s for s in self.pack.setup}

@@ -292,10 +292,7 @@ class LiveRun:
             self._anchor = (_wall(), self.sim.time)
 
     def _program_frame(self):
-        # The greenlet that ran last is suspended where the program waits; the runner keeps no
-        # public handle on it, and its frames are the only place the program's line and values live.
-        last = getattr(self.runner, "_last", None)
-        return last.gr_frame if last is not None and not last.dead else None
+        return self.runner.program_frame
 
     def _snap_frame(self, frame) -> Snapshot:
         if self._namespace is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from robolab.language import compile_program
 from robolab.language.checker import Analysis, check_program
-from robolab.language.compiler import Compiled, _python_identifiers, _reserved
+from robolab.language.compiler import Compiled
 from robolab.model.program import Program
 from robolab.palette import Pack
 
@@ -31,8 +31,7 @@ class LiveProgram:
         """Compile `program` (RobolabError when it has problems)."""
         analysis: Analysis = check_program(program, pack, name)
         compiled = compile_program(program, pack, name=name, analysis=analysis)
-        # The compiler's own naming (a student's `sleep` becomes `sleep_`), so values are found.
-        names = _python_identifiers(analysis.declared, _reserved(pack))
+        names = compiled.identifiers  # the compiler's own naming (a student's `sleep` becomes `sleep_`)
         variables = {n: names[n] for n, d in analysis.declared.items() if n in names and _holds_value(pack, d.kind)}
         starts, seen, lines = {}, set(), compiled.source.splitlines()
         for number, origin in enumerate(compiled.origins, start=1):
