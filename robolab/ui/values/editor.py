@@ -209,7 +209,7 @@ class ValueEditor(QWidget):
         params = (COMMENT_TEXT,) if block.command == COMMENT else (command.params if command else ())
         self.program, self.pack, self.path = program, pack, tuple(path)
         self.scope = Scope(program, pack, self.path)
-        key = (block.command, id(pack), self.zoom)  # another line of the same command reuses the rows
+        key = (tuple(params), self.zoom)  # a line with the same params (same command) reuses the rows
         if key != self._layout_key:
             self._build(params)
             self._layout_key = key
