@@ -227,8 +227,9 @@ def test_plain_rpyc_without_the_handshake_gets_nothing(brick):
 def test_a_brick_with_another_service_version_names_both_and_the_fix(tmp_path):
     old = tmp_path / "old_service.py"
     text = SERVICE.read_text()
-    assert "SERVICE_VERSION = 1" in text
-    old.write_text(text.replace("SERVICE_VERSION = 1 ", "SERVICE_VERSION = 0 ", 1))
+    now = brick_service.SERVICE_VERSION
+    assert f"SERVICE_VERSION = {now} " in text
+    old.write_text(text.replace(f"SERVICE_VERSION = {now} ", f"SERVICE_VERSION = {now - 1} ", 1))
     shutil.copy(SERVICE.with_name("zygote.py"), tmp_path / "zygote.py")  # as setup puts them, side by side
     standin = StandInBrick(tmp_path, service=old).start()
     try:
@@ -237,7 +238,7 @@ def test_a_brick_with_another_service_version_names_both_and_the_fix(tmp_path):
     finally:
         standin.close()
     message = str(caught.value)
-    assert "brick service 0" in message and "needs brick service 1" in message
+    assert f"brick service {now - 1}" in message and f"needs brick service {now}" in message
     assert "robolab brick setup 127.0.0.1 --name test-brick" in message
 
 
@@ -387,3 +388,13 @@ def test_the_exit_code_is_the_programs(mode, recorder, body, code, said):
     assert exits == [(code, False)]
     assert recorder.lines() == ["bye"]
     assert recorder.lines("err") == ([said] if said else [])
+
+
+def test_callbacks_come_back_in_the_order_the_brick_sent_them():
+    """rpyc may run two of the brick's async calls at once on two threads; they are put back in order."""
+    from robolab.ev3.connection import InOrder
+    heard = []
+    listen = InOrder(lambda *args: heard.append(args))
+    for number in (1, 0, 3, 2, 4):
+        listen(number, "output", "out", f"line {number}")
+    assert [line for _, _, line in heard] == [f"line {n}" for n in range(5)]

@@ -124,7 +124,7 @@ class BrickConnection:
 
     def run(self, name: str, listener: Callable, trace: bool = False) -> str:
         """Start NAME.py; listener("output", stream, line), ("exit", code, stopped), with trace ("line", n)."""
-        return self._call("run", name, listener, trace)
+        return self._call("run", name, InOrder(listener), trace)
 
     def stop(self) -> dict:
         return json.loads(self._call("stop"))
@@ -190,3 +190,20 @@ def _remote_message(error: Exception) -> str:
     """The first line of an exception rpyc carried over from the brick, without its remote traceback."""
     text = str(error.args[0]) if error.args else str(error)
     return text.strip().splitlines()[0] if text.strip() else error.__class__.__name__
+
+
+class InOrder:
+    """The brick's callbacks in the order it sent them: each comes numbered, and rpyc may run two
+    at once on two threads (the serving thread and one waiting for an answer)."""
+
+    def __init__(self, deliver: Callable):
+        self.deliver, self.next, self.early = deliver, 0, {}
+        self.lock = threading.Lock()
+
+    def __call__(self, number: int, *args) -> None:
+        with self.lock:
+            self.early[number] = args
+            while self.next in self.early:
+                args = self.early.pop(self.next)
+                self.next += 1
+                self.deliver(*args)

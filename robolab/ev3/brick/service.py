@@ -16,6 +16,7 @@ brakes every motor through sysfs, because the kernel leaves motors running when 
 import argparse
 import collections
 import hmac
+import itertools
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ import sys
 import threading
 import time
 
-SERVICE_VERSION = 1  # bump when the calls below change; the desktop names both on a mismatch
+SERVICE_VERSION = 2  # bump when the calls below change; the desktop names both on a mismatch
 DEFAULT_PORT = 18817
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
@@ -42,14 +43,19 @@ log = logging.getLogger("robolab-brick")
 
 
 class Listener(object):
-    """The desktop's callback, called without waiting for its answer; owner is the connection."""
+    """The desktop's callback, called without waiting for its answer; owner is the connection.
+    Each call carries its number first: the desktop may run two async calls at once, on two
+    threads, and puts them back in this order."""
 
     def __init__(self, callback, owner):
         import rpyc
         self.call, self.owner = rpyc.async_(callback), owner
+        self.numbers = itertools.count()
+        self.lock = threading.Lock()
 
     def __call__(self, *args):
-        self.call(*args)
+        with self.lock:  # numbered and sent in one go, from the stdout and stderr readers alike
+            self.call(next(self.numbers), *args)
 
 
 # --- motors ----------------------------------------------------------------------------------
