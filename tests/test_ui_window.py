@@ -207,6 +207,8 @@ def test_enter_on_a_line_goes_to_its_values(window, tmp_path, qtbot):
     focused = window.focusWidget()
     assert focused is not None and window.values.isAncestorOf(focused)
     assert focused is window.values.field("speed").focus_widget()
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)  # nothing to undo in the field: back to the program
+    assert window.focusWidget() is window.canvas
 
 
 def test_an_expression_built_by_clicking_changes_the_program_undoably(window, tmp_path):

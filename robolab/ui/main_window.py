@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             lambda name: self.settings.setValue(f"level/{self.document.pack.id}", name))
         self.problems_view.line_chosen.connect(self._select_line)
         self.values.value_changed.connect(self.set_value)
+        self.values.leave_requested.connect(lambda: self._go(self.canvas))  # Esc: back to the program
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
     def push(self, change: Change, text: str) -> None:
