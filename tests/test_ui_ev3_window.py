@@ -1,0 +1,128 @@
+"""The EV3 target in the window (pytest-qt, offscreen), against the stand-in brick (the real brick service
+under rpyc 4.1.5 on 127.0.0.1 over a fake sysfs tree): connect, run, output, stop, a crash selects its block."""
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from robolab.ev3 import pairing
+from robolab.ev3.pairing import Pairings
+from robolab.ui.autosave import Autosave
+from robolab.ui.main_window import MainWindow
+
+try:
+    from tests.ev3.standin import PROGRAMS, StandInBrick, free_port
+except ImportError:
+    from ev3.standin import PROGRAMS, StandInBrick, free_port
+
+SHOTS = Path(os.environ.get("ROBOLAB_SHOTS", "/tmp/robolab-shots"))
+
+
+@pytest.fixture
+def brick(tmp_path):
+    standin = StandInBrick(tmp_path).start()
+    yield standin
+    standin.close()
+
+
+def make(qtbot, tmp_path, library, monkeypatch):
+    monkeypatch.setattr(pairing, "default_file", lambda: tmp_path / "bricks.json")  # not the user's bricks
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
+    window.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, library, monkeypatch):
+    window = make(qtbot, tmp_path, library, monkeypatch)
+    yield window
+    window.ev3.shutdown()
+
+
+def connect(window, qtbot, brick):
+    Pairings().save(brick.pairing)
+    dialog = window.ev3.choose_brick()
+    qtbot.waitUntil(lambda: brick.name in dialog.statuses, timeout=15000)
+    dialog.connect_button.click()
+    qtbot.waitUntil(lambda: window.ev3.brick_label.text() == f"EV3: {brick.name} (connected)", timeout=15000)
+
+
+def test_connect_run_output_and_stop_from_the_window(window, qtbot, tmp_path, brick):
+    ev3 = window.ev3
+    ev3.set_target("ev3")
+    assert window.panels["EV3 output"].isVisible()
+    connect(window, qtbot, brick)
+    assert any("battery 7.5 V" in t for t in ev3.output.texts())
+    assert window.files.open_file(PROGRAMS / "count.rlab")
+    ev3.download_action.trigger()
+    qtbot.waitUntil(lambda: "downloaded to test-brick" in window.statusBar().currentMessage(), timeout=15000)
+    assert "print('log', 'n', n" in (brick.programs / "count.py").read_text()
+    ev3.run_action.trigger()
+    qtbot.waitUntil(lambda: "the program ended" in ev3.output.texts(), timeout=15000)
+    assert [t for t in ev3.output.texts() if t.startswith("log")] == ["log n 1", "log n 2", "log n 3"]
+
+    assert window.files.open_file(PROGRAMS / "forever.rlab")
+    ev3.run_action.trigger()
+    qtbot.waitUntil(lambda: "log n 3" in ev3.output.texts(), timeout=15000)
+    assert brick.motor("B", "command") == "run-forever"
+    started = time.monotonic()
+    ev3.stop_action.trigger()
+    assert time.monotonic() - started < 0.2  # the window did not wait for the brick
+    qtbot.waitUntil(lambda: "the program was stopped" in ev3.output.texts(), timeout=10000)
+    assert brick.motor("B", "command") == "stop"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "ev3_window.png"))
+
+
+def test_a_crash_on_the_brick_selects_its_block(window, qtbot, brick):
+    connect(window, qtbot, brick)
+    assert window.files.open_file(PROGRAMS / "crash.rlab")
+    window.canvas.select_paths([(0,)])
+    window.ev3.run_action.trigger()
+    qtbot.waitUntil(lambda: any(t.startswith("line 5:") for t in window.ev3.output.texts()), timeout=15000)
+    qtbot.waitUntil(lambda: window.canvas.selected_paths() == [(3,)], timeout=15000)  # log ratio (10 / d)
+    errors = [t for t in window.ev3.output.texts() if t.startswith("line 5:")]
+    assert errors and "ZeroDivisionError" in errors[0]
+    assert "ZeroDivisionError" in window.statusBar().currentMessage()
+    assert "log before 1" in window.ev3.output.texts() and "log after 2" not in window.ev3.output.texts()
+
+
+def test_running_with_no_brick_chosen_says_so_and_does_not_wait(window, qtbot):
+    window.ev3.set_target("ev3")
+    started = time.monotonic()
+    window.ev3.run_action.trigger()
+    assert time.monotonic() - started < 0.5
+    assert "No brick chosen" in window.statusBar().currentMessage()
+    assert "No brick chosen" in window.ev3.output.texts()[-1]
+    assert window.ev3.brick_label.text() == "EV3: no brick"
+
+
+def test_an_unreachable_brick_is_named_and_the_target_is_remembered(window, qtbot, tmp_path, library, monkeypatch):
+    window.ev3.set_target("ev3")
+    window.ev3.connect_to(f"127.0.0.1:{free_port()}")
+    qtbot.waitUntil(lambda: "service is not running" in window.statusBar().currentMessage(), timeout=15000)
+    assert window.ev3.brick_label.text().endswith("(not connected)")
+    again = make(qtbot, tmp_path, library, monkeypatch)
+    assert again.ev3.target == "ev3" and again.ev3.target_box.currentText() == "EV3"
+    again.ev3.shutdown()
+
+
+def test_a_brick_that_drops_out_mid_run_is_said_within_5_s_and_the_window_goes_on(window, qtbot, brick):
+    connect(window, qtbot, brick)
+    assert window.files.open_file(PROGRAMS / "forever.rlab")
+    window.ev3.run_action.trigger()
+    qtbot.waitUntil(lambda: "log n 2" in window.ev3.output.texts(), timeout=15000)
+    began = time.monotonic()
+    brick.signal(signal.SIGSTOP)  # frozen: no goodbye, like a brick leaving the Wi-Fi
+    qtbot.waitUntil(lambda: "dropped out" in window.ev3.brick_label.text(), timeout=8000)
+    assert time.monotonic() - began < 5.0
+    assert "The brick dropped out" in window.statusBar().currentMessage()
+    window.canvas.select_paths([(1,)])  # the window still answers
+    assert window.canvas.selected_paths() == [(1,)]
