@@ -13,6 +13,7 @@ by `uninstall()`, so runs never see each other's state) and patches those points
 - `Device._attribute_file_open` returns a small file-like object bound to (device,
   attribute): `read()` asks `device.get(name)`, `write()` calls `device.set(name, value)` and
   logs the write; each costs `access_cost` of simulated time, as sysfs access costs the brick;
+  `Device._get_attribute/_set_attribute` go to it directly (no seek/flush/bytes round trip);
 - `Motor.wait`'s `select.poll` on the state file waits on the simulated clock, step by
   step, until the state changes or the poll times out;
 - `Sound` records events instead of running beep/espeak/aplay (waiting, when the program
@@ -249,7 +250,30 @@ class Brick:
             def _attribute_file_open(device, name):
                 return brick._open(device, name)
 
+            # ev3dev2's own getter and setter, straight to the simulated attribute: the same
+            # steps and errors, without the file's seek, encode, decode and flush round trip
+            # (measured: 5% of the line follower's instructions).
+            def _get_attribute(device, attribute, name):
+                try:
+                    if attribute is None:
+                        attribute = device._attribute_file_open(name)
+                    return attribute, brick._read(attribute.entry, attribute.name).strip()
+                except Exception as ex:
+                    device._raise_friendly_access_error(ex, name, None)
+
+            def _set_attribute(device, attribute, name, value):
+                try:
+                    if attribute is None:
+                        attribute = device._attribute_file_open(name)
+                    text = value.decode() if isinstance(value, bytes) else str(value)
+                    brick._write(attribute.entry, attribute.name, text)
+                except Exception as ex:
+                    device._raise_friendly_access_error(ex, name, value)
+                return attribute
+
             ev3dev2.Device._attribute_file_open = _attribute_file_open
+            ev3dev2.Device._get_attribute = _get_attribute
+            ev3dev2.Device._set_attribute = _set_attribute
             ev3dev2.Device.DEVICE_ROOT_PATH = "/sys/class"
             mods = {}
             for name in _MODULES:

@@ -182,8 +182,6 @@ class Simulation:
                 self._wheel_motors[spec.wheel] = motor
         self._free_motors = [m for m in self.motors.values() if not m.has_wheel]
         self._actual_left = self._actual_right = 0.0  # the wheels' deg/s over the last step
-        self.heading_unwrapped = float(start.heading)
-        self.angular_velocity_deg = 0.0
         self.sensors: dict = {}
         for port in sorted(robot.sensors):
             self.sensors[port] = Sensor(port, robot.sensors[port], self, rng=random.Random(f"{seed}:sensor:{port}"))
@@ -207,6 +205,15 @@ class Simulation:
         x, y = self.chassis.position
         heading = (math.degrees(self.chassis.angle) + 180.0) % 360.0 - 180.0
         return Pose(x, y, heading)
+
+    @property
+    def heading_unwrapped(self) -> float:
+        """The heading in degrees, counting whole turns (what a gyro integrates)."""
+        return math.degrees(self.chassis.angle)
+
+    @property
+    def angular_velocity_deg(self) -> float:
+        return math.degrees(self.chassis.angular_velocity)
 
     def obstacle_positions(self) -> list:
         """[(name, x, y, angle_deg)] of the movable obstacles."""
@@ -257,8 +264,6 @@ class Simulation:
         self._actual_left = (forward - w * self._half_track) / mm
         self._actual_right = (forward + w * self._half_track) / mm
         self.distance_travelled += abs(forward) * dt
-        self.heading_unwrapped = math.degrees(angle)
-        self.angular_velocity_deg = math.degrees(w)
 
     def _contact_began(self, arbiter, space, data):
         """pymunk: the chassis has begun touching a shape (a collision, counted once per contact)."""
