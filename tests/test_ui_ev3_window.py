@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from robolab.ev3 import pairing
 from robolab.ev3.pairing import Pairings
 from robolab.ui.autosave import Autosave
+from robolab.ui.canvas import RUNNING
 from robolab.ui.main_window import MainWindow
 
 try:
@@ -126,3 +127,36 @@ def test_a_brick_that_drops_out_mid_run_is_said_within_5_s_and_the_window_goes_o
     assert "The brick dropped out" in window.statusBar().currentMessage()
     window.canvas.select_paths([(1,)])  # the window still answers
     assert window.canvas.selected_paths() == [(1,)]
+
+
+def test_f5_runs_where_run_on_says(window, qtbot, tmp_path):
+    window.dock_simulator()
+    path = tmp_path / "beep.rlab"
+    path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    assert window.files.open_file(path)
+    window.ev3.set_target("ev3")
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
+    assert "No brick chosen" in window.statusBar().currentMessage()
+    assert window.simulator.runs == 0
+    window.ev3.set_target("simulator")
+    said = window.ev3.output.count()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.simulator.runs == 1, timeout=5000)
+    assert window.ev3.output.count() == said  # the brick was not asked
+
+
+def test_highlight_the_running_line_outlines_the_blocks_the_brick_runs(window, qtbot, brick):
+    connect(window, qtbot, brick)
+    assert window.files.open_file(PROGRAMS / "forever.rlab")
+    shown = []
+    window.ev3.output.running_block.connect(shown.append)
+    window.ev3.trace_action.setChecked(True)
+    window.ev3.run_action.trigger()
+    program = window.document.program
+    qtbot.waitUntil(lambda: "wait" in {program.block_at(tuple(p)).command for p in shown if p}, timeout=15000)
+    outlined = lambda: [p for p in shown[-1:] if p and window.canvas.item_at(tuple(p)).data(0, RUNNING)]  # noqa: E731
+    assert outlined()  # the canvas outlines the block the brick runs
+    window.ev3.stop_action.trigger()
+    qtbot.waitUntil(lambda: "the program was stopped" in window.ev3.output.texts(), timeout=10000)
+    last = next(tuple(p) for p in reversed(shown) if p)
+    assert shown[-1] is None and not window.canvas.item_at(last).data(0, RUNNING)  # the outline goes when it ends

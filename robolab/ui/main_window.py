@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.simulator = SimulatorPanel()
         dock = self.add_panel("Simulator", self.simulator, "right")
         self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
+        self.ev3.route_keys()  # F5 runs where "Run on" says
         if not self._restored:
             self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
 

@@ -6,7 +6,7 @@ The link and the Connect dialog (which load rpyc) are imported on first use, not
 """
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel
 
 from robolab.errors import RobolabError
@@ -16,6 +16,7 @@ SIMULATOR, EV3 = "simulator", "ev3"
 TARGETS = {SIMULATOR: "Simulator", EV3: "EV3"}
 NO_BRICK = "No brick chosen: EV3 › Connect to a brick… first."
 MESSAGE_MS = 15000
+RUN_KEYS = (("run", "F5"), ("stop", "Shift+F5"))  # the simulator's Run and Stop keys: they follow Run on
 # EV3Mode's states (robolab.ev3.mode), as the status bar says them.
 CONNECTING, CONNECTED, RUNNING, LOST, DISCONNECTED = "connecting", "connected", "running", "lost", "disconnected"
 SHOWN = {CONNECTING: "connecting…", CONNECTED: "connected", RUNNING: "running", LOST: "dropped out",
@@ -145,7 +146,18 @@ class EV3Actions(QObject):
         if dock is not None:
             dock.show()
             dock.raise_()
+        self.route_keys()
         self.window.settings.setValue("ev3/target", target)
+
+    def route_keys(self) -> None:
+        """F5 and Shift+F5 run and stop where Run on says: the simulator's run bar or the brick. The window
+        calls this again once the simulator panel is docked."""
+        on_brick = self.target == EV3
+        panel = getattr(self.window, "simulator", None)
+        for (name, key), action in zip(RUN_KEYS, (self.run_action, self.stop_action)):
+            action.setShortcut(QKeySequence(key if on_brick else ""))
+            if panel is not None:
+                panel.bar.buttons[name].setShortcut(QKeySequence("" if on_brick else key))
 
     # --- commands -----------------------------------------------------------------------------
     def choose_brick(self):
