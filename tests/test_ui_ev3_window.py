@@ -103,6 +103,9 @@ def test_running_with_no_brick_chosen_says_so_and_does_not_wait(window, qtbot):
     assert "No brick chosen" in window.statusBar().currentMessage()
     assert "No brick chosen" in window.ev3.output.texts()[-1]
     assert window.ev3.brick_label.text() == "EV3: no brick"
+    size = window.ev3.output.font().pointSizeF()
+    window.set_zoom(1.5)  # the pane follows the window's zoom, for a projector
+    assert window.ev3.output.font().pointSizeF() == pytest.approx(size * 1.5, rel=0.1)
 
 
 def test_an_unreachable_brick_is_named_and_the_target_is_remembered(window, qtbot, tmp_path, library, monkeypatch):
@@ -127,6 +130,13 @@ def test_a_brick_that_drops_out_mid_run_is_said_within_5_s_and_the_window_goes_o
     assert "The brick dropped out" in window.statusBar().currentMessage()
     window.canvas.select_paths([(1,)])  # the window still answers
     assert window.canvas.selected_paths() == [(1,)]
+    brick.signal(signal.SIGCONT)  # back on the Wi-Fi: connecting again works
+    window.ev3.connect_to(brick.name)
+    qtbot.waitUntil(lambda: window.ev3.brick_label.text() == f"EV3: {brick.name} (connected)", timeout=15000)
+    window.ev3.run_action.trigger()
+    qtbot.waitUntil(lambda: "log n 2" in window.ev3.output.texts(), timeout=15000)
+    window.ev3.stop_action.trigger()
+    qtbot.waitUntil(lambda: "the program was stopped" in window.ev3.output.texts(), timeout=10000)
 
 
 def test_f5_runs_where_run_on_says(window, qtbot, tmp_path):
