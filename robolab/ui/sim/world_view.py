@@ -259,6 +259,8 @@ class WorldView(QWidget):
             reading = readings.get(port)
             reach = 2550.0 if reading is None or reading.text == "nothing" else reading.value * 10.0
             origin = self._robot_point(self.pose, spec.x, spec.y)
+            painter.save()  # a beam that sees nothing still ends at the world's edge
+            painter.setClipRect(QRectF(self.to_screen(0.0, self.world.height), self.to_screen(self.world.width, 0.0)))
             path = QPainterPath(origin)
             for i in range(9):
                 a = math.radians(spec.heading - spec.beam + 2 * spec.beam * i / 8)
@@ -267,6 +269,7 @@ class WorldView(QWidget):
             painter.setPen(QPen(BEAM_EDGE, 1))
             painter.setBrush(BEAM)
             painter.drawPath(path)
+            painter.restore()
 
     def _paint_robot(self, painter: QPainter, pose, ghost: bool = False) -> None:
         robot = self.robot
