@@ -3,26 +3,18 @@
 them; the result is the example, line for line."""
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
 from conftest import EXAMPLES
 from robolab.language import read_program
 from robolab.palette import COMMENT
-from robolab.ui.autosave import Autosave
-from robolab.ui.main_window import MainWindow
+from tests.windows import open_window
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, library):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
-    win.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(win)
-    win.resize(1200, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, tmp_path, library, size=(1200, 900))
 
 
 def drop_into_body(window, owner: tuple, body: str, command: str) -> None:

@@ -2,15 +2,14 @@
 drops, keyboard-only editing, clipboard, and undo/redo of every kind of edit."""
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from robolab.model import edits
 from robolab.model.expr import Num
-from robolab.ui.autosave import Autosave
 from robolab.ui.canvas_drops import COMMAND_MIME
-from robolab.ui.main_window import MainWindow
+from tests.windows import open_window
 
 # QDragMoveEvent's only constructor is marked deprecated in PySide6 6.12 (no replacement yet)
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -26,14 +25,7 @@ beep
 
 @pytest.fixture
 def window(qtbot, tmp_path, library):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
-    win.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, tmp_path, library, size=(1200, 800))
 
 
 def open_text(window, tmp_path, text=SQUARE, name="square.rlab"):

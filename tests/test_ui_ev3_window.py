@@ -6,13 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from robolab.ev3 import pairing
 from robolab.ev3.pairing import Pairings
-from robolab.ui.autosave import Autosave
 from robolab.ui.canvas import RUNNING
-from robolab.ui.main_window import MainWindow
+from tests.windows import open_window
 
 try:
     from tests.ev3.standin import PROGRAMS, StandInBrick, free_port
@@ -31,13 +30,7 @@ def brick(tmp_path):
 
 def make(qtbot, tmp_path, library, monkeypatch):
     monkeypatch.setattr(pairing, "default_file", lambda: tmp_path / "bricks.json")  # not the user's bricks
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
-    window.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return open_window(qtbot, tmp_path, library)
 
 
 @pytest.fixture

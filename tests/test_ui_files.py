@@ -6,22 +6,18 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
 from conftest import EXAMPLES
 from robolab.ui.autosave import Autosave
-from robolab.ui.main_window import MainWindow
+from tests.windows import open_window
 
 
 def make_window(qtbot, tmp_path, library, autosave=None):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, settings=settings, autosave=autosave or Autosave(tmp_path / "autosave"))
+    window = open_window(qtbot, tmp_path, library, show=False, autosave=autosave)
     errors = []
     window.files.show_error = lambda title, message: errors.append(message)
     window.errors = errors
-    window.files.ask_unsaved = lambda: "discard"  # qtbot closes windows after each test
-    qtbot.addWidget(window)
     return window
 
 

@@ -1,22 +1,15 @@
 """A newcomer's first minutes: the welcome program on the very first start, Help > Getting started,
 and File > Import of a RobotLab program (its report shown, the program opened)."""
 
-from PySide6.QtCore import QSettings
 
 from robolab.help import welcome_program
 from robolab.ui.app import start_without_file
-from robolab.ui.autosave import Autosave
-from robolab.ui.main_window import MainWindow
 from tests.tscwriter import line, tsc
+from tests.windows import open_window
 
 
 def make(qtbot, tmp_path, library):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
-    window.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return open_window(qtbot, tmp_path, library)
 
 
 def test_the_first_start_opens_the_welcome_program_and_later_starts_do_not(qtbot, tmp_path, library):

@@ -2,26 +2,19 @@
 layout that persist, reset layout, the value editor's edits as undoable commands."""
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QLabel
 
 from robolab.model.expr import Num
 from robolab.ui import theme as th
-from robolab.ui.autosave import Autosave
-from robolab.ui.main_window import MainWindow
+from tests.windows import open_window
 
 SQUARE = "robolab 1 palette ev3 1.0\nrepeat times=4 {\n    drive speed=50 amount=2 unit=rotations\n}\nbeep\n"
 
 
 def make(qtbot, tmp_path, library):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, settings=settings, autosave=Autosave(tmp_path / "autosave"))
-    window.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return open_window(qtbot, tmp_path, library)
 
 
 @pytest.fixture
