@@ -147,3 +147,9 @@ def test_a_loop_that_never_waits_is_stopped_and_named(tmp_path):
     assert f"{program}:3:1: while running: this loop never waits" in result.stderr
     assert "the program has not waited for 5 s of real time" in result.stdout
     assert time.monotonic() - started < 30
+
+
+def test_a_missing_program_is_named_not_a_traceback(tmp_path):
+    result = robolab_run(str(tmp_path / "nowhere.rlab"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{tmp_path / 'nowhere.rlab'}: no such file"
