@@ -153,3 +153,11 @@ def test_a_missing_program_is_named_not_a_traceback(tmp_path):
     result = robolab_run(str(tmp_path / "nowhere.rlab"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"{tmp_path / 'nowhere.rlab'}: no such file"
+
+
+def test_logged_decimals_read_as_a_person_writes_them(tmp_path):
+    program = tmp_path / "sum.rlab"
+    program.write_text('robolab 1 palette ev3 1.0\nlog label="sum" value=(0.1 + 0.2)\nlog label="whole" value=7\n')
+    result = robolab_run(str(program))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["log sum 0.3", "log whole 7"]
