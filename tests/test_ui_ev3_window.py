@@ -57,7 +57,7 @@ def test_connect_run_output_and_stop_from_the_window(window, qtbot, tmp_path, br
     assert window.files.open_file(PROGRAMS / "count.rlab")
     ev3.download_action.trigger()
     qtbot.waitUntil(lambda: "downloaded to test-brick" in window.statusBar().currentMessage(), timeout=15000)
-    assert "print('log', 'n', n" in (brick.programs / "count.py").read_text()
+    assert "log_value('n', n)" in (brick.programs / "count.py").read_text()
     ev3.run_action.trigger()
     qtbot.waitUntil(lambda: "the program ended" in ev3.output.texts(), timeout=15000)
     assert [t for t in ev3.output.texts() if t.startswith("log")] == ["log n 1", "log n 2", "log n 3"]
