@@ -26,3 +26,13 @@ def library():
     from robolab.palette import PackLibrary
 
     return PackLibrary()
+
+
+@pytest.fixture
+def brick(tmp_path):
+    """A stand-in EV3: the real brick service under rpyc 4.1.5 on 127.0.0.1, over a fake sysfs tree."""
+    from tests.ev3.standin import StandInBrick
+
+    standin = StandInBrick(tmp_path).start()
+    yield standin
+    standin.close()

@@ -10,16 +10,9 @@ import pytest
 from robolab.ev3.pairing import Pairing, Pairings, split_address
 
 try:
-    from tests.ev3.standin import PROGRAMS, StandInBrick
+    from tests.ev3.standin import PROGRAMS
 except ImportError:
-    from ev3.standin import PROGRAMS, StandInBrick
-
-
-@pytest.fixture
-def brick(tmp_path):
-    standin = StandInBrick(tmp_path).start()
-    yield standin
-    standin.close()
+    from ev3.standin import PROGRAMS
 
 
 @pytest.fixture

@@ -51,13 +51,6 @@ class Recorder:
 
 
 @pytest.fixture
-def brick(tmp_path):
-    standin = StandInBrick(tmp_path).start()
-    yield standin
-    standin.close()
-
-
-@pytest.fixture
 def recorder():
     return Recorder()
 

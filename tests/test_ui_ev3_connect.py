@@ -8,18 +8,11 @@ from robolab.ev3.pairing import Pairing, Pairings
 from robolab.ui.ev3 import ConnectDialog
 
 try:
-    from tests.ev3.standin import StandInBrick, free_port
+    from tests.ev3.standin import free_port
 except ImportError:
-    from ev3.standin import StandInBrick, free_port
+    from ev3.standin import free_port
 
 SHOTS = Path(os.environ.get("ROBOLAB_SHOTS", "/tmp/robolab-shots"))
-
-
-@pytest.fixture
-def brick(tmp_path):
-    standin = StandInBrick(tmp_path).start()
-    yield standin
-    standin.close()
 
 
 def test_paired_bricks_show_their_status_and_one_can_be_chosen(qtbot, tmp_path, brick):

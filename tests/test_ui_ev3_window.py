@@ -14,18 +14,11 @@ from robolab.ui.canvas import RUNNING
 from tests.windows import open_window
 
 try:
-    from tests.ev3.standin import PROGRAMS, StandInBrick, free_port
+    from tests.ev3.standin import PROGRAMS, free_port
 except ImportError:
-    from ev3.standin import PROGRAMS, StandInBrick, free_port
+    from ev3.standin import PROGRAMS, free_port
 
 SHOTS = Path(os.environ.get("ROBOLAB_SHOTS", "/tmp/robolab-shots"))
-
-
-@pytest.fixture
-def brick(tmp_path):
-    standin = StandInBrick(tmp_path).start()
-    yield standin
-    standin.close()
 
 
 def make(qtbot, tmp_path, library, monkeypatch):
