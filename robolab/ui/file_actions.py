@@ -125,23 +125,23 @@ class FileActions:
             path = self._choose(False, "Open a program", PROGRAMS)
             if not path:
                 return False
-        try:
-            opened = Document.open(path, self.document.library)
-        except RobolabError as error:
-            self.show_error("This program cannot be opened", str(error))
+        if not self._replace_with(lambda: Document.open(path, self.document.library), "This program cannot be opened"):
             return False
-        if not self.confirm_discard():
-            return False
-        self.document.replace(opened)
-        self.remember(opened.path)
+        self.remember(self.document.path)
         return True
 
     def open_example(self, path: Path) -> bool:
         """An example opens as an unsaved copy, so the shipped one stays as it is."""
+        return self._replace_with(lambda: Document.from_text(read_text(path), self.document.library, str(path)),
+                                  "This example cannot be opened")
+
+    def _replace_with(self, read, failure: str) -> bool:
+        """Read a document and, once unsaved work is dealt with, show it; a file that cannot be read
+        is reported and the open program stays as it was."""
         try:
-            opened = Document.from_text(read_text(path), self.document.library, str(path))
+            opened = read()
         except RobolabError as error:
-            self.show_error("This example cannot be opened", str(error))
+            self.show_error(failure, str(error))
             return False
         if not self.confirm_discard():
             return False
