@@ -22,8 +22,8 @@ by `uninstall()`, so runs never see each other's state) and patches those points
   whose brightness writes are events; `Button` reads `Brick.buttons` (a set of names).
 
 The clock is not the brick's business: it is given an object with `now()` (seconds),
-`sleep(seconds)`, `tick(seconds)` (a small cost that may or may not yield) and
-`wait_step()` (sleep until the next physics step), see lockstep.py.
+`sleep(seconds)`, `tick(seconds)` and `tick_us(microseconds)` (a small cost that may or may
+not yield) and `wait_step()` (sleep until the next physics step), see lockstep.py.
 """
 import errno
 import fnmatch
@@ -154,13 +154,15 @@ class Brick:
     motors: {port: Motor}, sensors: {port: Sensor} (objects with get/set, address,
     driver_name); clock: see the module docstring; events: a list to append event dicts
     to ({"time", "kind", ...}); writes: every attribute write, as Write(time, port,
-    attribute, value).
+    attribute, value), when record_writes (else it stays empty).
     """
 
-    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001):
+    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001, record_writes=True):
         self.clock, self.access_cost = clock, access_cost
+        self.access_us = round(access_cost * 1e6)
         self.events = [] if events is None else events
         self.writes = []
+        self.record_writes = record_writes
         self.buttons = set()
         self.display_image = None
         self.classes = {}   # class name -> {device name: _Entry}
@@ -192,8 +194,8 @@ class Brick:
 
     # --- attribute I/O ----------------------------------------------------------------
     def _read(self, entry, name):
-        if self.access_cost:
-            self.clock.tick(self.access_cost)
+        if self.access_us:
+            self.clock.tick_us(self.access_us)
         try:
             return str(entry.device.get(name))
         except (KeyError, AttributeError) as ex:
@@ -202,15 +204,16 @@ class Brick:
             raise OSError(errno.EINVAL, str(ex)) from ex
 
     def _write(self, entry, name, value):
-        if self.access_cost:  # a sysfs write takes the brick about as long as a read
-            self.clock.tick(self.access_cost)
+        if self.access_us:  # a sysfs write takes the brick about as long as a read
+            self.clock.tick_us(self.access_us)
         try:
             entry.device.set(name, value)
         except (KeyError, AttributeError) as ex:
             raise OSError(errno.ENOENT, f"no attribute {name!r}") from ex
         except ValueError as ex:
             raise OSError(errno.EINVAL, str(ex)) from ex
-        self.writes.append(Write(round(self.clock.now(), 6), entry.port, name, value))
+        if self.record_writes:
+            self.writes.append(Write(round(self.clock.now(), 6), entry.port, name, value))
 
     def _led_set(self, led, name, value):
         if name == "brightness":

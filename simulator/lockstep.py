@@ -8,9 +8,17 @@ Design: the program runs as __main__ in a greenlet ("program greenlet"); run() i
 loop. The program runs until it waits; every wait (time.sleep, Motor.wait's poll, a sound,
 an attribute read crossing a physics step) puts the greenlet on a queue ordered by wake
 time and switches back to the loop, which steps the physics (sim.step(), sim.dt) until the
-next wake time and switches into the greenlet. Invariant: physics time <= program time <
-physics time + dt. Every device attribute read or write costs `access_cost` (1 ms) of simulated time,
-so busy loops move the clock. Clock in integer microseconds: runs are deterministic.
+next wake time and switches into the greenlet. When the waiting greenlet would be the next
+to run anyway (nobody else wakes sooner, no stop, no on_step or line_hook to call from the
+loop), it steps the physics itself instead: the same steps in the same order, without the
+two switches and the queue (a physics step that raises is handed to the loop, which raises
+it from run()). Invariant: physics time <= program time < physics time + dt. Every device
+attribute read or write costs `access_cost` (1 ms) of simulated time, so busy loops move the
+clock. Clock in integer microseconds: runs are deterministic.
+
+`record_writes` (default True) keeps every attribute write in `RunResult.writes`, for tests
+and tools that compare what a program did; a plain run turns it off, so that a long run keeps
+no per-access records (and the garbage collector has none to scan).
 
 The program sees simulated time, greenlet threads and its own atexit and output through
 the process-wide patches in patches.py. Its output lines that mean something (messages,
@@ -74,7 +82,7 @@ class LockstepRunner:
 
     def __init__(self, simulation, program, until=None, *, source=None, access_cost=0.001,
                  busy_limit=2.0, stop_when_busy=False, argv=None, buttons=(), on_step=None,
-                 line_hook=None):
+                 line_hook=None, record_writes=True):
         self.sim, self.until = simulation, until
         if source is None and isinstance(program, str) and ("\n" in program or not program.endswith(".py")):
             source, program = program, None
@@ -91,7 +99,8 @@ class LockstepRunner:
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
         self.now_us = self.phys_us
-        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost)
+        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost,
+                           record_writes=record_writes)
         self.brick.buttons.update(buttons)
         self.steps = 0
         self.running = None        # the program greenlet running now (None while the loop runs)
@@ -108,6 +117,9 @@ class LockstepRunner:
         self._last = None           # the greenlet that ran last
         self._line = None           # the last line known (traced, or where the program ended)
         self._thread_id = None
+        self._inline = False        # may a waiting greenlet step the physics itself (see above)
+        self._until_us = None
+        self._crash = None          # what a physics step stepped inside a greenlet raised
         self._ran = False
         self.returncode = None
 
@@ -119,7 +131,12 @@ class LockstepRunner:
         self._wait_until(self.now_us + max(0, round(seconds * 1e6)))
 
     def tick(self, seconds):
-        new = self.now_us + round(seconds * 1e6)
+        self.tick_us(round(seconds * 1e6))
+
+    def tick_us(self, us):
+        """A small cost in whole microseconds: the clock moves on, and the program waits only
+        when that crosses a physics step or another greenlet's wake time."""
+        new = self.now_us + us
         if new < self.phys_us + self.dt_us and not (self._queue and self._queue[0][0] <= new) \
                 and not self._stop:
             self.now_us = new
@@ -138,12 +155,33 @@ class LockstepRunner:
         if self._killing:
             raise greenlet.GreenletExit()
         self._check_stop(g)
+        if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
+                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._trace:
+            if self._step_here(wake_us):
+                return
         self._push(wake_us, g)
         self._loop.switch()
         if self._killing:
             raise greenlet.GreenletExit()
         self._check_stop(g)
         self.wall_in = real_perf()
+
+    def _step_here(self, wake_us):
+        """Step the physics up to wake_us in the waiting greenlet, as the loop would before
+        switching back to it. False when a stop has been asked for meanwhile (the loop delivers it)."""
+        try:
+            stop = self._advance(wake_us)
+        except _Stopped:
+            raise
+        except BaseException as ex:  # noqa: BLE001 - the loop raises it, out of run()
+            self._crash = ex
+            self._loop.switch()
+            raise greenlet.GreenletExit() from None   # only ever switched back into to end
+        if stop:
+            return False
+        self.now_us = max(self.now_us, wake_us)
+        self.wall_in = real_perf()
+        return True
 
     def _check_stop(self, g):
         if self._stop and not getattr(g, "stop_sent", False):
@@ -237,7 +275,11 @@ class LockstepRunner:
                 self._push(self.now_us, self._main)
                 try:
                     with Watchdog(self, self._thread_id):
-                        timed_out = self._run_loop(until_us)
+                        self._until_us, self._inline = until_us, self.on_step is None
+                        try:
+                            timed_out = self._run_loop(until_us)
+                        finally:
+                            self._inline = False
                         cut_short = not self._main.dead
                         self._finish()
                 finally:
@@ -322,6 +364,9 @@ class LockstepRunner:
             pass  # raised by the watchdog into the loop, just after the program waited
         finally:
             self.running = None
+        if self._crash is not None:
+            crash, self._crash = self._crash, None
+            raise crash
 
     def _finish(self):
         """After the main program: atexit handlers, then end whatever is left."""

@@ -126,7 +126,8 @@ def run_program(program: str | Path, world: str | Path = "empty_arena", robot: s
     line_label: turns a line of the program into the line the trace shows (default: itself)."""
     the_world = load_world(world)
     simulation = Simulation(the_world, load_robot(robot if robot is not None else the_world.robot), seed=seed)
-    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit, stop_when_busy=True)
+    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit, stop_when_busy=True,
+                            record_writes=False)
     tracer = _Tracer(simulation, runner, Path(trace), line_label) if trace else None
     try:
         result = runner.run()

@@ -1,0 +1,68 @@
+"""What the simulator's speed-ups must not change (issue 17): the same trajectory whichever path
+a run takes, a crash still raised from run(), and a plain run that keeps only what it reports."""
+import sys
+import threading
+import time
+
+import pytest
+
+from simulator.lockstep import LockstepRunner
+from simulator.physics import Simulation
+from simulator.robot import load_robot
+from simulator.world import load_world
+from tests.fakesim import FakeSim
+
+LINE_FOLLOWER = '''\
+import threading, time
+from ev3dev2.motor import MoveTank, OUTPUT_B, OUTPUT_C, SpeedPercent
+from ev3dev2.sensor.lego import ColorSensor
+tank = MoveTank(OUTPUT_B, OUTPUT_C)
+colour = ColorSensor()
+ticks = []
+def counter():                      # a second greenlet, so some waits go through the loop
+    while True:
+        ticks.append(time.monotonic())
+        time.sleep(0.037)
+threading.Thread(target=counter, daemon=True).start()
+while time.monotonic() < 8:
+    off = colour.reflected_light_intensity - 50
+    tank.on(SpeedPercent(30 + 0.8 * off), SpeedPercent(30 - 0.8 * off))
+print(len(ticks), round(time.monotonic(), 6))
+'''
+
+
+def line_follower_run(**kwargs):
+    sim = Simulation(load_world("line_track"), load_robot(), seed=0)
+    result = LockstepRunner(sim, LINE_FOLLOWER, **kwargs).run(until=20)
+    assert result.returncode == 0, result.stderr
+    return sim, result
+
+
+def test_stepping_in_the_program_or_in_the_loop_gives_the_same_run():
+    inline, fast = line_follower_run()
+    # an on_step callback makes every physics step happen in the loop
+    looped, slow = line_follower_run(on_step=lambda: None)
+    assert fast.stdout == slow.stdout
+    assert fast.writes == slow.writes and len(fast.writes) > 1000
+    assert inline.pose == looped.pose and inline.step_count == looped.step_count
+    assert inline.distance_travelled == looped.distance_travelled > 500
+
+
+def test_a_plain_run_keeps_no_write_records_and_runs_the_same():
+    recorded, with_log = line_follower_run()
+    plain, without_log = line_follower_run(record_writes=False)
+    assert without_log.writes == [] and len(with_log.writes) > 1000
+    assert plain.pose == recorded.pose and without_log.stdout == with_log.stdout
+
+
+def test_a_physics_step_that_raises_is_raised_from_run_even_if_the_program_catches_everything():
+    class Broken(FakeSim):
+        def step(self):
+            if self.time > 0.5:
+                raise RuntimeError("boom")
+            super().step()
+    before = (time.sleep, sys.stdout, threading.Thread.start)
+    program = "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except Exception:\n        pass\n"
+    with pytest.raises(RuntimeError, match="boom"):
+        LockstepRunner(Broken(), program).run(until=5)
+    assert (time.sleep, sys.stdout, threading.Thread.start) == before
