@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import pymunk
 
+from . import chipmunk
 from .motor import Motor
 from .sensors import Sensor
 
@@ -40,8 +41,6 @@ CAT_OBSTACLE = 0b0100
 CAT_BORDER = 0b1000  # invisible table edge: blocks the robot, not seen by sensors
 SENSED = pymunk.ShapeFilter(mask=CAT_WALL | CAT_OBSTACLE)
 ROBOT_COLLISION_TYPE = 1
-_set_velocity = pymunk.Body.velocity.fset
-_set_angular_velocity = pymunk.Body.angular_velocity.fset
 
 
 class Pose(NamedTuple):
@@ -185,6 +184,9 @@ class Simulation:
         self.sensors: dict = {}
         for port in sorted(robot.sensors):
             self.sensors[port] = Sensor(port, robot.sensors[port], self, rng=random.Random(f"{seed}:sensor:{port}"))
+        self._chassis_body = chipmunk.BodyState(chassis)
+        self._control_body = chipmunk.BodyState(control)
+        self._space_step = chipmunk.space_stepper(space)
 
     def _add_static_poly(self, poly, category, name):
         poly = [tuple(map(float, p)) for p in poly]
@@ -221,9 +223,10 @@ class Simulation:
 
     def to_world(self, x: float, y: float):
         """A point in the robot frame -> world coordinates."""
-        body = self.chassis
-        c, s = math.cos(body.angle), math.sin(body.angle)
-        px, py = body.position
+        body = self._chassis_body
+        angle = body.angle()
+        c, s = math.cos(angle), math.sin(angle)
+        px, py = body.position()
         return (px + c * x - s * y, py + s * x + c * y)
 
     def sensor_position(self, spec):
@@ -242,22 +245,22 @@ class Simulation:
         mm = self._mm_per_deg
         v = 0.5 * (v_left + v_right) * mm
         omega = (v_right - v_left) * mm / (2.0 * self._half_track)
-        chassis, control = self.chassis, self.control
-        angle = chassis.angle
+        chassis = self._chassis_body
+        angle = chassis.angle()
         c, s = math.cos(angle), math.sin(angle)
         drive = (v * c, v * s, omega)
-        if drive != self._drive:  # pymunk's setters cost a microsecond each: set only changes
+        if drive != self._drive:  # setting costs as much as getting: set only changes
             self._drive = drive
-            _set_velocity(control, drive[:2])
-            _set_angular_velocity(control, omega)
+            self._control_body.set_velocity(drive[0], drive[1], omega)
         # 3. Physics (new contacts reach _contact_began).
-        self.space.step(dt)
+        self._space_step(dt)
         self.step_count += 1
         self.time = self.step_count * dt
         # 4. What the wheels actually did: the axle's motion projected onto each wheel.
-        angle = chassis.angle
+        angle = chassis.angle()
         c, s = math.cos(angle), math.sin(angle)
-        (vx, vy), w = chassis.velocity, chassis.angular_velocity
+        vx, vy = chassis.velocity()
+        w = chassis.angular_velocity()
         gx, gy = self._cog
         rx, ry = -(c * gx - s * gy), -(s * gx + c * gy)  # from the centre of gravity to the axle
         forward = (vx - w * ry) * c + (vy + w * rx) * s

@@ -6,11 +6,13 @@ import time
 
 import pytest
 
+from simulator import chipmunk
 from simulator.lockstep import LockstepRunner
 from simulator.physics import Simulation
 from simulator.robot import load_robot
 from simulator.world import load_world
 from tests.fakesim import FakeSim
+from tests.test_sim_physics import drive, make_world
 
 LINE_FOLLOWER = '''\
 import threading, time
@@ -66,3 +68,27 @@ def test_a_physics_step_that_raises_is_raised_from_run_even_if_the_program_catch
     with pytest.raises(RuntimeError, match="boom"):
         LockstepRunner(Broken(), program).run(until=5)
     assert (time.sleep, sys.stdout, threading.Thread.start) == before
+
+
+def bumpy_run(tmp_path, direct):
+    """Into a movable box and on into a wall, turning: contacts, pushes, stalls."""
+    body = ('[[obstacle]]\nname = "box"\nrectangle = [1200, 700, 1300, 800]\nmass = 0.3\n'
+            '[[wall]]\nrectangle = [1700, 0, 1800, 1500]\n')
+    sim = Simulation(make_world(tmp_path, body), load_robot(), seed=0)
+    sim._chassis_body = chipmunk.BodyState(sim.chassis, direct)
+    sim._control_body = chipmunk.BodyState(sim.control, direct)
+    sim._space_step = chipmunk.space_stepper(sim.space, direct)
+    poses = []
+    for left, right in ((500, 480), (600, 600), (-300, 200)):
+        drive(sim, left, right)
+        for _ in range(400):
+            sim.step()
+            poses.append((sim.pose, sim.to_world(10.0, -5.0)))
+    return poses, sim.obstacle_positions(), sim.events, sim.distance_travelled
+
+
+def test_calling_chipmunk_directly_gives_what_pymunk_gives(tmp_path):
+    direct, through_pymunk = bumpy_run(tmp_path, True), bumpy_run(tmp_path, False)
+    assert direct == through_pymunk
+    (name, box_x, _, _), = direct[1]
+    assert len(direct[2]) >= 2 and box_x > 1300   # it bumped into the box and pushed it
