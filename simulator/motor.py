@@ -62,9 +62,9 @@ _READ_ONLY = (
 )
 
 
-def _parse_int(name: str, text) -> int:
+def _parse_int(name: str, text: str) -> int:
     try:
-        return int(str(text).strip())
+        return int(text)
     except ValueError:
         raise ValueError(f"{name}: invalid argument {text!r}") from None
 
@@ -128,7 +128,7 @@ class Motor:
         raise KeyError(name)
 
     def set(self, name: str, value) -> None:
-        value = str(value).strip()
+        value = (value if type(value) is str else str(value)).strip()
         if name == "command":
             self.command(value)
         elif name in self._ints:

@@ -105,11 +105,18 @@ class Sensor:
         self._gyro_zero_time = 0.0
         self._cache_step = -1
         self._cache = None
+        self._value0 = ""      # str(self._cache[0]): what a program reads most
         if self.kind == "gyro":
             self._zero_gyro()
 
     # ----- attribute interface -------------------------------------------------------------
     def get(self, name: str) -> str:
+        if name == "value0":    # the two reads of almost every program's loop, first
+            if self._cache_step != self._sim.step_count:
+                self.values()
+            return self._value0
+        if name == "mode":
+            return self.mode
         if name.startswith("value") and name[5:].isdigit():
             index = int(name[5:])
             values = self.values()
@@ -166,6 +173,7 @@ class Sensor:
         step = self._sim.step_count
         if self._cache_step != step:
             self._cache = self._measure()
+            self._value0 = str(self._cache[0])
             self._cache_step = step
         return self._cache
 

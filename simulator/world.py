@@ -138,7 +138,8 @@ class World:
         self._w, self._h = self.image.size
         self._pixels = self.image.tobytes()
         self._scale = 1.0 / mpp
-        self._kernels: dict[float, tuple] = {}  # diameter -> (points, total weight, cache)
+        self._kernels: dict[float, tuple] = {}  # diameter -> (points, total weight)
+        self._footprints: dict[float, _Footprints] = {}
 
         self.walls: list[list[tuple[float, float]]] = [s.shape.polygon() for s in spec.walls]
         if spec.border:
@@ -240,29 +241,22 @@ class World:
                 for k in range(6):
                     a = math.radians(turn + 60 * k)
                     points.append((round(ring * r * math.cos(a) * s), -round(ring * r * math.sin(a) * s), weight))
-            kernel = self._kernels[diameter] = (tuple(points), sum(p[2] for p in points), {})
+            kernel = self._kernels[diameter] = (tuple(points), sum(p[2] for p in points))
         return kernel
 
     def floor_sample(self, x: float, y: float, diameter: float) -> tuple[int, int, int]:
         """Centre-weighted average colour over a disc of `diameter` mm (as RobotLab's light sensor);
-        outside the world counts as black. Remembered per pixel: a robot reads the same few
-        pixels again and again, and a read is then one lookup."""
+        outside the world counts as black. Each pixel's average is worked out once, into a table
+        the size of the floor (a robot reads the same few pixels again and again)."""
         if diameter <= self.mm_per_pixel:
             return self.floor_rgb(x, y)
-        if not (0 <= x < self.width and 0 <= y < self.height):
-            return self._average(int(math.floor(x * self._scale)), self._h - 1 - int(math.floor(y * self._scale)),
-                                 diameter)
-        c, r = int(x * self._scale), self._h - 1 - int(y * self._scale)
-        kernel = self._kernels.get(diameter) or self._sample_kernel(diameter)
-        cache = kernel[2]
-        key = r * self._w + c
-        rgb = cache.get(key)
-        if rgb is None:
-            rgb = cache[key] = self._average(c, r, diameter)
-        return rgb
+        footprints = self._footprints.get(diameter)
+        if footprints is None:
+            footprints = self._footprints[diameter] = _Footprints(self, diameter)
+        return footprints.at(math.floor(x * self._scale), self._h - 1 - math.floor(y * self._scale))
 
     def _average(self, c: int, r: int, diameter: float) -> tuple[int, int, int]:
-        points, total, _ = self._sample_kernel(diameter)
+        points, total = self._sample_kernel(diameter)
         p, w, h = self._pixels, self._w, self._h
         red = green = blue = 0
         for dc, dr, weight in points:
@@ -280,6 +274,33 @@ class World:
 
     def __repr__(self) -> str:
         return f"World({self.name!r}, {self.width:g} x {self.height:g} mm)"
+
+
+class _Footprints:
+    """A world's averaged floor for one sensor diameter: the floor raster with a margin as wide as
+    the footprint (beyond it a footprint sees only black), each pixel averaged on its first read.
+    A fixed-size table (three bytes and a flag per pixel), so a long run's memory does not grow."""
+
+    def __init__(self, world: World, diameter: float):
+        self.world, self.diameter = world, diameter
+        points, _ = world._sample_kernel(diameter)
+        self.margin = max(max(abs(dc), abs(dr)) for dc, dr, _ in points)
+        self.width = world._w + 2 * self.margin
+        self.height = world._h + 2 * self.margin
+        self.done = bytearray(self.width * self.height)
+        self.rgb = bytearray(3 * self.width * self.height)
+
+    def at(self, c: int, r: int) -> tuple[int, int, int]:
+        m = self.margin
+        cc, rr = c + m, r + m
+        if not (0 <= cc < self.width and 0 <= rr < self.height):
+            return (0, 0, 0)
+        k = rr * self.width + cc
+        rgb, i = self.rgb, 3 * k
+        if not self.done[k]:
+            rgb[i:i + 3] = bytes(self.world._average(c, r, self.diameter))
+            self.done[k] = 1
+        return (rgb[i], rgb[i + 1], rgb[i + 2])
 
 
 def shipped_worlds() -> dict[str, Path]:

@@ -1,5 +1,7 @@
 """What the simulator's speed-ups must not change (issue 17): the same trajectory whichever path
 a run takes, a crash still raised from run(), and a plain run that keeps only what it reports."""
+import math
+import random
 import sys
 import threading
 import time
@@ -92,3 +94,15 @@ def test_calling_chipmunk_directly_gives_what_pymunk_gives(tmp_path):
     assert direct == through_pymunk
     (name, box_x, _, _), = direct[1]
     assert len(direct[2]) >= 2 and box_x > 1300   # it bumped into the box and pushed it
+
+
+def test_the_averaged_floor_table_reads_what_averaging_there_reads():
+    world = load_world("line_track")
+    rng = random.Random(3)
+    for diameter in (15.0, 24.0):
+        for _ in range(3000):   # in the world, just outside it (black margin), far outside
+            x, y = rng.uniform(-40, world.width + 40), rng.uniform(-40, world.height + 40)
+            c, r = math.floor(x / world.mm_per_pixel), world._h - 1 - math.floor(y / world.mm_per_pixel)
+            assert world.floor_sample(x, y, diameter) == world._average(c, r, diameter), (x, y)
+    assert world.floor_sample(-500, -500, 15.0) == (0, 0, 0)
+    assert {world.floor_sample(1000, y, 15.0) for y in range(0, 1500, 5)} >= {(0, 0, 0), (255, 255, 255)}
