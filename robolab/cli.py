@@ -1,18 +1,19 @@
-"""The `robolab` command: check and compile programs, check palette packs."""
+"""The `robolab` command: check and compile programs, check palette packs.
+
+Each command imports what it needs when it runs: `robolab --version` and `--help` load nothing
+of the language, the simulator or Qt (a whole `robolab --version` takes a few hundredths of a second).
+"""
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from robolab import __version__
-from robolab.errors import RobolabError
-from robolab.files import read_text, write_atomic
-from robolab.language import compile_program, parse_program, read_program
-from robolab.palette import PackLibrary, check_pack_file
 
 
-def _library(args) -> PackLibrary:
+def _library(args):
+    from robolab.palette import PackLibrary
+
     return PackLibrary(args.palette or [])
 
 
@@ -25,7 +26,11 @@ def _report(problems, ok_line: str, quiet: bool) -> bool:
     return bool(problems)
 
 
-def _program_problems(file: str, library: PackLibrary):
+def _program_problems(file: str, library):
+    from robolab.errors import RobolabError
+    from robolab.files import read_text
+    from robolab.language import read_program
+
     try:
         return read_program(read_text(file), library, file).problems
     except RobolabError as error:
@@ -39,6 +44,12 @@ def _check(args) -> int:
 
 
 def _compile(args) -> int:
+    from pathlib import Path
+
+    from robolab.errors import RobolabError
+    from robolab.files import read_text, write_atomic
+    from robolab.language import compile_program, parse_program
+
     try:
         program, pack = parse_program(read_text(args.file), _library(args), args.file)
         compiled = compile_program(program, pack, name=Path(args.file).stem)
@@ -53,12 +64,14 @@ def _compile(args) -> int:
 
 
 def _run(args) -> int:
+    from robolab.errors import RobolabError
     from robolab.run import run_file  # the simulator loads only when a program runs
     from simulator.robot import RobotError
     from simulator.world_file import WorldError
 
     try:
-        summary, problems = run_file(args.file, _library(args), args.world, args.until, args.seed, args.trace)
+        # the pack places, not a library: a program compiled before needs no pack loaded
+        summary, problems = run_file(args.file, args.palette or [], args.world, args.until, args.seed, args.trace)
     except RobolabError as error:
         print(error, file=sys.stderr)
         return 1
@@ -72,6 +85,7 @@ def _run(args) -> int:
 
 
 def _import(args) -> int:
+    from robolab.errors import RobolabError
     from robolab.importer import import_plan, import_program, write_import  # only when importing
 
     try:
@@ -95,6 +109,8 @@ def _import(args) -> int:
 
 
 def _palette_check(args) -> int:
+    from robolab.palette import check_pack_file
+
     failed = []
     for file in args.packs:
         pack, problems = check_pack_file(file)
@@ -104,6 +120,8 @@ def _palette_check(args) -> int:
 
 
 def _palette_list(args) -> int:
+    from robolab.errors import RobolabError
+
     library = _library(args)
     for path in library.files():
         try:

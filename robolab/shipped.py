@@ -20,3 +20,19 @@ def palettes_dir() -> Path:
 
 def examples_dir() -> Path:
     return shipped_dir("examples")
+
+
+def pack_places(extra=()) -> list[Path]:
+    """Where packs are looked for: the files or folders named, then the shipped packs."""
+    return [Path(p) for p in extra] + [palettes_dir()]
+
+
+def pack_files(places: list[Path]) -> list[Path]:
+    """The pack files in `places`, in the order they are searched."""
+    found = []
+    for place in places:
+        if place.is_file():
+            found.append(place)
+        elif place.is_dir():
+            found.extend(sorted(place.glob("*.toml")))
+    return found

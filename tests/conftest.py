@@ -1,12 +1,21 @@
 """Shared test setup: Qt draws offscreen; Hypothesis settings; paths to the shipped packs and examples."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from robolab.cache import ENV as ENV_CACHE
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# RoboLab's cache (grammar tables, compiled programs) in a folder of the test session's own,
+# for the commands the tests start too: never in the user's cache folder.
+os.environ[ENV_CACHE] = tempfile.mkdtemp(prefix="robolab-test-cache-")
+atexit.register(shutil.rmtree, os.environ[ENV_CACHE], True)
 
 # No deadlines (a loaded 2-core machine is slow now and then); in CI the same examples every run,
 # so a red CI always means a change broke something, never an unlucky draw.

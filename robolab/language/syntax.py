@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import lark
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
+from robolab import cache
 from robolab.errors import Problem, RobolabError
 from robolab.language.syntax_errors import UNCLOSED, friendly_message, unclosed_brace
 from robolab.model import expr as e
@@ -86,9 +88,13 @@ def gc_paused():
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    """The LALR parser; it builds the syntax tree while parsing (no intermediate parse tree)."""
+    """The LALR parser; it builds the syntax tree while parsing (no intermediate parse tree).
+    Its tables come from lark's cache in RoboLab's cache folder (named by the grammar and lark's
+    version; lark checks both again) instead of being worked out at each start."""
     grammar = resources.files("robolab.language").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", start=["start", "expr"], maybe_placeholders=False, transformer=_ToRaw())
+    tables = cache.cache_file(f"grammar-{cache.key(grammar, lark.__version__)}.lark")
+    return Lark(grammar, parser="lalr", start=["start", "expr"], maybe_placeholders=False, transformer=_ToRaw(),
+                cache=str(tables))
 
 
 class _ToRaw(Transformer):

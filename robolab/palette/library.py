@@ -6,7 +6,7 @@ from robolab.errors import Problem, RobolabError
 from robolab.palette.check import check_pack
 from robolab.palette.loader import read_pack
 from robolab.palette.model import Pack
-from robolab.shipped import palettes_dir
+from robolab.shipped import pack_files, pack_places
 
 
 def check_pack_file(path: str | Path) -> tuple[Pack | None, list[Problem]]:
@@ -30,17 +30,11 @@ class PackLibrary:
     """Finds packs by id, searching extra places first, then the shipped packs; caches them."""
 
     def __init__(self, extra: list[str | Path] = ()):
-        self.places = [Path(p) for p in extra] + [palettes_dir()]
+        self.places = pack_places(extra)
         self._cache: dict[Path, Pack] = {}
 
     def files(self) -> list[Path]:
-        found = []
-        for place in self.places:
-            if place.is_file():
-                found.append(place)
-            elif place.is_dir():
-                found.extend(sorted(place.glob("*.toml")))
-        return found
+        return pack_files(self.places)
 
     def load(self, path: Path) -> Pack:
         path = path.resolve()

@@ -1,0 +1,92 @@
+"""Start-up (issue 17): `robolab --version` loads nothing heavy; the grammar's tables and compiled
+programs come from RoboLab's cache folder (here a test folder, never the user's)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from robolab import cache
+from robolab.palette import PackLibrary
+from robolab.runnable import Runnable, runnable
+from robolab.shipped import palettes_dir
+
+PROGRAM = "robolab 1 palette ev3 1.0\nrepeat times=2 {\n    beep\n}\n"
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """Counts the programs actually compiled."""
+    count = []
+    real = Runnable.compile.__func__
+
+    def counting(cls, text, library, file):
+        count.append(file)
+        return real(cls, text, library, file)
+    monkeypatch.setattr(Runnable, "compile", classmethod(counting))
+    return count
+
+
+def test_version_loads_nothing_heavy():
+    code = ("import sys\nfrom robolab.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "heavy = ('lark', 'pymunk', 'PIL', 'PySide6', 'greenlet', 'simulator', 'ev3dev2', 'platformdirs',\n"
+            "         'robolab.language', 'robolab.palette', 'robolab.model')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("RoboLab ") and result.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_program_compiled_before_is_not_compiled_again(tmp_path, cache_folder, compiles):
+    library = PackLibrary()
+    first = runnable(str(tmp_path / "twice.rlab"), PROGRAM, library)
+    again = runnable(str(tmp_path / "twice.rlab"), PROGRAM, [])     # pack places only: no pack loaded
+    assert again == first and len(compiles) == 1
+    assert "beep" in first.source and first.place(first.source.splitlines().index("for _ in range(int(2)):") + 1) == (2, 1)
+    assert [p.name for p in cache_folder.glob("compiled-*.json")] != []
+
+
+def test_a_changed_program_name_or_pack_is_compiled_again(tmp_path, cache_folder, compiles):
+    runnable(str(tmp_path / "p.rlab"), PROGRAM, [])
+    runnable(str(tmp_path / "p.rlab"), PROGRAM.replace("times=2", "times=3"), [])
+    runnable(str(tmp_path / "other.rlab"), PROGRAM, [])        # its name is in the Python's header
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    pack = packs / "ev3.toml"
+    pack.write_text((palettes_dir() / "ev3.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    runnable(str(tmp_path / "p.rlab"), PROGRAM, [packs])           # another pack file could be the pack
+    runnable(str(tmp_path / "p.rlab"), PROGRAM, [packs])
+    pack.write_text(pack.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    runnable(str(tmp_path / "p.rlab"), PROGRAM, [packs])
+    assert len(compiles) == 5
+
+
+def test_a_damaged_cache_entry_is_compiled_again(tmp_path, cache_folder, compiles):
+    runnable(str(tmp_path / "p.rlab"), PROGRAM, [])
+    (entry,) = cache_folder.glob("compiled-*.json")
+    for damage in (b"{not json", json.dumps({"source": 3, "world": "", "places": []}).encode(), b"[]"):
+        entry.write_bytes(damage)
+        assert "beep" in runnable(str(tmp_path / "p.rlab"), PROGRAM, []).source
+    assert len(compiles) == 4
+
+
+def test_robolab_run_twice_keeps_one_compiled_program_and_the_grammar(tmp_path):
+    folder = tmp_path / "cache"
+    program = tmp_path / "hello.rlab"
+    program.write_text(PROGRAM, encoding="utf-8")
+    env = {**os.environ, cache.ENV: str(folder)}
+    outputs = [subprocess.run([sys.executable, "-m", "robolab", "run", str(program), "--json"], capture_output=True,
+                              text=True, cwd=ROOT, env=env, timeout=120) for _ in range(2)]
+    assert all(result.returncode == 0 for result in outputs), outputs[0].stderr
+    assert outputs[0].stdout == outputs[1].stdout and json.loads(outputs[0].stdout)["events"]
+    assert len(list(folder.glob("compiled-*.json"))) == 1 and len(list(folder.glob("grammar-*.lark"))) == 1
