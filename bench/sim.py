@@ -17,6 +17,7 @@ Run: .venv/bin/python bench/sim.py [--rounds N]
 """
 
 import argparse
+import compileall
 import os
 import subprocess
 import sys
@@ -38,8 +39,8 @@ TARGETS = {"whole": 400, "runner": 600, "ratio": 0.5, "memory": 0.10, "version":
 
 
 def robolab_command() -> list[str]:
-    script = Path(sys.executable).parent / "robolab"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "robolab"]
+    """`robolab` from this checkout (python -m robolab, run in ROOT), whatever is installed."""
+    return [sys.executable, "-m", "robolab"]
 
 
 def child(command: list[str], env=None) -> tuple[float, float, int]:
@@ -102,6 +103,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="runs per figure; the best counts (default 5)")
     rounds = parser.parse_args().rounds
+    for package in ("robolab", "simulator"):  # bytecode, as an install has it (PYTHONDONTWRITEBYTECODE or not)
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     robolab = robolab_command()
     with tempfile.TemporaryDirectory(prefix="robolab-bench-") as folder:
         env = {**os.environ, "ROBOLAB_CACHE_DIR": str(Path(folder) / "cache")}

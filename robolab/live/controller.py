@@ -68,7 +68,7 @@ class LiveRun:
         self.sim = Simulation(placed_world(world, start), robot or load_robot(getattr(world, "robot", None)), seed=seed)
         self.start_pose = self.sim.pose
         self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
-                                     busy_limit=busy_limit, on_step=self._on_step)
+                                     busy_limit=busy_limit, on_step=self._on_step, record_writes=False)
         self.filename = self.runner.filename
         self.speed = speed
         self.trace = 0.0                # wall seconds each block is shown before it runs (0: off)
