@@ -116,6 +116,7 @@ def main() -> None:
         memory = {until: min(child(run + [str(until)], env)[2] for _ in range(max(1, rounds // 2)))
                   for until in (60, 600)}
         version = min(child([*robolab, "--version"])[0] for _ in range(4 * rounds))
+        interpreter = min(child([sys.executable, "-c", "pass"])[0] for _ in range(4 * rounds))
         program = compiled_line_follower(Path(folder))
         runner_alone(program)  # warm up: imports
         runner_wall, runner_cpu, metres = best(runner_alone(program) for _ in range(rounds))
@@ -136,7 +137,7 @@ def main() -> None:
     print(f"peak memory, --until 60: {memory[60] / 1024:.1f} MB, --until 600: {memory[600] / 1024:.1f} MB "
           f"({growth:+.1%})  target within 10%: {verdict(abs(growth) <= TARGETS['memory'])}")
     print(f"robolab --version: {version * 1000:.0f} ms  target < {TARGETS['version'] * 1000:.0f} ms: "
-          f"{verdict(version < TARGETS['version'])}")
+          f"{verdict(version < TARGETS['version'])}   [python -c pass: {interpreter * 1000:.0f} ms]")
 
 
 if __name__ == "__main__":
