@@ -279,28 +279,28 @@ class World:
 class _Footprints:
     """A world's averaged floor for one sensor diameter: the floor raster with a margin as wide as
     the footprint (beyond it a footprint sees only black), each pixel averaged on its first read.
-    A fixed-size table (three bytes and a flag per pixel), so a long run's memory does not grow."""
+    Kept per row, made when first read (four bytes a pixel: done, red, green, blue), so a long run
+    holds at most one such table, and a short one only the rows it crossed."""
 
     def __init__(self, world: World, diameter: float):
         self.world, self.diameter = world, diameter
         points, _ = world._sample_kernel(diameter)
         self.margin = max(max(abs(dc), abs(dr)) for dc, dr, _ in points)
         self.width = world._w + 2 * self.margin
-        self.height = world._h + 2 * self.margin
-        self.done = bytearray(self.width * self.height)
-        self.rgb = bytearray(3 * self.width * self.height)
+        self.rows: list[bytearray | None] = [None] * (world._h + 2 * self.margin)
 
     def at(self, c: int, r: int) -> tuple[int, int, int]:
         m = self.margin
         cc, rr = c + m, r + m
-        if not (0 <= cc < self.width and 0 <= rr < self.height):
+        if not (0 <= cc < self.width and 0 <= rr < len(self.rows)):
             return (0, 0, 0)
-        k = rr * self.width + cc
-        rgb, i = self.rgb, 3 * k
-        if not self.done[k]:
-            rgb[i:i + 3] = bytes(self.world._average(c, r, self.diameter))
-            self.done[k] = 1
-        return (rgb[i], rgb[i + 1], rgb[i + 2])
+        row = self.rows[rr]
+        if row is None:
+            row = self.rows[rr] = bytearray(4 * self.width)
+        i = 4 * cc
+        if not row[i]:
+            row[i:i + 4] = bytes((1, *self.world._average(c, r, self.diameter)))
+        return (row[i + 1], row[i + 2], row[i + 3])
 
 
 def shipped_worlds() -> dict[str, Path]:
