@@ -245,7 +245,7 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
     qtbot.addWidget(window)
     window.resize(1500, 900)
     window.show()
-    qtbot.waitUntil(lambda: "Simulator" in window.panels, timeout=10000)
+    qtbot.waitUntil(lambda: window.simulator is not None, timeout=10000)
     panel = window.simulator
     try:
         assert window.files.open_file(EXAMPLES / "square.rlab")

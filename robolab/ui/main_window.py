@@ -28,7 +28,7 @@ from robolab.ui.values import ValueEditor
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
-DOCK_SIMULATOR_MS = 300  # the simulator panel docks once the window is on screen (it loads pymunk)
+LOAD_SIMULATOR_MS = 300  # the simulator panel fills its dock once the window is on screen (it loads pymunk)
 REFRESH_MS = 250  # problems and Python follow the program this long after the last edit
 
 
@@ -71,6 +71,12 @@ class MainWindow(QMainWindow):
         self.add_panel("Commands", self.palette_view, "left")
         self.add_panel("Values", self.values, "left")
         self.add_panel("Problems", self.problems_view, "bottom")
+        # The simulator's dock exists from the start, so a saved layout always finds it; the panel
+        # itself (which loads the simulator) goes into it after the first frame. Docking it late made
+        # restoreState and a late restoreDockWidget race, which crashed at start (issue 14).
+        waiting = QLabel("Loading the simulator…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_panel("Simulator", waiting, "right")
         self.refusal = QLabel()
         self.refusal.setObjectName("refusal")
         self.statusBar().addWidget(self.refusal, 1)
@@ -93,28 +99,35 @@ class MainWindow(QMainWindow):
         self._update_title()
         # After the first frame: checking and compiling load the parser, which the first frame does not need.
         QTimer.singleShot(0, self.refresh_analysis)
-        QTimer.singleShot(DOCK_SIMULATOR_MS, self.dock_simulator)
+        QTimer.singleShot(LOAD_SIMULATOR_MS, self.dock_simulator)
 
     # --- panels -------------------------------------------------------------------------------
 
+    simulator = None
+
     def dock_simulator(self) -> None:
-        """The simulator panel on the right, docked after the first frame (it loads the simulator)."""
-        if "Simulator" in self.panels:
+        """The simulator panel into its dock (made at start), after the first frame: it loads the simulator."""
+        if self.simulator is not None:
             return
         from robolab.ui.sim import SimulatorPanel
 
         from robolab.ui.sim.line_marker import mark_line
 
         self.simulator = SimulatorPanel()
-        dock = self.add_panel("Simulator", self.simulator, "right")
+        dock = self.panels["Simulator"]
+        waiting = dock.widget()
+        dock.setWidget(self.simulator)  # a widget swap: nothing is docked or restored here
+        waiting.deleteLater()
+        if self.zoom != 1.0 or self.presentation:
+            self.simulator.set_zoom(self.shown_zoom())
+        self._wire_panel(self.simulator)
         self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
         self.ev3.route_keys()  # F5 runs where "Run on" says
-        if not self._restored:
-            self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
 
     def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
-        """Dock a panel (the simulator docks on the right); its layout is saved with the others.
-        A widget with set_zoom(factor) follows the window's zoom."""
+        """Dock a panel; its layout is saved with the others. A widget with set_zoom(factor) follows
+        the window's zoom. Best before the window restores its layout (in __init__): a panel docked
+        later is put back where the saved layout had it."""
         dock = QDockWidget(name, self)
         dock.setObjectName(f"panel_{name.lower().replace(' ', '_')}")
         dock.setWidget(widget)
@@ -128,8 +141,8 @@ class MainWindow(QMainWindow):
         self._areas[name] = AREAS[area]
         if hasattr(self, "_view_menu"):
             self._view_menu.insertAction(self._panels_end, dock.toggleViewAction())
-        if hasattr(widget, "set_zoom") and self.zoom != 1.0:
-            widget.set_zoom(self.zoom)
+        if hasattr(widget, "set_zoom") and self.shown_zoom() != 1.0:
+            widget.set_zoom(self.shown_zoom())
         self._wire_panel(widget)
         return dock
 
@@ -155,7 +168,7 @@ class MainWindow(QMainWindow):
 
     def _default_sizes(self) -> None:
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
-        self.resizeDocks([palette], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, self.panels["Simulator"]], [360, 560], Qt.Orientation.Horizontal)
         self.resizeDocks([palette, values], [500, 260], Qt.Orientation.Vertical)
         self.resizeDocks([problems], [110], Qt.Orientation.Vertical)
 
@@ -404,11 +417,15 @@ class MainWindow(QMainWindow):
         else:
             self.set_zoom(next((s for s in reversed(steps) if s < self.zoom - 1e-6), steps[0]))
 
+    def shown_zoom(self) -> float:
+        """The zoom the panes show: the chosen one, larger in presentation mode."""
+        return self.zoom * (th.PRESENTATION_ZOOM if self.presentation else 1.0)
+
     def set_zoom(self, zoom: float) -> None:
         """One zoom for every pane, the docked panels included."""
         self.zoom = zoom
         theme = th.CONTRAST if self.presentation else th.LIGHT
-        shown = zoom * (th.PRESENTATION_ZOOM if self.presentation else 1.0)
+        shown = self.shown_zoom()
         self.setFont(th.ui_font(shown))
         # Menus, dock titles, tabs and the status bar: a style sheet stops fonts propagating to them.
         self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton "
