@@ -4,8 +4,8 @@ Other panels (the simulator) dock in with `add_panel`. Every edit goes through `
 one undo command on the stack; views refresh from the document's events.
 """
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.ev3 = EV3Actions(self)  # the EV3 menu, its output panel and the brick link
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resize(1280, 800)
+        self._fit_screen()
         self._default_sizes()
         self._default_state = self.saveState()
         self._restore_settings()
@@ -166,11 +166,33 @@ class MainWindow(QMainWindow):
             except (IndexError, AttributeError, StopIteration, TypeError):
                 pass
 
+    def _fit_screen(self) -> None:
+        """1280x800, or the screen's free space when it is smaller (a 1024x768 projector)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        frame = 40  # the window manager's title bar and borders
+        self.resize(min(1280, free.width()), min(800, free.height() - frame))
+        if free.width() <= 1280 or free.height() - frame <= 800:
+            self.move(free.topLeft())
+
     def _default_sizes(self) -> None:
+        """Side panes in proportion to the window, so the program (in the middle) has the most room."""
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
-        self.resizeDocks([palette, self.panels["Simulator"]], [360, 560], Qt.Orientation.Horizontal)
-        self.resizeDocks([palette, values], [500, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([problems], [110], Qt.Orientation.Vertical)
+        width, height = self.width(), self.height()
+        side = max(230, min(340, round(width * 0.24)))
+        world = max(320, min(560, round(width * 0.3)))
+        self.resizeDocks([palette, self.panels["Simulator"]], [side, world], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, values], [round(height * 0.55), round(height * 0.3)], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [max(80, round(height * 0.12))], Qt.Orientation.Vertical)
+
+    _sized = False
+
+    def showEvent(self, event) -> None:
+        """The first time the window shows at its real size, the default layout is fitted to it."""
+        super().showEvent(event)
+        if not self._sized and not self._restored:
+            self._sized = True
+            QTimer.singleShot(0, self._default_sizes)
 
     # --- wiring ---------------------------------------------------------------------------------
 

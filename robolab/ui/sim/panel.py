@@ -317,7 +317,8 @@ class SimulatorPanel(QWidget):
         self.running_line.emit(line or 0)
 
     def _finished(self, run: LiveRun) -> None:
-        snap = run.latest
+        snap = run.latest  # the last one: the frame that saw the run end may have drawn the one before
+        self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles)
         self.readouts.show_snapshot(snap)
         self.variables.show_values(snap.variables)
         self.view.editable = True
@@ -355,10 +356,12 @@ class SimulatorPanel(QWidget):
         self.zoom = zoom
         font = ui_font(zoom)
         self.setFont(font)
-        # Item views and cards do not take the font from their parent under the window's style sheet.
-        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls,
-                       *self.readouts.cards.values()):
+        # Item views, cards and the run bar's controls do not take the font from their parent under
+        # the window's style sheet.
+        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls, self.tabs,
+                       *self.readouts.cards.values(), *self.bar.findChildren(QWidget)):
             widget.setFont(font)
+        self.bar.set_zoom(zoom)
         self.readouts.zoom_font = font
 
     def set_presentation(self, on: bool) -> None:
