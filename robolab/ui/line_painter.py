@@ -37,29 +37,50 @@ class Wrapped:
 
 
 def wrap(segments, width: float, measure, indent: float, chip_pad: float, elide=None) -> Wrapped:
-    """Lay out segments (text, is_value) in `width`: plain text breaks between words, a value never;
-    continuation lines start at `indent`. measure(text, is_value) is a width; elide(text, is_value,
+    """Lay out segments (text, is_value) in `width`: plain text breaks between words; a value stays
+    whole unless it is wider than a line on its own, when it breaks between words into several chips.
+    Continuation lines start at `indent`. measure(text, is_value) is a width; elide(text, is_value,
     width) shortens a piece wider than a whole line (then `elided` is set)."""
     out = Wrapped()
     line, x = 0, 0.0
+
+    def place(text: str, is_value: bool) -> None:
+        nonlocal line, x
+        shown = text if is_value else text.rstrip()
+        needed = measure(shown, is_value) + (chip_pad if is_value else 0)
+        if x + needed > width and x > (indent if line else 0):
+            line, x = line + 1, indent
+            if not shown:
+                return  # spaces at the start of a continuation line
+        room = width - x - (chip_pad if is_value else 0)
+        if measure(shown, is_value) > room + 0.5:
+            out.elided = True
+            out.pieces.append((elide(shown, is_value, max(0.0, room)) if elide else shown, is_value, line, x))
+            x = width
+            return
+        out.pieces.append((shown if is_value else text, is_value, line, x))
+        x += needed if is_value else measure(text, False)
+
     for text, is_value in segments:
-        tokens = [text] if is_value else _WORDS.findall(text)
-        for token in tokens:
-            shown = token if is_value else token.rstrip()
-            needed = measure(shown, is_value) + (chip_pad if is_value else 0)
-            if x + needed > width and x > (indent if line else 0):
-                line, x = line + 1, indent
-                if not is_value and not shown:
-                    continue  # spaces at the start of a continuation line
-            room = width - x - (chip_pad if is_value else 0)
-            if measure(shown, is_value) > room + 0.5:
-                shown = elide(shown, is_value, max(0.0, room)) if elide else shown
-                out.elided = True
-                out.pieces.append((shown, is_value, line, x))
-                x = width
-                continue
-            out.pieces.append((token if not is_value else shown, is_value, line, x))
-            x += needed if is_value else measure(token, False)
+        if not is_value:
+            for token in _WORDS.findall(text):
+                place(token, False)
+        elif measure(text, True) + chip_pad <= width - indent:
+            place(text, True)
+        else:  # a long expression: chips of as many of its words as fit on each line
+            chunk = ""
+            for word in text.split(" "):
+                longer = f"{chunk} {word}" if chunk else word
+                if x + measure(longer, True) + chip_pad <= width:
+                    chunk = longer
+                    continue
+                if chunk:
+                    place(chunk, True)
+                if x + measure(word, True) + chip_pad > width and x > (indent if line else 0):
+                    line, x = line + 1, indent
+                chunk = word
+            if chunk:
+                place(chunk, True)
     out.lines = line + 1
     return out
 

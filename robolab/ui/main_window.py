@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
             self.simulator.set_zoom(self.shown_zoom())
         self._wire_panel(self.simulator)
         self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
+        self.simulator.presenter = self.set_presentation  # its Present button is the window's presentation mode
+        self.simulator.bar.present.setChecked(self.presentation)
         self.ev3.route_keys()  # F5 runs where "Run on" says
 
     def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
@@ -179,8 +181,8 @@ class MainWindow(QMainWindow):
         """Side panes in proportion to the window, so the program (in the middle) has the most room."""
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
         width, height = self.width(), self.height()
-        side = max(230, min(340, round(width * 0.24)))
-        world = max(320, min(560, round(width * 0.3)))
+        side = max(220, min(340, round(width * 0.22)))
+        world = max(360, min(560, round(width * 0.32)))
         self.resizeDocks([palette, self.panels["Simulator"]], [side, world], Qt.Orientation.Horizontal)
         self.resizeDocks([palette, values], [round(height * 0.55), round(height * 0.3)], Qt.Orientation.Vertical)
         self.resizeDocks([problems], [max(80, round(height * 0.12))], Qt.Orientation.Vertical)
@@ -450,7 +452,8 @@ class MainWindow(QMainWindow):
         shown = self.shown_zoom()
         self.setFont(th.ui_font(shown))
         # Menus, dock titles, tabs and the status bar: a style sheet stops fonts propagating to them.
-        self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton "
+        self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton, "
+                           f"QToolBar QLabel, QToolBar QComboBox "
                            f"{{ font-size: {th.BASE_POINT_SIZE * shown:.1f}pt; }}")
         for view in (self.canvas, self.palette_view, self.python_view, self.problems_view, self.find_bar):
             view.set_zoom(shown, theme)
@@ -461,15 +464,53 @@ class MainWindow(QMainWindow):
         self.settings.setValue("zoom", zoom)
 
     def set_presentation(self, on: bool) -> None:
-        """Large text and high contrast, for a projector."""
-        self.presentation = bool(on)
-        self.presentation_action.setChecked(self.presentation)
-        app = QApplication.instance()
-        th.apply_style(app, th.CONTRAST if self.presentation else th.LIGHT)
-        self.set_zoom(self.zoom)
-        self.settings.setValue("presentation", self.presentation)
+        """For a projector: the program and the world side by side, both large, high contrast, the
+        other panes out of the way. Leaving puts every pane back as it was, at the zoom it had."""
+        on = bool(on)
+        if on != self.presentation:
+            if on:
+                self._before_presentation = self.saveState()
+            self.presentation = on
+            th.apply_style(QApplication.instance(), th.CONTRAST if on else th.LIGHT)
+            if on:
+                self._present_layout()
+            self.set_zoom(self.zoom)
+            if not on and self._before_presentation is not None:  # after the zoom: sizes at the usual fonts
+                self.restoreState(self._before_presentation)
+                self._before_presentation = None
+                if self.simulator is not None:
+                    self.simulator.world_first(False)
+            if on:
+                self._share_width()
+                QTimer.singleShot(0, self._share_width)  # again once the larger fonts are laid out
+        self.presentation_action.setChecked(on)
+        if self.simulator is not None:
+            self.simulator.bar.present.setChecked(on)
+        self.settings.setValue("presentation", on)
+
+    _before_presentation = None
+    PRESENTED = ("Simulator",)  # the panes presentation mode keeps, beside the program
+
+    def _present_layout(self) -> None:
+        for name, dock in self.panels.items():
+            if name in self.PRESENTED:
+                dock.setFloating(False)
+                if self.dockWidgetArea(dock) != Qt.DockWidgetArea.RightDockWidgetArea:
+                    self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                dock.show()
+            else:
+                dock.hide()
+
+    def _share_width(self) -> None:
+        """Program and world: half the window each."""
+        if self.presentation:
+            self.resizeDocks([self.panels["Simulator"]], [self.width() // 2], Qt.Orientation.Horizontal)
+            if self.simulator is not None:
+                self.simulator.world_first(True)
 
     def reset_layout(self) -> None:
+        if self.presentation:
+            self.set_presentation(False)
         self.restoreState(self._default_state)
         for name, dock in self.panels.items():
             dock.setFloating(False)
@@ -488,18 +529,17 @@ class MainWindow(QMainWindow):
             zoom = float(self.settings.value("zoom", 1.0))
         except (TypeError, ValueError):
             zoom = 1.0
-        self.presentation = str(self.settings.value("presentation", "false")).lower() == "true"
-        self.presentation_action.setChecked(self.presentation)
-        if self.presentation:
-            th.apply_style(QApplication.instance(), th.CONTRAST)
         self.set_zoom(zoom if min(th.ZOOM_STEPS) <= zoom <= max(th.ZOOM_STEPS) else 1.0)
+        if str(self.settings.value("presentation", "false")).lower() == "true":
+            self.set_presentation(True)
         level = self.settings.value(f"level/{self.document.pack.id}", "")
         if level:
             self.palette_view.set_level(str(level))
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
+        # In presentation mode, the layout to come back to is the one from before it.
+        self.settings.setValue("window_state", self._before_presentation or self.saveState())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

@@ -78,7 +78,7 @@ class RunBar(QWidget):
         options.addWidget(self.speed)
         self.world = QComboBox()
         self.world.setToolTip("The world the robot drives in")
-        self.world.setMinimumContentsLength(12)
+        self.world.setMinimumContentsLength(10)
         self.world.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.world.activated.connect(lambda i: self.world_chosen.emit(self.world.itemData(i)))
         options.addWidget(self.world, 1)
@@ -94,7 +94,7 @@ class RunBar(QWidget):
         self.present.setText("Present")
         self.present.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_TitleBarMaxButton))
         self.present.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.present.setToolTip("Show the simulator large, for a projector (on a second screen when there is one)")
+        self.present.setToolTip("Presentation mode: large, for a projector (Ctrl+Shift+P in the window)")
         self.present.setCheckable(True)
         self.present.toggled.connect(self.presentation_toggled.emit)
         layout.addWidget(self.present)
@@ -128,6 +128,9 @@ class RunBar(QWidget):
         size = QSize(round(ICON * zoom), round(ICON * zoom))
         for button in (*self.buttons.values(), self.present):
             button.setIconSize(size)
+        box = round(14 * zoom)
+        for check in (self.trace, self.trail):
+            check.setStyleSheet(f"QCheckBox::indicator {{ width: {box}px; height: {box}px; }}")
         self._arrange(self.width())
 
     def set_worlds(self, names, chosen: str, extra: str | None = None) -> None:

@@ -54,6 +54,7 @@ class SimulatorPanel(QWidget):
         self.start_pose: Pose | None = None
         self.runs = 0
         self.zoom = 1.0
+        self.presenter = None  # set by a window that has a presentation mode of its own: Present is that
         self._ticks = 0
         self._shown = None
         self._samples = 0
@@ -73,7 +74,7 @@ class SimulatorPanel(QWidget):
         for widget, title in ((self.readouts, "Sensors && motors"), (self.variables, "Variables"),
                               (self.output, "Output"), (self.datalog, "Data log"), (self.controls, "Drive")):
             self.tabs.addTab(widget, title)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
@@ -364,10 +365,20 @@ class SimulatorPanel(QWidget):
         self.bar.set_zoom(zoom)
         self.readouts.zoom_font = font
 
+    def world_first(self, on: bool) -> None:
+        """The world takes the panel's whole height (presentation: the tabs step aside), or its usual share."""
+        self.tabs.setVisible(not on)
+        if not on:
+            total = max(1, sum(self.splitter.sizes()))
+            self.splitter.setSizes([round(total * 0.6), total - round(total * 0.6)])
+
     def set_presentation(self, on: bool) -> None:
         """The simulator large: its dock floats, maximised (on a second screen when there is one)."""
         if self.bar.present.isChecked() != on:
             self.bar.present.setChecked(on)
+            return
+        if self.presenter is not None:
+            self.presenter(on)
             return
         self.set_zoom(PRESENTATION_ZOOM if on else 1.0)
         dock = self.parentWidget()
