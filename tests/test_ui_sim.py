@@ -57,6 +57,7 @@ def test_an_example_runs_to_its_end_where_robolab_run_says(qtbot, panel, library
         summary.pose["x"], summary.pose["y"], summary.pose["heading"])
     assert len(panel.view.trail) > 100  # the trail shows the square
     assert "the program ended" in panel.output.list.texts()[-1]
+    assert panel.bar.result.isVisibleTo(panel) and panel.bar.result.text().startswith("Finished at")
     assert panel.bar.buttons["run"].isEnabled() and not panel.bar.buttons["stop"].isEnabled()
     shot(panel, "square_finished")
 
@@ -97,6 +98,10 @@ def test_stop_during_an_empty_forever_and_the_window_lives(qtbot, panel, library
     assert panel.run.wait(1.0)
     assert time.perf_counter() - started < 1.0  # 100 ms is the target, measured in bench/ui.py
     qtbot.waitUntil(lambda: panel.bar.buttons["run"].isEnabled(), timeout=2000)
+    qtbot.waitUntil(lambda: panel.bar.result.text().startswith("Stopped at"), timeout=2000)
+    assert panel.bar.result.isVisibleTo(panel)
+    panel.reset()
+    assert not panel.bar.result.isVisibleTo(panel)
 
 
 def test_the_highlighted_block_follows_the_program(qtbot, panel, library):
@@ -204,6 +209,7 @@ def test_a_runtime_error_points_at_its_block(qtbot, panel, library):
     assert block == (2,) and "ZeroDivisionError" in message
     assert panel.tabs.currentWidget() is panel.output
     assert "error (line 4): ZeroDivisionError" in panel.output.list.texts()[-1]
+    assert panel.bar.result.text().startswith("Error on line 4: ZeroDivisionError")  # in view, not in a tab
     with qtbot.waitSignal(panel.error_block, timeout=2000) as again:   # clicking the error line selects it again
         panel.output.list.itemClicked.emit(panel.output.list.item(panel.output.list.count() - 1))
     assert again.args[0] == (2,)

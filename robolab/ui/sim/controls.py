@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QStyle, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from robolab.live import FAST
 
@@ -100,6 +100,12 @@ class RunBar(QWidget):
         layout.addWidget(self.present)
         self.second_row.addWidget(self.options)
         self.one_row = False
+        self.result = QLabel()  # how the last run ended: finished, stopped, or its error and line
+        self.result.setObjectName("run_result")
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("How the run ended")
+        self.result.hide()
+        rows.addWidget(self.result)
 
     def resizeEvent(self, event) -> None:
         self._arrange(event.size().width())
@@ -156,6 +162,14 @@ class RunBar(QWidget):
         self.buttons["stop"].setEnabled(running)
         self.buttons["reset"].setEnabled(not running)
         self.world.setEnabled(not running)
+
+    RESULT_COLOURS = {"finished": "#1e7e46", "stopped": "#5b6470", "error": "#c62828"}
+
+    def show_result(self, kind: str | None, text: str = "") -> None:
+        """How the run ended (kind finished, stopped or error), or nothing (None: a run starts)."""
+        self.result.setVisible(kind is not None)
+        self.result.setText(text)
+        self.result.setStyleSheet(f"color: {self.RESULT_COLOURS.get(kind, '#1f2733')}; font-weight: 600;")
 
     def chosen_speed(self) -> float:
         return float(self.speed.currentData())

@@ -207,6 +207,7 @@ class SimulatorPanel(QWidget):
         self.view.start = self.start_pose
         self.view.trail = self.run.trail
         self.run.start(step=step)
+        self.bar.show_result(None)
         self._show_state(RUNNING)
 
     def pause(self) -> None:
@@ -235,6 +236,7 @@ class SimulatorPanel(QWidget):
         self.view.show_state(self.start_pose, (), (), [])
         self.view.editable = True
         self._emit_place(None, None)
+        self.bar.show_result(None)
         self._show_state(READY)
 
     # --- driving by hand ---------------------------------------------------------------------------
@@ -326,13 +328,15 @@ class SimulatorPanel(QWidget):
         error = run.error
         if error is not None:
             message, block = error
-            where = ""
+            line = None
             if block is not None and self.document is not None:
                 try:
-                    where = f" (line {self.document.program.block_at(block).line})"
+                    line = self.document.program.block_at(block).line
                 except (IndexError, KeyError, AttributeError):
-                    where = ""
+                    line = None
+            where = f" (line {line})" if line else ""
             self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
+            self.bar.show_result("error", f"Error on line {line}: {message}" if line else f"Error: {message}")
             self.tabs.setCurrentWidget(self.output)
             self._emit_place(block, snap.line)
             self.error_block.emit(block, message)
@@ -340,6 +344,9 @@ class SimulatorPanel(QWidget):
             result = run.result
             how = "stopped" if result is not None and result.stopped else "ended"
             self.output.list.add(snap.time, "note", f"the program {how}")
+            self.bar.show_result(how if how == "stopped" else "finished",
+                                 f"Stopped at {snap.time:.1f} s" if how == "stopped" else
+                                 f"Finished at {snap.time:.1f} s")
             self._emit_place(None, None)
 
     def _show_state(self, state: str) -> None:
