@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
                                QWidget)
 
 from robolab.errors import RobolabError
+from robolab.language.advice import empty_bodies, plural
 from robolab.model import edits
 from robolab.model.edits import Change, EditError
 from robolab.palette import PackLibrary
@@ -267,11 +268,13 @@ class MainWindow(QMainWindow):
         """Problems, line marks and the Python view, for the program as it is now."""
         self._refresh.stop()
         problems = self.document.problems()
+        problems += empty_bodies(self.document.program, self.document.pack, self.document.title)
+        problems.sort(key=lambda found: found[0].line)
         self.problems_view.set_problems(problems, empty=not self.document.program.blocks)
         self.canvas.set_problems({path: p.message for p, path in problems if path})
         count = sum(1 for _ in self.document.program.walk())
-        noun = "problem" if len(problems) == 1 else "problems"
-        self.summary.setText(f"{self.document.pack.title}  ·  {count} lines  ·  {len(problems) or 'no'} {noun}")
+        self.summary.setText(f"{self.document.pack.title}  ·  {plural(count, 'line')}  ·  "
+                             f"{plural(len(problems), 'problem')}")
         self.panels["Problems"].setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
         try:
             source = self.document.python()
