@@ -225,7 +225,12 @@ def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path)
     good = tmp_path / "small.toml"
     good.write_text('size = [1000, 800]\n[[wall]]\nrectangle = [400, 0, 420, 500]\n')
     assert panel.set_world(str(good)) and panel.world.width == 1000
-    assert panel.bar.world.currentText() == "small.toml"
+    assert panel.bar.world.currentText() == "small"  # no name in the file: its file's name
+    named = tmp_path / "corridor_2.toml"
+    named.write_text('name = "The long corridor"\nsize = [1000, 800]\n')
+    assert panel.set_world(str(named)) and panel.bar.world.currentText() == "The long corridor"
+    shipped = [panel.bar.world.itemText(i) for i in range(panel.bar.world.count())]
+    assert "obstacle course" in shipped and "obstacle_course" not in shipped
 
 
 def test_presentation_makes_the_text_larger(qtbot, panel):

@@ -40,6 +40,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.library = library or PackLibrary()
         self.settings = settings or QSettings("RoboLab", "RoboLab")
+        from robolab.ui.pack_manager import restore_places
+        restore_places(self.library, self.settings)  # course packs added in the pack manager
         self.document = Document.new(self.library)
         self.undo_stack = QUndoStack(self)
         self.zoom, self.presentation = 1.0, False
@@ -342,6 +344,13 @@ class MainWindow(QMainWindow):
         self._guide.raise_()
         return self._guide
 
+    def show_pack_manager(self):
+        """File → Palette packs…: the packs new programs can use; a course team's pack added here stays."""
+        from robolab.ui.pack_manager import PackManager
+        manager = PackManager(self.library, self.settings, self)
+        manager.open()
+        return manager
+
     def show_about(self) -> None:
         from robolab import __version__
         QMessageBox.about(self, "About RoboLab",
@@ -351,7 +360,13 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         bar = self.menuBar()
-        self.files.build_menu(bar.addMenu("&File"))
+        file_menu = bar.addMenu("&File")
+        self.files.build_menu(file_menu)
+        packs = QAction("Palette &packs…", self)
+        packs.triggered.connect(self.show_pack_manager)
+        quit_action = next((a for a in file_menu.actions() if a.text() == "&Quit"), None)
+        file_menu.insertAction(quit_action, packs)  # before Quit (at the end when there is none)
+        file_menu.insertSeparator(quit_action)
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)

@@ -139,13 +139,17 @@ class RunBar(QWidget):
             check.setStyleSheet(f"QCheckBox::indicator {{ width: {box}px; height: {box}px; }}")
         self._arrange(self.width())
 
-    def set_worlds(self, names, chosen: str, extra: str | None = None) -> None:
+    def set_worlds(self, names, chosen: str, extra: str | None = None, titles: dict | None = None) -> None:
+        """The shipped worlds and one opened from a file (`extra`), each shown by its title
+        (titles: name or path -> the world's own name) rather than its file name."""
+        titles = titles or {}
         self.world.blockSignals(True)
         self.world.clear()
         for name in names:
-            self.world.addItem(name.replace("_", " "), name)
+            self.world.addItem(titles.get(name) or name.replace("_", " "), name)
         if extra and extra not in names:
-            self.world.addItem(extra.rsplit("/", 1)[-1], extra)
+            self.world.addItem(titles.get(extra) or extra.rsplit("/", 1)[-1], extra)
+            self.world.setItemData(self.world.count() - 1, extra, Qt.ItemDataRole.ToolTipRole)
         self.world.insertSeparator(self.world.count())
         self.world.addItem(OPEN_WORLD, OPEN_WORLD)
         index = self.world.findData(chosen)

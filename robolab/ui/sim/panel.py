@@ -9,6 +9,8 @@ where a run-time error happened (error_block).
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -34,6 +36,28 @@ FIGURES_EVERY = 6        # sensor cards and variables: 10 times a second
 DEFAULT_WORLD = "empty_arena"
 PRESENTATION_ZOOM = 1.6
 TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
+
+
+def world_title(world, name_or_path: str) -> str:
+    """How the world list names a world: its own `name` when the file gives one, else its file's
+    name without .toml and underscores."""
+    stem = Path(str(name_or_path)).stem
+    own = getattr(world, "name", "") or ""
+    return (own if own and own != stem else stem).replace("_", " ")
+
+
+@functools.cache
+def shipped_titles() -> tuple[tuple[str, str], ...]:
+    """The shipped worlds' titles, read once from their files' `name` (without loading the worlds)."""
+    titles = []
+    for name, path in shipped_worlds().items():
+        try:
+            with open(path, "rb") as file:
+                own = tomllib.load(file).get("name", "")
+        except (OSError, tomllib.TOMLDecodeError):
+            own = ""
+        titles.append((name, own if isinstance(own, str) and own.strip() else name.replace("_", " ")))
+    return tuple(titles)
 
 
 class SimulatorPanel(QWidget):
@@ -149,7 +173,11 @@ class SimulatorPanel(QWidget):
         self.view.start = world.start
         self.view.show_state(world.start)
         shipped = list(shipped_worlds())
-        self.bar.set_worlds(shipped, self.world_name, None if self.world_name in shipped else self.world_name)
+        extra = None if self.world_name in shipped else self.world_name
+        titles = dict(shipped_titles())
+        if extra:
+            titles[extra] = world_title(world, extra)
+        self.bar.set_worlds(shipped, self.world_name, extra, titles)
         self.run = None
         self._show_state(READY)
         return True
@@ -158,7 +186,7 @@ class SimulatorPanel(QWidget):
         if choice == OPEN_WORLD:
             path, _ = QFileDialog.getOpenFileName(self, "Open a world", str(Path.home()), "Worlds (*.toml)")
             if not path or not self.set_world(path):
-                self.bar.set_worlds(list(shipped_worlds()), self.world_name)
+                self.bar.set_worlds(list(shipped_worlds()), self.world_name, titles=shipped_titles())
             return
         self.set_world(choice)
 
