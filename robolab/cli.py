@@ -249,6 +249,11 @@ def _window(argv: list[str]) -> int:
     parser.add_argument("--palette", action="append", metavar="PATH",
                         help="a palette pack file or folder to use besides the shipped ones")
     args = parser.parse_args(argv)
+    from robolab.ui.platform_check import platform_problem
+    problem = platform_problem()
+    if problem:  # Qt would abort with a wall of text; this is the line that fixes it
+        print(f"robolab: {problem}", file=sys.stderr)
+        return 1
     from robolab.ui import app  # Qt loads only for the window, never for the plain commands
 
     if args.screenshot:
