@@ -55,3 +55,8 @@ def test_debian_package_names_from_library_names():
     assert package_for("libxcb-icccm", "4") == "libxcb-icccm4"
     assert package_for("libxkbcommon-x11", "0") == "libxkbcommon-x11-0"
     assert "libxcb-cursor0" in FIX
+
+
+def test_the_readme_gives_the_same_line():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert FIX in readme

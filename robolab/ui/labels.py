@@ -66,6 +66,11 @@ def fill(command: Command, args: dict | None) -> list[tuple[str, bool]]:
     return parts
 
 
+def slot_params(command: Command) -> list[Param | None]:
+    """The params of a command's values in the order its line shows them (as `fill` makes them)."""
+    return [command.param(match.group(1)) for match in _SLOT.finditer(command.text)]
+
+
 def _after_one(parts: list[tuple[str, bool]]) -> bool:
     """Whether the last value so far is the number 1 (with only spaces after it)."""
     for text, is_value in reversed(parts):

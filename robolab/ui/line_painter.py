@@ -29,7 +29,8 @@ _ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, Qt.ItemDataRole.DisplayRole)
 
 @dataclass
 class Wrapped:
-    """A line laid out in a width: its pieces (text, is_value, line number, x) and whether any was cut."""
+    """A line laid out in a width: its pieces (text, is_value, line number, x, segment index) and
+    whether any was cut. A long value broken over lines is several pieces of one segment."""
 
     pieces: list = field(default_factory=list)
     lines: int = 1
@@ -44,6 +45,8 @@ def wrap(segments, width: float, measure, indent: float, chip_pad: float, elide=
     out = Wrapped()
     line, x = 0, 0.0
 
+    segment = 0
+
     def place(text: str, is_value: bool) -> None:
         nonlocal line, x
         shown = text if is_value else text.rstrip()
@@ -55,13 +58,14 @@ def wrap(segments, width: float, measure, indent: float, chip_pad: float, elide=
         room = width - x - (chip_pad if is_value else 0)
         if measure(shown, is_value) > room + 0.5:
             out.elided = True
-            out.pieces.append((elide(shown, is_value, max(0.0, room)) if elide else shown, is_value, line, x))
+            out.pieces.append((elide(shown, is_value, max(0.0, room)) if elide else shown, is_value, line, x,
+                               segment))
             x = width
             return
-        out.pieces.append((shown if is_value else text, is_value, line, x))
+        out.pieces.append((shown if is_value else text, is_value, line, x, segment))
         x += needed if is_value else measure(text, False)
 
-    for text, is_value in segments:
+    for segment, (text, is_value) in enumerate(segments):
         if not is_value:
             for token in _WORDS.findall(text):
                 place(token, False)
@@ -183,6 +187,26 @@ class LineDelegate(QStyledItemDelegate):
         lines = self.layout(index, width).lines if index.data(KIND) in (BLOCK, COMMENT_LINE) else 1
         return QSize(max(1, width), int(plain.height() * (MARGIN + BAND * lines)))
 
+    def value_rects(self, index, rect: QRect) -> list[tuple[int, QRectF]]:
+        """Where the row's values are drawn (as paint draws them in `rect`): (which value, counting
+        from 0 in reading order, and its chip), one per chip; a value broken over lines has several."""
+        if index.data(KIND) != BLOCK:
+            return []
+        plain, value = self.metrics()
+        z = self.zoom
+        inner = QRectF(rect).adjusted(2, 2 * z, -6, -2 * z)
+        wrapped = self.layout(index, rect.width())
+        band = plain.height() * BAND
+        top = inner.top() + (inner.height() - band * wrapped.lines) / 2
+        segments = index.data(SEGMENTS) or []
+        ordinal = {}
+        for number, (_, is_value) in enumerate(segments):
+            if is_value:
+                ordinal[number] = len(ordinal)
+        return [(ordinal[segment], QRectF(inner.left() + LEFT * z + x, top + line * band + band * 0.06,
+                                          value.horizontalAdvance(text) + 12 * z, band * 0.88))
+                for text, is_value, line, x, segment in wrapped.pieces if is_value]
+
     def elided(self, index, width: int) -> bool:
         """Whether a row this wide shows its line cut short (for checks: every line reads in full)."""
         return index.data(KIND) in (BLOCK, COMMENT_LINE) and self.layout(index, width).elided
@@ -266,7 +290,7 @@ class LineDelegate(QStyledItemDelegate):
         band = self.metrics()[0].height() * BAND
         top = rect.top() + (rect.height() - band * wrapped.lines) / 2
         left = rect.left() + LEFT * self.zoom
-        for text, is_value, line, x in wrapped.pieces:
+        for text, is_value, line, x, _ in wrapped.pieces:
             x += left
             y = top + line * band
             if kind == COMMENT_LINE:

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self._refresh = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh_analysis)
         self._clear_refusal = QTimer(self, singleShot=True, interval=8000, timeout=lambda: self.refusal.clear())
         self.files = FileActions(self, autosave or Autosave())
+        from robolab.ui.inline_values import InlineValues
+        self.inline_values = InlineValues(self.canvas, self.set_value, self.show_refusal)  # click a value to edit it
         self._connect()
         self._menus()
         self.ev3 = EV3Actions(self)  # the EV3 menu, its output panel and the brick link
