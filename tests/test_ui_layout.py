@@ -103,3 +103,32 @@ def test_zoom_scales_the_run_controls(qtbot, tmp_path, library):
     assert bar.trace.font().pointSizeF() > font and bar.speed.font().pointSizeF() > font
     window.set_zoom(1.0)
     assert bar.buttons["stop"].iconSize().width() == icon
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from robolab.ui.line_painter import wrap  # noqa: E402
+
+WORD = st.text(alphabet="abc+*", min_size=1, max_size=8)
+SEGMENT = st.tuples(st.lists(WORD, min_size=1, max_size=4).map(" ".join), st.booleans())
+
+
+@settings(max_examples=60)
+@given(st.lists(SEGMENT, min_size=1, max_size=8), st.integers(min_value=60, max_value=400))
+def test_wrapping_keeps_every_piece_inside_the_width_and_cuts_only_a_word_too_wide(segments, width):
+    def measure(text, is_value):
+        return 7.0 * len(text)
+
+    def elide(text, is_value, space):
+        return text[:int(space // 7)]
+
+    wrapped = wrap(segments, width, measure, indent=20, chip_pad=10, elide=elide)
+    for text, is_value, line, x, segment in wrapped.pieces:
+        assert 0 <= line < wrapped.lines and 0 <= segment < len(segments)
+        assert x + measure(text.rstrip() if not is_value else text, is_value) + (10 if is_value else 0) <= width + 0.5
+    widest = max(7.0 * len(word) + 10 for text, _ in segments for word in text.split(" "))
+    if widest <= width - 20:  # every word fits on a line: everything is shown, nothing cut
+        assert not wrapped.elided
+        shown = "".join(text for text, *_ in wrapped.pieces).replace(" ", "")
+        assert shown == "".join(text for text, _ in segments).replace(" ", "")

@@ -43,9 +43,7 @@ def wrap(segments, width: float, measure, indent: float, chip_pad: float, elide=
     Continuation lines start at `indent`. measure(text, is_value) is a width; elide(text, is_value,
     width) shortens a piece wider than a whole line (then `elided` is set)."""
     out = Wrapped()
-    line, x = 0, 0.0
-
-    segment = 0
+    line, x, segment = 0, 0.0, 0  # `segment`: the one being placed (the loop below sets it)
 
     def place(text: str, is_value: bool) -> None:
         nonlocal line, x
