@@ -132,3 +132,10 @@ def test_wrapping_keeps_every_piece_inside_the_width_and_cuts_only_a_word_too_wi
         assert not wrapped.elided
         shown = "".join(text for text, *_ in wrapped.pieces).replace(" ", "")
         assert shown == "".join(text for text, _ in segments).replace(" ", "")
+
+
+def test_the_first_start_fits_the_screen(qtbot, tmp_path, library):
+    window = open_window(qtbot, tmp_path, library)  # no saved geometry, no size asked: a first start
+    free = window.screen().availableGeometry()
+    assert window.width() <= free.width() and window.height() <= free.height()
+    assert free.contains(window.geometry().topLeft())
