@@ -139,3 +139,17 @@ def test_the_first_start_fits_the_screen(qtbot, tmp_path, library):
     free = window.screen().availableGeometry()
     assert window.width() <= free.width() and window.height() <= free.height()
     assert free.contains(window.geometry().topLeft())
+
+
+def test_closing_in_presentation_mode_keeps_the_layout_to_come_back_to(qtbot, tmp_path, library):
+    first = open_window(qtbot, tmp_path, library, size=(1280, 800))
+    first.dock_simulator()
+    first.set_presentation(True)
+    settle(qtbot)
+    first.close()
+    later = open_window(qtbot, tmp_path, library, size=(1280, 800))
+    settle(qtbot)
+    assert later.presentation and later.panels["Commands"].isHidden()
+    later.set_presentation(False)
+    settle(qtbot)
+    assert not later.panels["Commands"].isHidden() and not later.panels["Values"].isHidden()
