@@ -242,7 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-WINDOW_HELP = "Without a command it opens the window: robolab [FILE]; robolab --screenshot OUT.png [--size WxH] [FILE]."
+WINDOW_HELP = ("Without a command it opens the window: robolab [FILE] [--palette PACK]; "
+               "robolab --screenshot OUT.png [--size WxH] [--present] [FILE]. "
+               "--palette PACK (a .toml file or a folder of them, repeatable) uses course packs besides the shipped ones.")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -261,13 +263,19 @@ def _window(argv: list[str]) -> int:
     parser.add_argument("file", nargs="?", metavar="FILE", help="a program to open")
     parser.add_argument("--screenshot", metavar="OUT.png", help="write a picture of the window and exit")
     parser.add_argument("--size", type=_size, default=(1280, 800), metavar="WxH", help="window size (1280x800)")
+    parser.add_argument("--present", action="store_true", help="the screenshot in presentation mode")
     parser.add_argument("--palette", action="append", metavar="PATH",
                         help="a palette pack file or folder to use besides the shipped ones")
     args = parser.parse_args(argv)
+    from robolab.ui.platform_check import platform_problem
+    problem = platform_problem()
+    if problem:  # Qt would abort with a wall of text; this is the line that fixes it
+        print(f"robolab: {problem}", file=sys.stderr)
+        return 1
     from robolab.ui import app  # Qt loads only for the window, never for the plain commands
 
     if args.screenshot:
-        return app.screenshot(args.screenshot, args.size, args.file, args.palette or [])
+        return app.screenshot(args.screenshot, args.size, args.file, args.palette or [], present=args.present)
     return app.run(args.file, args.palette or [])
 
 

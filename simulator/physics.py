@@ -304,8 +304,9 @@ class Simulation:
         """True when a wall or obstacle is within TOUCH_REACH of the bumper's front edge."""
         half = spec.width / 2.0
         space = self.space
-        for dy in (-half, 0.0, half):
-            point = self.to_world(spec.x, spec.y + dy)
+        ends = [self.to_world(spec.x, spec.y + dy) for dy in (-half, half)]
+        for point in (*ends, self.to_world(spec.x, spec.y)):
             if space.point_query_nearest(point, TOUCH_REACH, SENSED) is not None:
                 return True
-        return False
+        # Along the whole front edge too: a box's corner can press a wide bumper between its ends.
+        return half > 0 and space.segment_query_first(ends[0], ends[1], TOUCH_REACH, SENSED) is not None

@@ -55,3 +55,23 @@ def test_the_recipe_collects_the_data_robolab_ships():
     spec = (PACKAGING / "robolab.spec").read_text()
     for package in ("robolab", "simulator", "lark", "ev3dev2"):
         assert f'"{package}"' in spec
+
+
+def test_the_bundle_carries_the_xcb_libraries_the_build_machine_has():
+    import importlib.util
+    import shutil
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux") or not shutil.which("ldconfig"):
+        pytest.skip("the xcb libraries are Linux's")
+    spec = importlib.util.spec_from_file_location("system_libs", PACKAGING / "system_libs.py")
+    system_libs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(system_libs)
+    found = system_libs.installed()
+    if "libxcb-cursor.so.0" not in found:
+        pytest.skip("this machine has no libxcb-cursor0 to carry")
+    binaries = dict(system_libs.bundle_binaries())
+    assert found["libxcb-cursor.so.0"] in binaries and all(dest == "." for dest in binaries.values())
+    assert "bundle_binaries()" in (PACKAGING / "robolab.spec").read_text()

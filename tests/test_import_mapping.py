@@ -131,7 +131,7 @@ def test_what_cannot_be_mapped_is_kept_as_a_comment_with_a_report_line(tmp_path,
     assert "line 5 ('beep twice'): RobotLab's 'beep twice' statement has no RoboLab equivalent" in report
     assert "line 6 ('wait N ?'): not imported: its expression cannot be read: cannot read '?'" in report
     assert "line 7 ('sound 9'): not imported: RobotLab had sounds 0 to 5, not 9" in report
-    assert "line 8 ('send 300'): not imported: message must be at most 255" in report
+    assert "line 8 ('send 300'): not imported: number must be at most 255" in report
     assert "line 9 ('send nobody'): not imported: " in report and "nobody" in report
     assert "line 10 ('while ghost < 3'): not imported: " in report
 

@@ -57,6 +57,7 @@ def test_an_example_runs_to_its_end_where_robolab_run_says(qtbot, panel, library
         summary.pose["x"], summary.pose["y"], summary.pose["heading"])
     assert len(panel.view.trail) > 100  # the trail shows the square
     assert "the program ended" in panel.output.list.texts()[-1]
+    assert panel.bar.result.isVisibleTo(panel) and panel.bar.result.text().startswith("Finished at")
     assert panel.bar.buttons["run"].isEnabled() and not panel.bar.buttons["stop"].isEnabled()
     shot(panel, "square_finished")
 
@@ -97,6 +98,10 @@ def test_stop_during_an_empty_forever_and_the_window_lives(qtbot, panel, library
     assert panel.run.wait(1.0)
     assert time.perf_counter() - started < 1.0  # 100 ms is the target, measured in bench/ui.py
     qtbot.waitUntil(lambda: panel.bar.buttons["run"].isEnabled(), timeout=2000)
+    qtbot.waitUntil(lambda: panel.bar.result.text().startswith("Stopped at"), timeout=2000)
+    assert panel.bar.result.isVisibleTo(panel)
+    panel.reset()
+    assert not panel.bar.result.isVisibleTo(panel)
 
 
 def test_the_highlighted_block_follows_the_program(qtbot, panel, library):
@@ -204,6 +209,7 @@ def test_a_runtime_error_points_at_its_block(qtbot, panel, library):
     assert block == (2,) and "ZeroDivisionError" in message
     assert panel.tabs.currentWidget() is panel.output
     assert "error (line 4): ZeroDivisionError" in panel.output.list.texts()[-1]
+    assert panel.bar.result.text().startswith("Error on line 4: ZeroDivisionError")  # in view, not in a tab
     with qtbot.waitSignal(panel.error_block, timeout=2000) as again:   # clicking the error line selects it again
         panel.output.list.itemClicked.emit(panel.output.list.item(panel.output.list.count() - 1))
     assert again.args[0] == (2,)
@@ -219,7 +225,12 @@ def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path)
     good = tmp_path / "small.toml"
     good.write_text('size = [1000, 800]\n[[wall]]\nrectangle = [400, 0, 420, 500]\n')
     assert panel.set_world(str(good)) and panel.world.width == 1000
-    assert panel.bar.world.currentText() == "small.toml"
+    assert panel.bar.world.currentText() == "small"  # no name in the file: its file's name
+    named = tmp_path / "corridor_2.toml"
+    named.write_text('name = "The long corridor"\nsize = [1000, 800]\n')
+    assert panel.set_world(str(named)) and panel.bar.world.currentText() == "The long corridor"
+    shipped = [panel.bar.world.itemText(i) for i in range(panel.bar.world.count())]
+    assert "obstacle course" in shipped and "obstacle_course" not in shipped
 
 
 def test_presentation_makes_the_text_larger(qtbot, panel):
@@ -245,7 +256,7 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
     qtbot.addWidget(window)
     window.resize(1500, 900)
     window.show()
-    qtbot.waitUntil(lambda: "Simulator" in window.panels, timeout=10000)
+    qtbot.waitUntil(lambda: window.simulator is not None, timeout=10000)
     panel = window.simulator
     try:
         assert window.files.open_file(EXAMPLES / "square.rlab")

@@ -39,7 +39,7 @@ class ZoomablePanel(QLabel):
 
 def test_add_panel_docks_on_the_right_and_follows_zoom(window):
     panel = ZoomablePanel()
-    dock = window.add_panel("Simulator", panel, "right")
+    dock = window.add_panel("Challenge", panel, "right")
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert dock.toggleViewAction() in window._view_menu.actions()
     window.set_zoom(1.5)
@@ -148,11 +148,11 @@ def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
 
 def test_a_panel_docked_after_start_keeps_its_place_and_reset_puts_it_back(qtbot, tmp_path, library):
     first = make(qtbot, tmp_path, library)
-    dock = first.add_panel("Simulator", QLabel("sim"), "right")
+    dock = first.add_panel("Challenge", QLabel("sim"), "right")
     first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)  # the user moves it
     first.close()
     second = make(qtbot, tmp_path, library)
-    dock = second.add_panel("Simulator", QLabel("sim"), "right")
+    dock = second.add_panel("Challenge", QLabel("sim"), "right")
     assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     second.reset_layout()
     assert second.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
@@ -176,7 +176,7 @@ def test_a_run_panel_is_told_the_program_and_shows_the_running_line(window, tmp_
     from robolab.ui.line_painter import RUNNING
 
     panel = FakeRunPanel()
-    window.add_panel("Simulator", panel, "right")
+    window.add_panel("Runner", panel, "right")
     assert panel.documents == ["Untitled"]
     open_square(window, tmp_path)
     assert panel.documents[-1] == "square.rlab"
@@ -217,3 +217,37 @@ def test_an_expression_built_by_clicking_changes_the_program_undoably(window, tm
     assert "distance / 2" in window.canvas.item_at((0, "do", 0)).text(0)
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
+
+
+@pytest.mark.parametrize("move", ["tabified", "floating", "bottom", "hidden"])
+def test_a_layout_saved_by_an_earlier_launch_is_restored_with_the_simulator_in_it(qtbot, tmp_path, library, move):
+    """The start-up crash of issue 14: a saved layout naming the simulator's dock, restored by a
+    later launch with another program. The dock exists before the layout is restored; the panel
+    fills it after the first frame, where the user left it."""
+    from robolab.shipped import examples_dir
+
+    first = make(qtbot, tmp_path, library)
+    first.files.open_file(examples_dir() / "square.rlab")
+    first.dock_simulator()
+    dock = first.panels["Simulator"]
+    if move == "tabified":
+        first.tabifyDockWidget(first.panels["Values"], dock)
+    elif move == "floating":
+        dock.setFloating(True)
+    elif move == "bottom":
+        first.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    else:
+        dock.hide()
+    qtbot.wait(10)
+    first.close()
+    expected_area = first.dockWidgetArea(dock)
+    for program in ("line_follower.rlab", "bump_and_turn.rlab"):
+        later = make(qtbot, tmp_path, library)
+        assert later.files.open_file(examples_dir() / program)
+        dock = later.panels["Simulator"]
+        assert dock.isFloating() == (move == "floating") and dock.isHidden() == (move == "hidden")
+        assert later.dockWidgetArea(dock) == expected_area
+        qtbot.waitUntil(lambda: later.simulator is not None, timeout=10000)
+        assert dock.widget() is later.simulator and later.simulator.document is later.document
+        assert later.dockWidgetArea(dock) == expected_area
+        later.close()

@@ -33,6 +33,23 @@ class PackLibrary:
         self.places = pack_places(extra)
         self._cache: dict[Path, Pack] = {}
 
+    @property
+    def extra(self) -> list[Path]:
+        """The places named besides the shipped packs (by --palette or the window's pack manager)."""
+        return self.places[:-1]
+
+    def add_place(self, place: str | Path) -> None:
+        """Search a pack file or folder too (before the shipped packs)."""
+        path = Path(place)
+        if path not in self.places:
+            self.places.insert(len(self.places) - 1, path)
+
+    def remove_place(self, place: str | Path) -> None:
+        path = Path(place)
+        if path in self.extra:
+            self.places.remove(path)
+            self._cache.clear()
+
     def files(self) -> list[Path]:
         return pack_files(self.places)
 

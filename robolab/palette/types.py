@@ -51,16 +51,18 @@ def format_number(value: float) -> str:
 
 
 def check_number(param: Param, value) -> str | None:
-    """Range and whole-number checks shared by number and expression params."""
+    """Range and whole-number checks shared by number and expression params. The value is named by
+    its label, as the student sees it beside the field ("left wheel speed", not "left")."""
+    name = param.label or param.name
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"{param.name} must be a number"
+        return f"{name} must be a number"
     if param.integer and value != int(value):
-        return f"{param.name} must be a whole number, not {format_number(value)}"
+        return f"{name} must be a whole number, not {format_number(value)}"
     unit = param.unit if param.unit else ""
     if param.min is not None and value < param.min:
-        return f"{param.name} must be at least {format_number(param.min)}{unit}, not {format_number(value)}"
+        return f"{name} must be at least {format_number(param.min)}{unit}, not {format_number(value)}"
     if param.max is not None and value > param.max:
-        return f"{param.name} must be at most {format_number(param.max)}{unit}, not {format_number(value)}"
+        return f"{name} must be at most {format_number(param.max)}{unit}, not {format_number(value)}"
     return None
 
 

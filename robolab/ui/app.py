@@ -38,8 +38,10 @@ def start_without_file(window) -> None:
         open_welcome_on_first_run(window.files, window.settings)
 
 
-def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None = None, palettes=()) -> int:
-    """Render the window (default layout, no user settings) with FILE loaded, to a PNG."""
+def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None = None, palettes=(),
+               present: bool = False) -> int:
+    """Render the window (default layout, no user settings) with FILE loaded, to a PNG; `present`:
+    in presentation mode."""
     app = application()
     with tempfile.TemporaryDirectory() as scratch:
         settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
@@ -63,6 +65,10 @@ def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None =
             app.processEvents()
         window.resize(*size)  # again: panels docked after the first frame may have grown it
         app.processEvents()
+        if present:
+            window.set_presentation(True)
+            for _ in range(3):
+                app.processEvents()
         window.refresh_analysis()
         app.processEvents()
         ok = window.grab().save(out, "PNG")

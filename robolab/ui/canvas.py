@@ -39,7 +39,7 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setAcceptDrops(True)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # a long line wraps onto more rows of text (line_painter)
         self.setExpandsOnDoubleClick(False)
         self.setAnimated(False)
         self.setAutoScroll(True)

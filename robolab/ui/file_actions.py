@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from robolab.errors import RobolabError
 from robolab.files import read_text, write_atomic
@@ -111,9 +111,9 @@ class FileActions:
         if pack_id is None:
             ids = self.document.library.ids()
             if len(ids) > 1:
-                current = ids.index(self.document.pack.id) if self.document.pack.id in ids else 0
-                pack_id, ok = QInputDialog.getItem(self.window, "New program", "Palette pack:", ids, current, False)
-                if not ok:
+                from robolab.ui.new_program_dialog import choose_pack  # titles and descriptions, not ids
+                pack_id = choose_pack(self.window, self.document.library, self.document.pack.id)
+                if pack_id is None:
                     return False
             else:
                 pack_id = self.document.pack.id

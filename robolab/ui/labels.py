@@ -54,13 +54,31 @@ def fill(command: Command, args: dict | None) -> list[tuple[str, bool]]:
         elif args is None:
             parts.append((param.label or param.name, True))
         elif param.name in args:
-            parts.append((value_text(param, args[param.name]), True))
+            text = value_text(param, args[param.name])
+            if param.type == "choice" and _after_one(parts) and text.endswith("s") and text[:-1].isalpha():
+                text = text[:-1]  # "1 rotation", "1 second": a unit after the number 1 is singular
+            parts.append((text, True))
         else:
             parts.append(("?", True))
         position = match.end()
     if position < len(command.text):
         parts.append((command.text[position:], False))
     return parts
+
+
+def slot_params(command: Command) -> list[Param | None]:
+    """The params of a command's values in the order its line shows them (as `fill` makes them)."""
+    return [command.param(match.group(1)) for match in _SLOT.finditer(command.text)]
+
+
+def _after_one(parts: list[tuple[str, bool]]) -> bool:
+    """Whether the last value so far is the number 1 (with only spaces after it)."""
+    for text, is_value in reversed(parts):
+        if is_value:
+            return text in ("1", "1.0", "-1")
+        if text.strip():
+            return False
+    return False
 
 
 def text_of(block: Block, pack: Pack) -> str:

@@ -1,6 +1,15 @@
-"""Draws one program line: a rounded strip in its category's colour, values set apart as chips."""
+"""Draws one program line: a rounded strip in its category's colour, values set apart as chips.
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+A line wider than its pane wraps: the words and values that do not fit go onto continuation lines,
+indented, so a line always reads in full on a narrow projector screen (only a single value wider
+than the whole pane is shortened with "…"). The delegate works out the width a row has from its
+view (the viewport less the row's indentation), so it serves any QTreeView over the program.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
@@ -11,8 +20,86 @@ RUNNING_COLOUR = "#1e9e5a"
 BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
 
 
+LEFT, RIGHT, CONTINUATION = 14, 10, 22  # padding and the continuation lines' indent, at zoom 1
+BAND, MARGIN = 1.5, 0.45  # a text line's height, and the row's top and bottom margins, in font heights
+_WORDS = re.compile(r"\S+\s*|\s+")
 PICTURE_BUDGET = 32 * 1024 * 1024  # bytes of row pictures kept (a few screens of rows)
 _ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, Qt.ItemDataRole.DisplayRole)
+
+
+@dataclass
+class Wrapped:
+    """A line laid out in a width: its pieces (text, is_value, line number, x, segment index) and
+    whether any was cut. A long value broken over lines is several pieces of one segment."""
+
+    pieces: list = field(default_factory=list)
+    lines: int = 1
+    elided: bool = False
+
+
+def wrap(segments, width: float, measure, indent: float, chip_pad: float, elide=None) -> Wrapped:
+    """Lay out segments (text, is_value) in `width`: plain text breaks between words; a value stays
+    whole unless it is wider than a line on its own, when it breaks between words into several chips.
+    Continuation lines start at `indent`. measure(text, is_value) is a width; elide(text, is_value,
+    width) shortens a piece wider than a whole line (then `elided` is set)."""
+    out = Wrapped()
+    line, x, segment = 0, 0.0, 0  # `segment`: the one being placed (the loop below sets it)
+
+    def place(text: str, is_value: bool) -> None:
+        nonlocal line, x
+        shown = text if is_value else text.rstrip()
+        needed = measure(shown, is_value) + (chip_pad if is_value else 0)
+        if x + needed > width and x > (indent if line else 0):
+            line, x = line + 1, indent
+            if not shown:
+                return  # spaces at the start of a continuation line
+        room = width - x - (chip_pad if is_value else 0)
+        if measure(shown, is_value) > room + 0.5:
+            out.elided = True
+            out.pieces.append((elide(shown, is_value, max(0.0, room)) if elide else shown, is_value, line, x,
+                               segment))
+            x = width
+            return
+        out.pieces.append((shown if is_value else text, is_value, line, x, segment))
+        x += needed if is_value else measure(text, False)
+
+    for segment, (text, is_value) in enumerate(segments):
+        if not is_value:
+            for token in _WORDS.findall(text):
+                place(token, False)
+        elif measure(text, True) + chip_pad <= width - indent:
+            place(text, True)
+        else:  # a long expression: chips of as many of its words as fit on each line
+            chunk = ""
+            for word in text.split(" "):
+                longer = f"{chunk} {word}" if chunk else word
+                if x + measure(longer, True) + chip_pad <= width:
+                    chunk = longer
+                    continue
+                if chunk:
+                    place(chunk, True)
+                if x + measure(word, True) + chip_pad > width and x > (indent if line else 0):
+                    line, x = line + 1, indent
+                chunk = word
+            if chunk:
+                place(chunk, True)
+    out.lines = line + 1
+    return out
+
+
+class _WidthWatcher(QObject):
+    """Rows are laid out again when the view's width changes (a wrapped line's height depends on it)."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self._view, self._width = view, view.viewport().width()
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched.width() != self._width:
+            self._width = watched.width()
+            self._view.scheduleDelayedItemsLayout()
+        return False
 
 
 class _Row:
@@ -38,6 +125,9 @@ class LineDelegate(QStyledItemDelegate):
         self.theme = th.LIGHT
         self._pictures: dict[tuple, QPixmap] = {}
         self._bytes = 0
+        self._layouts: dict[tuple, Wrapped] = {}
+        if parent is not None and hasattr(parent, "viewport"):
+            self._watcher = _WidthWatcher(parent)
 
     def fonts(self) -> tuple[QFont, QFont]:
         """The plain and value fonts for this zoom and theme (made once: paint runs per row)."""
@@ -54,12 +144,70 @@ class LineDelegate(QStyledItemDelegate):
         self.fonts()
         return self._metrics
 
+    def row_width(self, index, view=None) -> int:
+        """The width the view gives this row: its viewport less the row's indentation."""
+        view = view or self.parent()
+        if view is None or not hasattr(view, "viewport"):
+            return 10_000
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        if getattr(view, "rootIsDecorated", lambda: False)():
+            depth += 1
+        return view.viewport().width() - depth * view.indentation()
+
+    def layout(self, index, width: float) -> Wrapped:
+        """How the row's text lies in a row `width` wide (text area: less the padding and problem mark)."""
+        segments = index.data(SEGMENTS) or []
+        problem = bool(index.data(PROBLEM))
+        key = (tuple(map(tuple, segments)), int(width), problem, self.zoom, self.theme.name)
+        found = self._layouts.get(key)
+        if found is None:
+            plain, value = self.metrics()
+            z = self.zoom
+            room = width - 8 - (LEFT + RIGHT) * z - (plain.height() * 1.1 + 8 * z if problem else 0)
+
+            def measure(text, is_value):
+                return (value if is_value else plain).horizontalAdvance(text)
+
+            def elide(text, is_value, space):
+                return (value if is_value else plain).elidedText(text, Qt.TextElideMode.ElideRight, space)
+
+            found = wrap(segments, room, measure, CONTINUATION * z, 12 * z, elide)
+            if len(self._layouts) > 20_000:
+                self._layouts.clear()
+            self._layouts[key] = found
+        return found
+
     def sizeHint(self, option, index) -> QSize:
+        plain, _ = self.metrics()
+        width = self.row_width(index, getattr(option, "widget", None) if option is not None else None)
+        lines = self.layout(index, width).lines if index.data(KIND) in (BLOCK, COMMENT_LINE) else 1
+        return QSize(max(1, width), int(plain.height() * (MARGIN + BAND * lines)))
+
+    def value_rects(self, index, rect: QRect) -> list[tuple[int, QRectF]]:
+        """Where the row's values are drawn (as paint draws them in `rect`): (which value, counting
+        from 0 in reading order, and its chip), one per chip; a value broken over lines has several."""
+        if index.data(KIND) != BLOCK:
+            return []
         plain, value = self.metrics()
-        height = plain.height() * 1.95
-        width = sum((value if is_value else plain).horizontalAdvance(text) + (14 * self.zoom if is_value else 0)
-                    for text, is_value in index.data(SEGMENTS) or [])
-        return QSize(int(width + 60 * self.zoom), int(height))
+        z = self.zoom
+        inner = QRectF(rect).adjusted(2, 2 * z, -6, -2 * z)
+        wrapped = self.layout(index, rect.width())
+        band = plain.height() * BAND
+        top = inner.top() + (inner.height() - band * wrapped.lines) / 2
+        segments = index.data(SEGMENTS) or []
+        ordinal = {}
+        for number, (_, is_value) in enumerate(segments):
+            if is_value:
+                ordinal[number] = len(ordinal)
+        return [(ordinal[segment], QRectF(inner.left() + LEFT * z + x, top + line * band + band * 0.06,
+                                          value.horizontalAdvance(text) + 12 * z, band * 0.88))
+                for text, is_value, line, x, segment in wrapped.pieces if is_value]
+
+    def elided(self, index, width: int) -> bool:
+        """Whether a row this wide shows its line cut short (for checks: every line reads in full)."""
+        return index.data(KIND) in (BLOCK, COMMENT_LINE) and self.layout(index, width).elided
 
     def paint(self, painter: QPainter, option, index) -> None:
         """Draw from a cache of row pictures: after an edit every visible row moves and repaints,
@@ -136,11 +284,13 @@ class LineDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(colour))
         painter.drawRoundedRect(bar, 2.5 * self.zoom, 2.5 * self.zoom)
-        x = rect.left() + 14 * self.zoom
-        right = rect.right() - 10 * self.zoom
-        for text, is_value in index.data(SEGMENTS) or []:
-            if x > right:
-                break
+        wrapped = self.layout(index, option.rect.width())
+        band = self.metrics()[0].height() * BAND
+        top = rect.top() + (rect.height() - band * wrapped.lines) / 2
+        left = rect.left() + LEFT * self.zoom
+        for text, is_value, line, x, _ in wrapped.pieces:
+            x += left
+            y = top + line * band
             if kind == COMMENT_LINE:
                 font = QFont(plain)
                 font.setItalic(True)
@@ -149,35 +299,20 @@ class LineDelegate(QStyledItemDelegate):
             elif is_value:
                 painter.setFont(value_font)
                 width = self.metrics()[1].horizontalAdvance(text)
-                if x + width + 12 * self.zoom > right:  # no room for the whole chip: end the line here
-                    painter.setFont(plain)
-                    painter.setPen(QColor(t.muted))
-                    painter.drawText(QRectF(x + 2, rect.top(), right - x + 8, rect.height()),
-                                     Qt.AlignmentFlag.AlignVCenter, "…")
-                    break
-                chip = QRectF(x, rect.top() + rect.height() * 0.16, width + 12 * self.zoom, rect.height() * 0.68)
+                chip = QRectF(x, y + band * 0.06, width + 12 * self.zoom, band * 0.88)
                 painter.setPen(QPen(th.mix(colour, t.surface, 0.55), 1))
                 painter.setBrush(QColor(t.surface))
                 painter.drawRoundedRect(chip, 4 * self.zoom, 4 * self.zoom)
                 painter.setPen(th.mix(colour, t.text, 0.35) if not self.theme.bold_values else QColor(t.text))
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-                x += chip.width()
                 continue
             else:
                 painter.setFont(plain)
                 painter.setPen(QColor(t.text))
-            metrics = QFontMetricsF(painter.font())
-            width = metrics.horizontalAdvance(text)
-            cut = x + width > right
-            if cut:  # the line is wider than the pane: end it with an ellipsis
-                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
-                width = right - x
-            painter.drawText(QRectF(x, rect.top(), width + 2, rect.height()), Qt.AlignmentFlag.AlignVCenter, text)
-            x += width
-            if cut:
-                break
+            width = QFontMetricsF(painter.font()).horizontalAdvance(text)
+            painter.drawText(QRectF(x, y, width + 2, band), Qt.AlignmentFlag.AlignVCenter, text)
         if index.data(PROBLEM):
-            size = rect.height() * 0.55
+            size = self.metrics()[0].height() * 1.05
             mark = QRectF(rect.right() - size - 8 * self.zoom, rect.center().y() - size / 2, size, size)
             painter.setBrush(QColor(t.error))
             painter.drawEllipse(mark)

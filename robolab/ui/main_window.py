@@ -4,12 +4,13 @@ Other panels (the simulator) dock in with `add_panel`. Every edit goes through `
 one undo command on the stack; views refresh from the document's events.
 """
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from robolab.errors import RobolabError
+from robolab.language.advice import empty_bodies, plural
 from robolab.model import edits
 from robolab.model.edits import Change, EditError
 from robolab.palette import PackLibrary
@@ -28,7 +29,7 @@ from robolab.ui.values import ValueEditor
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "top": Qt.DockWidgetArea.TopDockWidgetArea}
-DOCK_SIMULATOR_MS = 300  # the simulator panel docks once the window is on screen (it loads pymunk)
+LOAD_SIMULATOR_MS = 300  # the simulator panel fills its dock once the window is on screen (it loads pymunk)
 REFRESH_MS = 250  # problems and Python follow the program this long after the last edit
 
 
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.library = library or PackLibrary()
         self.settings = settings or QSettings("RoboLab", "RoboLab")
+        from robolab.ui.pack_manager import restore_places
+        restore_places(self.library, self.settings)  # course packs added in the pack manager
         self.document = Document.new(self.library)
         self.undo_stack = QUndoStack(self)
         self.zoom, self.presentation = 1.0, False
@@ -71,6 +74,12 @@ class MainWindow(QMainWindow):
         self.add_panel("Commands", self.palette_view, "left")
         self.add_panel("Values", self.values, "left")
         self.add_panel("Problems", self.problems_view, "bottom")
+        # The simulator's dock exists from the start, so a saved layout always finds it; the panel
+        # itself (which loads the simulator) goes into it after the first frame. Docking it late made
+        # restoreState and a late restoreDockWidget race, which crashed at start (issue 14).
+        waiting = QLabel("Loading the simulator…")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_panel("Simulator", waiting, "right")
         self.refusal = QLabel()
         self.refusal.setObjectName("refusal")
         self.statusBar().addWidget(self.refusal, 1)
@@ -80,12 +89,14 @@ class MainWindow(QMainWindow):
         self._refresh = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh_analysis)
         self._clear_refusal = QTimer(self, singleShot=True, interval=8000, timeout=lambda: self.refusal.clear())
         self.files = FileActions(self, autosave or Autosave())
+        from robolab.ui.inline_values import InlineValues
+        self.inline_values = InlineValues(self.canvas, self.set_value, self.show_refusal)  # click a value to edit it
         self._connect()
         self._menus()
         self.ev3 = EV3Actions(self)  # the EV3 menu, its output panel and the brick link
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resize(1280, 800)
+        self._fit_screen()
         self._default_sizes()
         self._default_state = self.saveState()
         self._restore_settings()
@@ -93,28 +104,37 @@ class MainWindow(QMainWindow):
         self._update_title()
         # After the first frame: checking and compiling load the parser, which the first frame does not need.
         QTimer.singleShot(0, self.refresh_analysis)
-        QTimer.singleShot(DOCK_SIMULATOR_MS, self.dock_simulator)
+        QTimer.singleShot(LOAD_SIMULATOR_MS, self.dock_simulator)
 
     # --- panels -------------------------------------------------------------------------------
 
+    simulator = None
+
     def dock_simulator(self) -> None:
-        """The simulator panel on the right, docked after the first frame (it loads the simulator)."""
-        if "Simulator" in self.panels:
+        """The simulator panel into its dock (made at start), after the first frame: it loads the simulator."""
+        if self.simulator is not None:
             return
         from robolab.ui.sim import SimulatorPanel
 
         from robolab.ui.sim.line_marker import mark_line
 
         self.simulator = SimulatorPanel()
-        dock = self.add_panel("Simulator", self.simulator, "right")
+        dock = self.panels["Simulator"]
+        waiting = dock.widget()
+        dock.setWidget(self.simulator)  # a widget swap: nothing is docked or restored here
+        waiting.deleteLater()
+        if self.zoom != 1.0 or self.presentation:
+            self.simulator.set_zoom(self.shown_zoom())
+        self._wire_panel(self.simulator)
         self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
+        self.simulator.presenter = self.set_presentation  # its Present button is the window's presentation mode
+        self.simulator.bar.present.setChecked(self.presentation)
         self.ev3.route_keys()  # F5 runs where "Run on" says
-        if not self._restored:
-            self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
 
     def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
-        """Dock a panel (the simulator docks on the right); its layout is saved with the others.
-        A widget with set_zoom(factor) follows the window's zoom."""
+        """Dock a panel; its layout is saved with the others. A widget with set_zoom(factor) follows
+        the window's zoom. Best before the window restores its layout (in __init__): a panel docked
+        later is put back where the saved layout had it."""
         dock = QDockWidget(name, self)
         dock.setObjectName(f"panel_{name.lower().replace(' ', '_')}")
         dock.setWidget(widget)
@@ -128,8 +148,8 @@ class MainWindow(QMainWindow):
         self._areas[name] = AREAS[area]
         if hasattr(self, "_view_menu"):
             self._view_menu.insertAction(self._panels_end, dock.toggleViewAction())
-        if hasattr(widget, "set_zoom") and self.zoom != 1.0:
-            widget.set_zoom(self.zoom)
+        if hasattr(widget, "set_zoom") and self.shown_zoom() != 1.0:
+            widget.set_zoom(self.shown_zoom())
         self._wire_panel(widget)
         return dock
 
@@ -153,11 +173,33 @@ class MainWindow(QMainWindow):
             except (IndexError, AttributeError, StopIteration, TypeError):
                 pass
 
+    def _fit_screen(self) -> None:
+        """1280x800, or the screen's free space when it is smaller (a 1024x768 projector)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        frame = 40  # the window manager's title bar and borders
+        self.resize(min(1280, free.width()), min(800, free.height() - frame))
+        if free.width() <= 1280 or free.height() - frame <= 800:
+            self.move(free.topLeft())
+
     def _default_sizes(self) -> None:
+        """Side panes in proportion to the window, so the program (in the middle) has the most room."""
         palette, values, problems = (self.panels[n] for n in ("Commands", "Values", "Problems"))
-        self.resizeDocks([palette], [360], Qt.Orientation.Horizontal)
-        self.resizeDocks([palette, values], [500, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([problems], [110], Qt.Orientation.Vertical)
+        width, height = self.width(), self.height()
+        side = max(220, min(340, round(width * 0.22)))
+        world = max(360, min(560, round(width * 0.32)))
+        self.resizeDocks([palette, self.panels["Simulator"]], [side, world], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette, values], [round(height * 0.55), round(height * 0.3)], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [max(80, round(height * 0.12))], Qt.Orientation.Vertical)
+
+    _sized = False
+
+    def showEvent(self, event) -> None:
+        """The first time the window shows at its real size, the default layout is fitted to it."""
+        super().showEvent(event)
+        if not self._sized and not self._restored:
+            self._sized = True
+            QTimer.singleShot(0, self._default_sizes)
 
     # --- wiring ---------------------------------------------------------------------------------
 
@@ -230,11 +272,13 @@ class MainWindow(QMainWindow):
         """Problems, line marks and the Python view, for the program as it is now."""
         self._refresh.stop()
         problems = self.document.problems()
+        problems += empty_bodies(self.document.program, self.document.pack, self.document.title)
+        problems.sort(key=lambda found: found[0].line)
         self.problems_view.set_problems(problems, empty=not self.document.program.blocks)
         self.canvas.set_problems({path: p.message for p, path in problems if path})
         count = sum(1 for _ in self.document.program.walk())
-        noun = "problem" if len(problems) == 1 else "problems"
-        self.summary.setText(f"{self.document.pack.title}  ·  {count} lines  ·  {len(problems) or 'no'} {noun}")
+        self.summary.setText(f"{self.document.pack.title}  ·  {plural(count, 'line')}  ·  "
+                             f"{plural(len(problems), 'problem')}")
         self.panels["Problems"].setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
         try:
             source = self.document.python()
@@ -302,6 +346,13 @@ class MainWindow(QMainWindow):
         self._guide.raise_()
         return self._guide
 
+    def show_pack_manager(self):
+        """File → Palette packs…: the packs new programs can use; a course team's pack added here stays."""
+        from robolab.ui.pack_manager import PackManager
+        manager = PackManager(self.library, self.settings, self)
+        manager.open()
+        return manager
+
     def show_about(self) -> None:
         from robolab import __version__
         QMessageBox.about(self, "About RoboLab",
@@ -311,7 +362,13 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         bar = self.menuBar()
-        self.files.build_menu(bar.addMenu("&File"))
+        file_menu = bar.addMenu("&File")
+        self.files.build_menu(file_menu)
+        packs = QAction("Palette &packs…", self)
+        packs.triggered.connect(self.show_pack_manager)
+        quit_action = next((a for a in file_menu.actions() if a.text() == "&Quit"), None)
+        file_menu.insertAction(quit_action, packs)  # before Quit (at the end when there is none)
+        file_menu.insertSeparator(quit_action)
         edit = bar.addMenu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -404,14 +461,19 @@ class MainWindow(QMainWindow):
         else:
             self.set_zoom(next((s for s in reversed(steps) if s < self.zoom - 1e-6), steps[0]))
 
+    def shown_zoom(self) -> float:
+        """The zoom the panes show: the chosen one, larger in presentation mode."""
+        return self.zoom * (th.PRESENTATION_ZOOM if self.presentation else 1.0)
+
     def set_zoom(self, zoom: float) -> None:
         """One zoom for every pane, the docked panels included."""
         self.zoom = zoom
         theme = th.CONTRAST if self.presentation else th.LIGHT
-        shown = zoom * (th.PRESENTATION_ZOOM if self.presentation else 1.0)
+        shown = self.shown_zoom()
         self.setFont(th.ui_font(shown))
         # Menus, dock titles, tabs and the status bar: a style sheet stops fonts propagating to them.
-        self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton "
+        self.setStyleSheet(f"QMenuBar, QMenu, QDockWidget, QTabBar, QStatusBar, QStatusBar QLabel, QToolButton, "
+                           f"QToolBar QLabel, QToolBar QComboBox "
                            f"{{ font-size: {th.BASE_POINT_SIZE * shown:.1f}pt; }}")
         for view in (self.canvas, self.palette_view, self.python_view, self.problems_view, self.find_bar):
             view.set_zoom(shown, theme)
@@ -422,15 +484,53 @@ class MainWindow(QMainWindow):
         self.settings.setValue("zoom", zoom)
 
     def set_presentation(self, on: bool) -> None:
-        """Large text and high contrast, for a projector."""
-        self.presentation = bool(on)
-        self.presentation_action.setChecked(self.presentation)
-        app = QApplication.instance()
-        th.apply_style(app, th.CONTRAST if self.presentation else th.LIGHT)
-        self.set_zoom(self.zoom)
-        self.settings.setValue("presentation", self.presentation)
+        """For a projector: the program and the world side by side, both large, high contrast, the
+        other panes out of the way. Leaving puts every pane back as it was, at the zoom it had."""
+        on = bool(on)
+        if on != self.presentation:
+            if on:
+                self._before_presentation = self.saveState()
+            self.presentation = on
+            th.apply_style(QApplication.instance(), th.CONTRAST if on else th.LIGHT)
+            if on:
+                self._present_layout()
+            self.set_zoom(self.zoom)
+            if not on and self._before_presentation is not None:  # after the zoom: sizes at the usual fonts
+                self.restoreState(self._before_presentation)
+                self._before_presentation = None
+                if self.simulator is not None:
+                    self.simulator.world_first(False)
+            if on:
+                self._share_width()
+                QTimer.singleShot(0, self._share_width)  # again once the larger fonts are laid out
+        self.presentation_action.setChecked(on)
+        if self.simulator is not None:
+            self.simulator.bar.present.setChecked(on)
+        self.settings.setValue("presentation", on)
+
+    _before_presentation = None
+    PRESENTED = ("Simulator",)  # the panes presentation mode keeps, beside the program
+
+    def _present_layout(self) -> None:
+        for name, dock in self.panels.items():
+            if name in self.PRESENTED:
+                dock.setFloating(False)
+                if self.dockWidgetArea(dock) != Qt.DockWidgetArea.RightDockWidgetArea:
+                    self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                dock.show()
+            else:
+                dock.hide()
+
+    def _share_width(self) -> None:
+        """Program and world: half the window each."""
+        if self.presentation:
+            self.resizeDocks([self.panels["Simulator"]], [self.width() // 2], Qt.Orientation.Horizontal)
+            if self.simulator is not None:
+                self.simulator.world_first(True)
 
     def reset_layout(self) -> None:
+        if self.presentation:
+            self.set_presentation(False)
         self.restoreState(self._default_state)
         for name, dock in self.panels.items():
             dock.setFloating(False)
@@ -449,18 +549,17 @@ class MainWindow(QMainWindow):
             zoom = float(self.settings.value("zoom", 1.0))
         except (TypeError, ValueError):
             zoom = 1.0
-        self.presentation = str(self.settings.value("presentation", "false")).lower() == "true"
-        self.presentation_action.setChecked(self.presentation)
-        if self.presentation:
-            th.apply_style(QApplication.instance(), th.CONTRAST)
         self.set_zoom(zoom if min(th.ZOOM_STEPS) <= zoom <= max(th.ZOOM_STEPS) else 1.0)
+        if str(self.settings.value("presentation", "false")).lower() == "true":
+            self.set_presentation(True)
         level = self.settings.value(f"level/{self.document.pack.id}", "")
         if level:
             self.palette_view.set_level(str(level))
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
+        # In presentation mode, the layout to come back to is the one from before it.
+        self.settings.setValue("window_state", self._before_presentation or self.saveState())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

@@ -50,7 +50,7 @@ class PaletteView(QWidget):
         self.tree.setIndentation(0)
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setUniformRowHeights(False)  # a long command wraps onto a second line (line_painter)
         self.delegate = LineDelegate(self.tree)
         self.tree.setItemDelegate(self.delegate)
         layout = QVBoxLayout(self)

@@ -74,8 +74,11 @@ def apply_style(app: QApplication, theme: Theme) -> None:
         QTreeView, QListView, QPlainTextEdit {{ border: 1px solid {theme.border}; border-radius: 8px;
             background: {theme.surface}; }}
         QLineEdit, QComboBox {{ border: 1px solid {theme.border}; border-radius: 6px; padding: 4px 8px;
-            background: {theme.surface}; }}
+            background: {theme.surface}; selection-background-color: {theme.accent}; selection-color: #ffffff; }}
         QLineEdit:focus, QComboBox:focus {{ border: 1px solid {theme.accent}; }}
+        QListView {{ selection-background-color: {theme.accent}; selection-color: #ffffff; }}
+        QToolButton:focus, QPushButton:focus, QCheckBox:focus {{ outline: 2px solid {theme.accent}; }}
+        QToolButton:focus {{ border: 2px solid {theme.accent}; }}
         QTabWidget::pane {{ border: none; }}
         QTabBar::tab {{ padding: 6px 16px; margin-right: 2px; border: none; color: {theme.muted};
             border-bottom: 2px solid transparent; }}

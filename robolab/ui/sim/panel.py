@@ -9,6 +9,8 @@ where a run-time error happened (error_block).
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -36,6 +38,28 @@ PRESENTATION_ZOOM = 1.6
 TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
 
 
+def world_title(world, name_or_path: str) -> str:
+    """How the world list names a world: its own `name` when the file gives one, else its file's
+    name without .toml and underscores."""
+    stem = Path(str(name_or_path)).stem
+    own = getattr(world, "name", "") or ""
+    return (own if own and own != stem else stem).replace("_", " ")
+
+
+@functools.cache
+def shipped_titles() -> tuple[tuple[str, str], ...]:
+    """The shipped worlds' titles, read once from their files' `name` (without loading the worlds)."""
+    titles = []
+    for name, path in shipped_worlds().items():
+        try:
+            with open(path, "rb") as file:
+                own = tomllib.load(file).get("name", "")
+        except (OSError, tomllib.TOMLDecodeError):
+            own = ""
+        titles.append((name, own if isinstance(own, str) and own.strip() else name.replace("_", " ")))
+    return tuple(titles)
+
+
 class SimulatorPanel(QWidget):
     running_block = Signal(object)      # the running block's path (a tuple), or None
     running_line = Signal(int)          # the running line of the Python (0: none)
@@ -54,6 +78,7 @@ class SimulatorPanel(QWidget):
         self.start_pose: Pose | None = None
         self.runs = 0
         self.zoom = 1.0
+        self.presenter = None  # set by a window that has a presentation mode of its own: Present is that
         self._ticks = 0
         self._shown = None
         self._samples = 0
@@ -73,7 +98,7 @@ class SimulatorPanel(QWidget):
         for widget, title in ((self.readouts, "Sensors && motors"), (self.variables, "Variables"),
                               (self.output, "Output"), (self.datalog, "Data log"), (self.controls, "Drive")):
             self.tabs.addTab(widget, title)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
@@ -148,7 +173,11 @@ class SimulatorPanel(QWidget):
         self.view.start = world.start
         self.view.show_state(world.start)
         shipped = list(shipped_worlds())
-        self.bar.set_worlds(shipped, self.world_name, None if self.world_name in shipped else self.world_name)
+        extra = None if self.world_name in shipped else self.world_name
+        titles = dict(shipped_titles())
+        if extra:
+            titles[extra] = world_title(world, extra)
+        self.bar.set_worlds(shipped, self.world_name, extra, titles)
         self.run = None
         self._show_state(READY)
         return True
@@ -157,7 +186,7 @@ class SimulatorPanel(QWidget):
         if choice == OPEN_WORLD:
             path, _ = QFileDialog.getOpenFileName(self, "Open a world", str(Path.home()), "Worlds (*.toml)")
             if not path or not self.set_world(path):
-                self.bar.set_worlds(list(shipped_worlds()), self.world_name)
+                self.bar.set_worlds(list(shipped_worlds()), self.world_name, titles=shipped_titles())
             return
         self.set_world(choice)
 
@@ -206,6 +235,7 @@ class SimulatorPanel(QWidget):
         self.view.start = self.start_pose
         self.view.trail = self.run.trail
         self.run.start(step=step)
+        self.bar.show_result(None)
         self._show_state(RUNNING)
 
     def pause(self) -> None:
@@ -234,6 +264,7 @@ class SimulatorPanel(QWidget):
         self.view.show_state(self.start_pose, (), (), [])
         self.view.editable = True
         self._emit_place(None, None)
+        self.bar.show_result(None)
         self._show_state(READY)
 
     # --- driving by hand ---------------------------------------------------------------------------
@@ -317,20 +348,23 @@ class SimulatorPanel(QWidget):
         self.running_line.emit(line or 0)
 
     def _finished(self, run: LiveRun) -> None:
-        snap = run.latest
+        snap = run.latest  # the last one: the frame that saw the run end may have drawn the one before
+        self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles)
         self.readouts.show_snapshot(snap)
         self.variables.show_values(snap.variables)
         self.view.editable = True
         error = run.error
         if error is not None:
             message, block = error
-            where = ""
+            line = None
             if block is not None and self.document is not None:
                 try:
-                    where = f" (line {self.document.program.block_at(block).line})"
+                    line = self.document.program.block_at(block).line
                 except (IndexError, KeyError, AttributeError):
-                    where = ""
+                    line = None
+            where = f" (line {line})" if line else ""
             self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
+            self.bar.show_result("error", f"Error on line {line}: {message}" if line else f"Error: {message}")
             self.tabs.setCurrentWidget(self.output)
             self._emit_place(block, snap.line)
             self.error_block.emit(block, message)
@@ -338,6 +372,9 @@ class SimulatorPanel(QWidget):
             result = run.result
             how = "stopped" if result is not None and result.stopped else "ended"
             self.output.list.add(snap.time, "note", f"the program {how}")
+            self.bar.show_result(how if how == "stopped" else "finished",
+                                 f"Stopped at {snap.time:.1f} s" if how == "stopped" else
+                                 f"Finished at {snap.time:.1f} s")
             self._emit_place(None, None)
 
     def _show_state(self, state: str) -> None:
@@ -355,16 +392,28 @@ class SimulatorPanel(QWidget):
         self.zoom = zoom
         font = ui_font(zoom)
         self.setFont(font)
-        # Item views and cards do not take the font from their parent under the window's style sheet.
-        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls,
-                       *self.readouts.cards.values()):
+        # Item views, cards and the run bar's controls do not take the font from their parent under
+        # the window's style sheet.
+        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls, self.tabs,
+                       *self.readouts.cards.values(), *self.bar.findChildren(QWidget)):
             widget.setFont(font)
+        self.bar.set_zoom(zoom)
         self.readouts.zoom_font = font
+
+    def world_first(self, on: bool) -> None:
+        """The world takes the panel's whole height (presentation: the tabs step aside), or its usual share."""
+        self.tabs.setVisible(not on)
+        if not on:
+            total = max(1, sum(self.splitter.sizes()))
+            self.splitter.setSizes([round(total * 0.6), total - round(total * 0.6)])
 
     def set_presentation(self, on: bool) -> None:
         """The simulator large: its dock floats, maximised (on a second screen when there is one)."""
         if self.bar.present.isChecked() != on:
             self.bar.present.setChecked(on)
+            return
+        if self.presenter is not None:
+            self.presenter(on)
             return
         self.set_zoom(PRESENTATION_ZOOM if on else 1.0)
         dock = self.parentWidget()

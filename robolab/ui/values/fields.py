@@ -283,8 +283,15 @@ class _NumberValidation:
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event):
+        """Leaving with text that cannot be used: the old value comes back, and the field says why
+        (1.5 in a whole-number field is refused visibly, not silently)."""
+        typed = self.lineEdit().text().strip()
+        verdict = v.read_number(self.field.param, typed) if typed not in ("", "-", "+", ".") else None
         super().focusOutEvent(event)
-        self.mark(None)
+        if verdict is not None and not verdict.ok:
+            self.mark(f"{verdict.problem}: kept {self.textFromValue(self.value())}")
+        else:
+            self.mark(None)
 
 
 class _IntSpin(_NumberValidation, QSpinBox):

@@ -45,6 +45,7 @@ def stylesheet(zoom: float, base_points: float = BASE_POINTS) -> str:
                           border-radius: {px(6)}; background: palette(button); font-style: italic; }}
     QToolButton#add {{ font-style: normal; }}
     QToolButton#build:hover, QToolButton#add:hover {{ border-color: {ACCENT}; }}
+    QToolButton#build:focus, QToolButton#add:focus {{ border: {px(2)} solid {ACCENT}; background: #e8f0fe; }}
     QToolButton#build:disabled, QToolButton#add:disabled {{ color: {hint}; border-color: {hint}; }}
     QPushButton#piece {{ min-width: {px(34)}; min-height: {px(30)}; padding: {px(2)} {px(6)}; }}
     QPushButton#apply {{ background: {ACCENT}; color: white; border: none; border-radius: {px(4)};
