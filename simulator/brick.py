@@ -45,7 +45,8 @@ SCREEN_SIZE = (178, 128)
 # The ev3dev2 modules imported eagerly by install(), so their patches are in place before
 # the program imports them.
 _MODULES = ("ev3dev2.stopwatch", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego",
-            "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display")
+            "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display",
+            "ev3dev2.console")
 
 
 class DictDevice:
@@ -157,8 +158,9 @@ class Brick:
     attribute, value).
     """
 
-    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001):
+    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001, plug=None):
         self.clock, self.access_cost = clock, access_cost
+        self.plug = plug  # plug(drivers, address) -> (port, sensor, _) or None: devices.py
         self.events = [] if events is None else events
         self.writes = []
         self.buttons = set()
@@ -218,13 +220,36 @@ class Brick:
 
     def list_device_names(self, class_path, name_pattern="*", **kwargs):
         """ev3dev2's list_device_names over the simulated devices (substring matching)."""
-        entries = self.classes.get(os.path.basename(class_path.rstrip("/")), {})
+        class_name = os.path.basename(class_path.rstrip("/"))
+        found = False
+        for name in self._names(class_name, name_pattern, kwargs):
+            found = True
+            yield name
+        if not found and class_name == "lego-sensor" and "driver_name" in kwargs and self.plug:
+            self._plug_optional(kwargs)
+            yield from self._names(class_name, name_pattern, kwargs)
+
+    def _names(self, class_name, name_pattern, kwargs):
+        entries = self.classes.get(class_name, {})
         for name in sorted(entries, key=_natural):
             if not fnmatch.fnmatch(name, name_pattern):
                 continue
             device = entries[name].device
             if all(_matches(device, attr, pattern) for attr, pattern in kwargs.items()):
                 yield name
+
+    def _plug_optional(self, kwargs):
+        """A program asks for a sensor the robot lacks: plug in its optional one of that kind."""
+        drivers = kwargs["driver_name"]
+        address = kwargs.get("address")
+        plugged = self.plug(drivers if isinstance(drivers, list) else [drivers],
+                            address if isinstance(address, str) else None)
+        if plugged is None:
+            return
+        port, sensor = plugged[0], plugged[1]
+        sensors = self.classes.setdefault("lego-sensor", {})
+        name = next((n for n, e in sensors.items() if e.port == port), f"sensor{len(sensors)}")
+        self._add("lego-sensor", name, port, sensor)
 
     def _open(self, device, name):
         entry = self.by_path.get(device._path)
@@ -407,6 +432,8 @@ class Brick:
 
         button.Button = Button
 
+        _patch_console(mods["ev3dev2.console"], brick)
+
         display = mods["ev3dev2.display"]
         if isinstance(display, ImportError):
             reason = str(display)
@@ -446,6 +473,52 @@ class Brick:
                 self._draw.rectangle(((0, 0), SCREEN_SIZE), fill="white")
 
         display.Display = Display
+
+
+def console_size(font):
+    """(rows, columns) of the EV3's 178 x 128 screen in a console font such as
+    "Lat15-TerminusBold24x12" (24 high, 12 wide: 5 rows of 14), what `stty size` says there."""
+    sizes = re.search(r"(\d+)(?:x(\d+))?$", str(font or ""))
+    height = int(sizes.group(1)) if sizes else 16
+    width = int(sizes.group(2)) if sizes and sizes.group(2) else max(1, height // 2)
+    return max(1, SCREEN_SIZE[1] // max(1, height)), max(1, SCREEN_SIZE[0] // max(1, width))
+
+
+def _patch_console(console, brick):
+    """ev3dev2.console.Console without setfont and `stty` (no terminal here): the EV3 console's
+    size follows the font's, and the text it places is a screen event."""
+    if isinstance(console, ImportError):
+        return
+    Real = console.Console
+
+    class Console(Real):
+        def set_font(self, font="Lat15-TerminusBold24x12", reset_console=True):
+            if font is not None and font != self._font:
+                self._font = font
+                self._rows, self._columns = console_size(font)
+            if reset_console:
+                self.reset_console()
+
+        @Real.echo.setter
+        def echo(self, value):
+            self._echo = value
+
+        @Real.cursor.setter
+        def cursor(self, value):
+            self._cursor = value
+
+        def text_at(self, text, column=1, row=1, reset_console=False, inverse=False, alignment="L"):
+            if reset_console:
+                self.reset_console()
+            brick.event("display", what="text", text=str(text), column=column, row=row, clear=bool(reset_console))
+
+        def clear_to_eol(self, column=None, row=None):
+            pass
+
+        def reset_console(self):
+            pass
+
+    console.Console = Console
 
 
 def _get(device, name):

@@ -35,6 +35,7 @@ import greenlet
 
 from . import patches
 from .brick import Brick
+from .devices import plug_optional_sensor
 from .output import line_event
 from .patches import ProgramGreenlet, real_perf
 from .watchdog import Watchdog, lines_in, thread_frame
@@ -76,7 +77,7 @@ class LockstepRunner:
                  busy_limit=2.0, stop_when_busy=False, argv=None, buttons=(), on_step=None,
                  line_hook=None):
         self.sim, self.until = simulation, until
-        if source is None and isinstance(program, str) and ("\n" in program or not program.endswith(".py")):
+        if source is None and isinstance(program, str) and _is_source(program):
             source, program = program, None
         if source is None:
             self.filename = os.path.abspath(os.fspath(program))
@@ -91,7 +92,8 @@ class LockstepRunner:
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
         self.now_us = self.phys_us
-        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost)
+        self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost,
+                           plug=lambda drivers, address: plug_optional_sensor(simulation, drivers, address))
         self.brick.buttons.update(buttons)
         self.steps = 0
         self.running = None        # the program greenlet running now (None while the loop runs)
@@ -435,6 +437,14 @@ class LockstepRunner:
                 hook(frame.f_lineno)
             self._check_stop(greenlet.getcurrent())
         return self._trace_line
+
+
+def _is_source(text):
+    """A string given as the program is its source unless it names a file: a path ending in
+    .py, or an existing file (ev3dev programs are often scripts without .py, run by their #!)."""
+    if "\n" in text:
+        return True
+    return not text.endswith(".py") and not os.path.isfile(text)
 
 
 def _exit_code(ex, err):

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import pymunk
 
 from .motor import Motor
-from .sensors import Sensor
+from .devices import make_sensor
 
 DT = 1.0 / 200.0
 GRAVITY = 9810.0  # mm/s^2, for floor friction of obstacles
@@ -184,7 +184,7 @@ class Simulation:
         self._actual_left = self._actual_right = 0.0  # the wheels' deg/s over the last step
         self.sensors: dict = {}
         for port in sorted(robot.sensors):
-            self.sensors[port] = Sensor(port, robot.sensors[port], self, rng=random.Random(f"{seed}:sensor:{port}"))
+            self.sensors[port] = make_sensor(port, robot.sensors[port], self, seed)
 
     def _add_static_poly(self, poly, category, name):
         poly = [tuple(map(float, p)) for p in poly]

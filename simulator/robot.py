@@ -17,7 +17,7 @@ DEFAULT_ROBOT = ROBOTS_DIR / "ev3_educator.toml"
 
 MOTOR_KINDS = ("large", "medium")
 WHEELS = ("left", "right")
-SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic")
+SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic", "infrared")
 MOTOR_PORTS = ("A", "B", "C", "D")
 SENSOR_PORTS = ("1", "2", "3", "4")
 
@@ -40,7 +40,7 @@ class MotorSpec:
 
 @dataclass(frozen=True)
 class SensorSpec:
-    kind: str  # "touch" | "gyro" | "color" | "ultrasonic"
+    kind: str  # "touch" | "gyro" | "color" | "ultrasonic" | "infrared"
     x: float = 0.0
     y: float = 0.0
     heading: float = 0.0
@@ -48,7 +48,7 @@ class SensorSpec:
     noise: float = 0.0
     drift: float = 0.0  # gyro only, deg/s
     diameter: float = 10.0  # colour only: the spot on the floor (mm)
-    beam: float = 15.0  # ultrasonic only: half-angle (deg)
+    beam: float = 15.0  # ultrasonic and infrared: half-angle (deg)
     width: float = 30.0  # touch only: bumper width (mm)
 
 
@@ -61,6 +61,8 @@ class RobotModel:
     chassis: tuple  # ((x, y), ...) robot frame
     motors: dict = field(default_factory=dict)  # port letter -> MotorSpec
     sensors: dict = field(default_factory=dict)  # port digit -> SensorSpec
+    # Sensors the robot can take on a port when a program asks for one it lacks (devices.py).
+    optional_sensors: dict = field(default_factory=dict)  # port digit -> SensorSpec
     path: Path | None = None
 
 
@@ -177,41 +179,8 @@ def load_robot(path=None) -> RobotModel:
         if side not in wheels_seen:
             problem(r"^\s*\[motors", f"no motor drives the {side} wheel")
 
-    sensors = {}
-    raw_sensors = data.get("sensors", {})
-    if not isinstance(raw_sensors, dict):
-        problem(r"^\s*sensors\s*=", "sensors must be a table")
-        raw_sensors = {}
-    float_keys = ("x", "y", "heading", "bias", "noise", "drift", "diameter", "beam", "width")
-    for port in sorted(raw_sensors):
-        spec = raw_sensors[port]
-        where = rf"^\s*\[sensors\.{re.escape(str(port))}\]"
-        if port not in SENSOR_PORTS:
-            problem(where, f"unknown sensor port {port!r} (use 1, 2, 3 or 4)")
-            continue
-        if not isinstance(spec, dict):
-            problem(where, f"sensors.{port} must be a table")
-            continue
-        kind = spec.get("kind")
-        if kind not in SENSOR_KINDS:
-            problem(where, f"sensors.{port}: kind must be one of {', '.join(SENSOR_KINDS)}, not {kind!r}")
-            continue
-        values = {}
-        for key in sorted(spec):
-            if key == "kind":
-                continue
-            if key not in float_keys:
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: unknown key {key!r}")
-                continue
-            value = spec[key]
-            if not _num(value):
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must be a number")
-                continue
-            if key in ("noise", "diameter", "beam", "width") and value < 0:
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must not be negative")
-                continue
-            values[key] = float(value)
-        sensors[port] = SensorSpec(kind=kind, **values)
+    sensors = _sensor_table(data, "sensors", problem)
+    optional_sensors = _sensor_table(data, "optional_sensors", problem)
 
     if problems:
         raise RobotError(problems)
@@ -223,5 +192,46 @@ def load_robot(path=None) -> RobotModel:
         chassis=chassis,
         motors=motors,
         sensors=sensors,
+        optional_sensors=optional_sensors,
         path=path,
     )
+
+
+def _sensor_table(data, table, problem) -> dict:
+    """The sensors of [TABLE.PORT] tables (sensors, optional_sensors): port -> SensorSpec."""
+    sensors = {}
+    raw_sensors = data.get(table, {})
+    if not isinstance(raw_sensors, dict):
+        problem(rf"^\s*{table}\s*=", f"{table} must be a table")
+        raw_sensors = {}
+    float_keys = ("x", "y", "heading", "bias", "noise", "drift", "diameter", "beam", "width")
+    for port in sorted(raw_sensors):
+        spec = raw_sensors[port]
+        where = rf"^\s*\[{table}\.{re.escape(str(port))}\]"
+        if port not in SENSOR_PORTS:
+            problem(where, f"unknown sensor port {port!r} (use 1, 2, 3 or 4)")
+            continue
+        if not isinstance(spec, dict):
+            problem(where, f"{table}.{port} must be a table")
+            continue
+        kind = spec.get("kind")
+        if kind not in SENSOR_KINDS:
+            problem(where, f"{table}.{port}: kind must be one of {', '.join(SENSOR_KINDS)}, not {kind!r}")
+            continue
+        values = {}
+        for key in sorted(spec):
+            if key == "kind":
+                continue
+            if key not in float_keys:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: unknown key {key!r}")
+                continue
+            value = spec[key]
+            if not _num(value):
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must be a number")
+                continue
+            if key in ("noise", "diameter", "beam", "width") and value < 0:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must not be negative")
+                continue
+            values[key] = float(value)
+        sensors[port] = SensorSpec(kind=kind, **values)
+    return sensors

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
 from simulator.physics import Simulation
 from simulator.robot import load_robot
@@ -85,6 +86,8 @@ def describe(event: dict) -> str:
         return f"screen: {event.get('text', '')}".rstrip()
     if kind == "led":
         return f"light {event.get('led')} brightness {event.get('brightness')}"
+    if kind == "sensor":
+        return event.get("text", "sensor")
     if kind == "busy":
         return event.get("text", "the program is busy")
     rest = {k: v for k, v in event.items() if k not in ("time", "kind")}
@@ -119,14 +122,18 @@ class _Tracer:
 
 def run_program(program: str | Path, world: str | Path = "empty_arena", robot: str | Path | None = None,
                 until: float | None = None, seed: int = 0, trace: str | Path | None = None,
-                busy_limit: float = 5.0, line_label=None) -> RunSummary:
+                busy_limit: float = 5.0, line_label=None, args=(), remote=()) -> RunSummary:
     """Run an ev3dev2 program file in a world until it ends (or `until` simulated seconds).
     A program that runs busy_limit wall seconds without waiting (simulated time stands still,
     so it would never end) is stopped, with a "busy" event saying where.
-    line_label: turns a line of the program into the line the trace shows (default: itself)."""
+    line_label: turns a line of the program into the line the trace shows (default: itself).
+    args: the program's command-line arguments (sys.argv[1:]); remote: timed IR remote presses
+    [(time_s, channel, buttons)] (infrared.py)."""
     the_world = load_world(world)
     simulation = Simulation(the_world, load_robot(robot if robot is not None else the_world.robot), seed=seed)
-    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit, stop_when_busy=True)
+    remote_of(simulation).schedule(remote)
+    runner = LockstepRunner(simulation, Path(program), until=until, busy_limit=busy_limit, stop_when_busy=True,
+                            argv=[str(program), *args])
     tracer = _Tracer(simulation, runner, Path(trace), line_label) if trace else None
     try:
         result = runner.run()

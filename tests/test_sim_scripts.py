@@ -1,0 +1,62 @@
+"""Programs as ev3dev runs them: scripts without .py (run by their #! line), command-line
+arguments, and ev3dev2.console.Console (which asks `stty size` on the brick)."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from simulator.brick import console_size
+from simulator.run import run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_script_without_py_runs_as_a_file_with_its_arguments(tmp_path):
+    script = write(tmp_path, "TRACK3RWithClaw", """
+        #!/usr/bin/env python3
+        import sys
+        print("args", sys.argv[1:], sys.argv[0].endswith("TRACK3RWithClaw"))
+        """)
+    done = subprocess.run([sys.executable, "-m", "simulator", str(script), "--", "-v", "fast", "3"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "args ['-v', 'fast', '3'] True"
+
+
+def test_a_missing_program_is_named_not_run_as_source(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "simulator", str(tmp_path / "TRACK3R")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2 and "TRACK3R: No such file or directory" in done.stderr
+    assert "NameError" not in done.stderr
+
+
+def test_console_has_the_ev3_screen_size_for_its_font_and_places_text_on_the_screen(tmp_path):
+    program = write(tmp_path, "console.py", """
+        from ev3dev2.console import Console
+        console = Console()
+        print(console.rows, console.columns)
+        console.text_at("Hello", column=2, row=3, reset_console=True, inverse=True)
+        console.set_font("Lat15-Terminus12x6", reset_console=True)
+        print(console.rows, console.columns)
+        console.echo = True
+        console.cursor = True
+        """)
+    summary = run_program(program)
+    assert summary.returncode == 0, summary.error
+    assert summary.output.splitlines() == ["5 14", "10 29"]
+    texts = [(e["text"], e["column"], e["row"]) for e in summary.events if e["kind"] == "display"]
+    assert texts == [("Hello", 2, 3)]
+
+
+def test_console_sizes_follow_the_font_name():
+    assert console_size("Lat15-TerminusBold24x12") == (5, 14)
+    assert console_size("Lat15-Terminus14") == (9, 25)
+    assert console_size("nonsense") == (8, 22)
