@@ -335,6 +335,10 @@ SCREEN_AND_BUTTONS = """\
     if condition=button_pressed {
         beep
     }
+    wait_remote button=beacon channel=3
+    if condition=(ir_proximity < 10 or remote_top_left or remote_bottom_right) {
+        beep
+    }
 """
 
 

@@ -145,3 +145,28 @@ def test_robot_files_accept_infrared_and_check_optional_sensors(tmp_path):
     text = "\n".join(raised.value.problems)
     assert "unknown sensor port '5'" in text and "optional_sensors.1: kind must be one of" in text
     assert "infrared" in text
+
+
+def test_the_ev3_packs_infrared_commands_run_on_the_simulated_remote(tmp_path):
+    from robolab.cli import main as robolab
+
+    source = tmp_path / "remote.rlab"
+    source.write_text(textwrap.dedent("""\
+        robolab 1 palette ev3 1.0 world empty_arena
+        wait_remote button=top_right channel=2
+        start_driving speed=30
+        wait_until condition=(ir_proximity < 30 or remote_beacon)
+        stop_driving
+        log label="proximity" value=ir_proximity
+        """))
+    out = tmp_path / "remote.py"
+    assert robolab(["compile", str(source), "-o", str(out)]) == 0
+    python = out.read_text()
+    assert "infrared_sensor.top_right(2)" in python and "'top_right'" not in python
+    summary = run_program(out, "empty_arena", remote=[(2.0, 2, "top_right"), (2.2, 2, ())])
+    assert summary.returncode == 0, summary.error
+    assert summary.output.strip() == "log proximity 29" or summary.output.strip() == "log proximity 30"
+    assert 2000 - (summary.pose["x"] + 75) == pytest.approx(205, abs=15)
+    # the beacon button stops it at once instead
+    early = run_program(out, "empty_arena", remote=[(2.0, 2, "top_right"), (3.0, 1, "beacon")])
+    assert early.returncode == 0 and early.pose["x"] < summary.pose["x"] - 300
