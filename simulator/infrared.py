@@ -54,6 +54,12 @@ SEEK_HALF_ANGLE = 90.0  # degrees off the axis at heading +-25
 NO_BEACON = -128
 
 
+def proximity(mm: float, disturb=float) -> int:
+    """IR-PROX's reading for something `mm` away (100: 70 cm or more, or nothing); `disturb`
+    adds the sensor's bias and noise (in %)."""
+    return round(max(0.0, min(100.0, disturb(mm / PROX_MM_PER_UNIT))))
+
+
 def button_code(buttons) -> int:
     """The IR-REMOTE code of the buttons held on one channel (0 when it has none)."""
     return CODES.get(frozenset(buttons), 0)
@@ -158,8 +164,7 @@ class InfraredSensor(Sensor):
         mode, sim = self.mode, self._sim
         if mode == "IR-PROX":
             mm = sim.ultrasonic_distance(self.spec)
-            pct = self._disturb(mm / PROX_MM_PER_UNIT)
-            return (round(max(0.0, min(100.0, pct))),)
+            return (proximity(mm, self._disturb),)
         remote = self.remote
         remote.update(sim.time)
         if mode == "IR-REMOTE":
