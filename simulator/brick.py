@@ -34,6 +34,7 @@ import re
 import sys
 import wave
 from collections import namedtuple
+from pathlib import Path
 
 Write = namedtuple("Write", "time port attribute value")
 
@@ -41,12 +42,13 @@ EV3_LEDS = ("led0:red:brick-status", "led1:red:brick-status",
             "led0:green:brick-status", "led1:green:brick-status")
 BUTTON_NAMES = ("up", "down", "left", "right", "enter", "backspace")
 SCREEN_SIZE = (178, 128)
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 # The ev3dev2 modules imported eagerly by install(), so their patches are in place before
 # the program imports them.
 _MODULES = ("ev3dev2.stopwatch", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego",
             "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display",
-            "ev3dev2.console")
+            "ev3dev2.console", "ev3dev2.fonts")
 
 
 class DictDevice:
@@ -433,6 +435,7 @@ class Brick:
         button.Button = Button
 
         _patch_console(mods["ev3dev2.console"], brick)
+        _patch_fonts(mods["ev3dev2.fonts"])
 
         display = mods["ev3dev2.display"]
         if isinstance(display, ImportError):
@@ -473,6 +476,25 @@ class Brick:
                 self._draw.rectangle(((0, 0), SCREEN_SIZE), fill="white")
 
         display.Display = Display
+
+
+def _patch_fonts(fonts):
+    """ev3dev2.fonts from simulator/fonts (the PyPI wheel of python-ev3dev2 has none; the brick has
+    the X11 100 dpi fonts as PIL fonts, which fonts/generate.py makes the same way)."""
+    if isinstance(fonts, ImportError):
+        return
+
+    def available():
+        return sorted(path.stem for path in FONTS_DIR.glob("*.pil"))
+
+    def load(name):
+        path = FONTS_DIR / f"{name}.pil"
+        if not path.is_file():
+            raise Exception(f'Failed to load font "{name}". '  # noqa: TRY002 - what ev3dev2 raises
+                            "Check ev3dev.fonts.available() for the list of available fonts")
+        return fonts.ImageFont.load(str(path))
+
+    fonts.available, fonts.load = available, load
 
 
 def console_size(font):

@@ -60,3 +60,35 @@ def test_console_sizes_follow_the_font_name():
     assert console_size("Lat15-TerminusBold24x12") == (5, 14)
     assert console_size("Lat15-Terminus14") == (9, 25)
     assert console_size("nonsense") == (8, 22)
+
+
+def test_the_display_has_the_bricks_bitmap_fonts(tmp_path):
+    # As python-ev3dev2's display docs do it: text in named fonts, by name and loaded.
+    program = write(tmp_path, "fonts.py", """
+        import ev3dev2.fonts as fonts
+        from ev3dev2.display import Display
+        from PIL import ImageChops
+        lcd = Display()
+        names = fonts.available()
+        print(len(names), all(n in names for n in ("helvB10", "luBS14", "courR08", "timR24", "charB12")))
+        for name in names:
+            fonts.load(name)
+        lcd.text_pixels("Hello", x=0, y=0, font="helvB10")
+        print(ImageChops.invert(lcd.image.convert("L")).getbbox())
+        lcd.text_pixels("Hello", x=0, y=0, font="timR24")
+        print(ImageChops.invert(lcd.image.convert("L")).getbbox())
+        lcd.draw.text((0, 0), "Hi", font=fonts.load("luBS14"))
+        try:
+            fonts.load("helvB99")
+        except Exception as error:
+            print(error)
+        """)
+    summary = run_program(program)
+    assert summary.returncode == 0, summary.error
+    lines = summary.output.splitlines()
+    assert lines[0] == "190 True"
+    small, large = eval(lines[1]), eval(lines[2])  # noqa: S307 - boxes the program printed
+    assert small != large and small[2] < large[2] and small[3] < large[3]  # drawn, and 24 pt is bigger
+    assert lines[3].startswith('Failed to load font "helvB99"')
+    licence = (ROOT / "simulator" / "fonts" / "LICENSE.txt").read_text()
+    assert "Adobe Systems" in licence and "Bitstream" in licence and "Bigelow & Holmes" in licence
