@@ -480,7 +480,7 @@ class Brick:
 
 def _patch_fonts(fonts):
     """ev3dev2.fonts from simulator/fonts (the PyPI wheel of python-ev3dev2 has none; the brick has
-    the X11 100 dpi fonts as PIL fonts, which fonts/generate.py makes the same way)."""
+    the X11 100 dpi fonts as PIL fonts, which packaging/ev3_fonts.py makes the same way)."""
     if isinstance(fonts, ImportError):
         return
 

@@ -1,11 +1,11 @@
 """Make the EV3's bitmap fonts (ev3dev2.fonts) from the X11 100 dpi fonts, as PIL fonts.
 
-    python simulator/fonts/generate.py /usr/share/fonts/X11/100dpi simulator/fonts
+    python packaging/ev3_fonts.py /usr/share/fonts/X11/100dpi simulator/fonts
 
 The fonts folder is Debian's xfonts-100dpi (`apt-get download xfonts-100dpi; dpkg-deb -x ...`).
 Each family the brick has (Charter, Courier, Helvetica, Lucida, Lucida Bright, Lucida Typewriter,
 New Century Schoolbook, Times) becomes NAME.pil + NAME.pbm with Pillow's PCF reader, from the
-ISO 8859-1 file where there is one. Their licences: LICENSE.txt beside this file.
+ISO 8859-1 file where there is one. Their licences: simulator/fonts/LICENSE.txt.
 """
 
 import gzip
