@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .colour_response import RESPONSES
+
 ROBOTS_DIR = Path(__file__).resolve().parent / "robots"
 DEFAULT_ROBOT = ROBOTS_DIR / "ev3_educator.toml"
 
@@ -50,6 +52,7 @@ class SensorSpec:
     diameter: float = 10.0  # colour only: the spot on the floor (mm)
     beam: float = 15.0  # ultrasonic and infrared: half-angle (deg)
     width: float = 30.0  # touch only: bumper width (mm)
+    response: str = "ev3"  # colour only: "ev3" (measured) or "robotlab" (colour_response.py)
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,13 @@ def _sensor_table(data, table, problem) -> dict:
         values = {}
         for key in sorted(spec):
             if key == "kind":
+                continue
+            if key == "response":
+                if spec[key] not in RESPONSES:
+                    problem(rf"^\s*response\s*=", f"{table}.{port}: response must be one of "
+                                                    f"{', '.join(RESPONSES)}, not {spec[key]!r}")
+                else:
+                    values[key] = spec[key]
                 continue
             if key not in float_keys:
                 problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: unknown key {key!r}")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.infrared import proximity
-from simulator.sensors import COLOR_NAMES, US_MAX_MM, color_id, luminance
+from simulator.colour_response import reflected_pct
+from simulator.sensors import COLOR_NAMES, US_MAX_MM, color_id
 
 SENSOR_LABELS = {"color": "colour", "ultrasonic": "ultrasonic", "touch": "touch", "gyro": "gyro",
                  "infrared": "infrared"}
@@ -71,7 +72,7 @@ def read_sensor(sim, port, sensor, start_heading: float) -> SensorReading:
     if kind == "color":
         x, y = sim.sensor_position(spec)
         rgb = sim.world.floor_sample(x, y, spec.diameter)
-        reflected = round(luminance(rgb) * 100.0 / 255.0)
+        reflected = round(reflected_pct(rgb, spec.response))
         return SensorReading(port, kind, reflected, "%", f"{reflected} %", COLOR_NAMES[color_id(rgb)], tuple(rgb))
     if kind == "ultrasonic":
         mm = sim.ultrasonic_distance(spec)
