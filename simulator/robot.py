@@ -115,8 +115,12 @@ def load_robot(path=None) -> RobotModel:
             return 1.0
         return float(value)
 
-    wheel_diameter = positive("wheel_diameter")
-    axle_track = positive("axle_track")
+    # A robot whose motors drive no wheel (an arm, a guitar, a cube solver) stays put: it needs
+    # no wheel sizes (these defaults only keep the numbers meaningful).
+    raw = data.get("motors")
+    drives = isinstance(raw, dict) and any(isinstance(m, dict) and m.get("wheel") is not None for m in raw.values())
+    wheel_diameter = positive("wheel_diameter", None if drives else 56.0)
+    axle_track = positive("axle_track", None if drives else 120.0)
     mass = positive("mass")
     chassis_raw = robot.get("chassis")
     chassis = ()
@@ -178,9 +182,11 @@ def load_robot(path=None) -> RobotModel:
                 value = 0.0
             values[key] = float(value)
         motors[port] = MotorSpec(kind=kind, wheel=wheel, **values)
-    for side in WHEELS:
-        if side not in wheels_seen:
-            problem(r"^\s*\[motors", f"no motor drives the {side} wheel")
+    if len(wheels_seen) == 1:
+        (side, port), = wheels_seen.items()
+        other = "right" if side == "left" else "left"
+        problem(rf"^\s*\[motors\.{port}\]", f"motors.{port} drives the {side} wheel but no motor drives the "
+                f"{other} wheel: a driving base has both (a robot with no wheel motors stays put)")
 
     sensors = _sensor_table(data, "sensors", problem)
     optional_sensors = _sensor_table(data, "optional_sensors", problem)
