@@ -11,10 +11,10 @@ about 8 mm over a printed mat reads them (sources: docs/simulator.md, "The colou
 - colour (COL-COLOR): the nearest of the EV3's seven reference colours to the average;
 - raw colour (RGB-RAW): each channel on the same curve, as 0..1020 counts.
 
-A robot file may give a colour sensor `response = "robotlab"` instead: RobotLab's simulated light
-sensor, which read the floor's luminance from 0 (black) to 100 (white). The RobotLab importer
-gives it to the robots it writes, so the course's programs meet the thresholds they were
-written for (`while light_sensor > 90` on white).
+A robot file may give a colour sensor `response = "linear"` instead: the ideal sensor of RobotLab's
+and nbev3devsim's simulators, which read the floor's luminance from 0 (black) to 100 (white)
+(RGB-RAW: 4 x each channel). The RobotLab importer gives it to the robots it writes, so the
+course's programs meet the thresholds they were written for (`while light_sensor > 90` on white).
 """
 
 from __future__ import annotations
@@ -23,21 +23,21 @@ BLACK_PCT = 5.0     # reflected light on black tape
 WHITE_PCT = 75.0    # reflected light on white paper
 AMBIENT_PCT = 8.0   # a classroom's light at the sensor
 RAW_FULL = 1020.0   # RGB-RAW counts at 100 %
-RESPONSES = ("ev3", "robotlab")
+RESPONSES = ("ev3", "linear")
 
 
 def response(channel: float, curve: str = "ev3") -> float:
     """The sensor's reading (%) for a floor that reflects `channel` (0..255) of its light."""
     fraction = max(0.0, min(255.0, channel)) / 255.0
-    if curve == "robotlab":
+    if curve == "linear":
         return 100.0 * fraction
     return BLACK_PCT + (WHITE_PCT - BLACK_PCT) * fraction
 
 
 def reflected_pct(rgb, curve: str = "ev3") -> float:
     """COL-REFLECT for an average floor colour: the floor's red reflectance on the EV3's curve
-    (RobotLab's: its luminance)."""
-    if curve == "robotlab":
+    (the linear sensor's: its luminance)."""
+    if curve == "linear":
         r, g, b = rgb
         return response(0.299 * r + 0.587 * g + 0.114 * b, curve)
     return response(rgb[0], curve)

@@ -52,7 +52,7 @@ class SensorSpec:
     diameter: float = 10.0  # colour only: the spot on the floor (mm)
     beam: float = 15.0  # ultrasonic and infrared: half-angle (deg)
     width: float = 30.0  # touch only: bumper width (mm)
-    response: str = "ev3"  # colour only: "ev3" (measured) or "robotlab" (colour_response.py)
+    response: str = "ev3"  # colour only: "ev3" (measured) or "linear" (colour_response.py)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def test_the_curve_reads_black_tape_white_paper_and_the_red_light():
     assert reflected_pct((220, 20, 20)) > 60 > 10 > reflected_pct((0, 80, 200))  # red bright, blue dark
     assert ambient_pct((255, 255, 255)) == ambient_pct((0, 0, 0)) == 8
     assert [round(c) for c in raw_rgb((255, 0, 128))] == [765, 51, 409]
-    assert reflected_pct((255, 255, 255), "robotlab") == 100 and reflected_pct((0, 0, 0), "robotlab") == 0
+    assert reflected_pct((255, 255, 255), "linear") == 100 and reflected_pct((0, 0, 0), "linear") == 0
 
 
 def test_follow_line_with_published_gains_goes_round_the_track(tmp_path):
@@ -49,15 +49,15 @@ def test_follow_line_with_published_gains_goes_round_the_track(tmp_path):
 
 
 def test_a_robot_file_chooses_robotlabs_light_sensor_and_a_bad_curve_is_named(tmp_path):
-    text = load_robot().path.read_text().replace("diameter = 10.0 ", 'response = "robotlab"\ndiameter = 10.0 ')
+    text = load_robot().path.read_text().replace("diameter = 10.0 ", 'response = "linear"\ndiameter = 10.0 ')
     path = tmp_path / "r.toml"
     path.write_text(text)
-    assert load_robot(path).sensors["3"].response == "robotlab"
+    assert load_robot(path).sensors["3"].response == "linear"
     program = tmp_path / "p.py"
     program.write_text("from ev3dev2.sensor.lego import ColorSensor\nprint(ColorSensor().reflected_light_intensity)\n")
     assert run_program(program, "empty_arena", robot=path).output == "94\n"  # the floor is #f0f0f0
     assert run_program(program, "empty_arena").output == "71\n"
-    path.write_text(text.replace('"robotlab"', '"nxt"'))
+    path.write_text(text.replace('"linear"', '"nxt"'))
     with pytest.raises(RobotError) as raised:
         load_robot(path)
-    assert "sensors.3: response must be one of ev3, robotlab, not 'nxt'" in raised.value.problems[0]
+    assert "sensors.3: response must be one of ev3, linear, not 'nxt'" in raised.value.problems[0]
