@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from simulator.infrared import parse_press
+from simulator.nbev3devsim import PROFILES
 from simulator.robot import RobotError
 from simulator.run import run_program
 from simulator.world import shipped_worlds
@@ -17,8 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("program", metavar="PROGRAM", help="an ev3dev2 program: a .py file or a script without .py")
     parser.add_argument("args", nargs="*", metavar="ARGS",
                         help="the program's command-line arguments (after --, as in: prog.py -- -v 3)")
-    parser.add_argument("--world", default="empty_arena",
-                        help=f"a world file or a shipped world: {', '.join(sorted(shipped_worlds()))}")
+    parser.add_argument("--world",
+                        help="a world file or a shipped world (default: empty_arena): "
+                             f"{', '.join(sorted(shipped_worlds()))}")
     parser.add_argument("--robot", help="a robot model file (default: the EV3 Education driving base)")
     parser.add_argument("--until", type=float, metavar="SECONDS", help="end the run at this simulated time")
     parser.add_argument("--seed", type=int, default=0, help="seed for sensor and motor noise")
@@ -27,12 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--remote", action="append", default=[], type=_press, metavar="TIME:CHANNEL:BUTTONS",
                         help="press IR remote buttons at a simulated time, e.g. 1.5:1:top_left+top_right "
                              "(buttons: top_left, bottom_left, top_right, bottom_right, beacon; none: release)")
+    parser.add_argument("--profile", choices=PROFILES,
+                        help="run a program written for another simulator unchanged: nbev3devsim (the OU's "
+                             "notebook simulator: its ev3dev2_glue, colour sensors, robot and backgrounds)")
     args = parser.parse_args(argv)
     try:
         summary = run_program(args.program, args.world, args.robot, args.until, args.seed, args.trace,
-                              args=args.args, remote=args.remote)
+                              args=args.args, remote=args.remote, profile=args.profile)
     except (WorldError, RobotError) as error:
         print("\n".join(error.problems), file=sys.stderr)
+        return 2
+    except ValueError as error:  # an nbev3devsim background that is not drawn here
+        print(f"{args.program}: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"{args.program}: {error.strerror or error}", file=sys.stderr)

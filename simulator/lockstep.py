@@ -75,7 +75,7 @@ class LockstepRunner:
 
     def __init__(self, simulation, program, until=None, *, source=None, access_cost=0.001,
                  busy_limit=2.0, stop_when_busy=False, argv=None, buttons=(), on_step=None,
-                 line_hook=None):
+                 line_hook=None, profile=None):
         self.sim, self.until = simulation, until
         if source is None and isinstance(program, str) and _is_source(program):
             source, program = program, None
@@ -88,6 +88,7 @@ class LockstepRunner:
         self.argv = list(argv) if argv else [self.filename]
         self.busy_limit, self.stop_when_busy = busy_limit, stop_when_busy
         self.on_step, self.line_hook = on_step, line_hook
+        self.profile = profile     # a dialect for the run (nbev3devsim.Profile): install, prepare, uninstall
         self.events = []
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
@@ -231,6 +232,8 @@ class LockstepRunner:
             old_argv, old_path, old_trace = sys.argv, list(sys.path), sys.gettrace()
             try:
                 self.brick.install()
+                if self.profile is not None:
+                    self.profile.install(self)
                 sys.argv = self.argv
                 sys.path.insert(0, os.path.dirname(self.filename) if os.path.isabs(self.filename) else os.getcwd())
                 self._loop = greenlet.getcurrent()
@@ -248,6 +251,8 @@ class LockstepRunner:
                     self.returncode = 124   # still running at `until` (as `timeout` says)
             finally:
                 sys.settrace(old_trace)
+                if self.profile is not None:
+                    self.profile.uninstall()
                 self.brick.uninstall()
                 sys.argv = old_argv
                 sys.path[:] = old_path
@@ -377,6 +382,8 @@ class LockstepRunner:
         namespace = {"__name__": "__main__", "__file__": self.filename, "__builtins__": builtins}
         try:
             code = compile(self.source, self.filename, "exec")
+            if self.profile is not None:
+                self.profile.prepare(namespace)
             exec(code, namespace)  # noqa: S102 - running the program is the point
             self.returncode = 0
         except SystemExit as ex:
