@@ -36,6 +36,8 @@ import wave
 from collections import namedtuple
 from pathlib import Path
 
+from .ev3dev1 import Ev3dev1
+
 Write = namedtuple("Write", "time port attribute value")
 
 EV3_LEDS = ("led0:red:brick-status", "led1:red:brick-status",
@@ -184,6 +186,7 @@ class Brick:
                      "scope": "System"}))
         self._saved_modules = None
         self.ev3dev2 = None
+        self._ev3dev1 = Ev3dev1()
 
     def _add(self, class_name, name, port, device):
         path = f"/sys/class/{class_name}/{name}"
@@ -315,12 +318,14 @@ class Brick:
             raise
         button_log.setLevel(level)
         self.ev3dev2 = ev3dev2
+        self._ev3dev1.install(self)   # the old library (python-ev3dev 1.x), where it is installed
         return ev3dev2
 
     def uninstall(self):
         """Drop our ev3dev2 modules and put back the ones that were there before."""
         if self._saved_modules is None:
             return
+        self._ev3dev1.uninstall()
         for k in [k for k in sys.modules if _is_ev3dev2(k)]:
             del sys.modules[k]
         sys.modules.update(self._saved_modules)
