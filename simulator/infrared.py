@@ -18,7 +18,7 @@ The sensor speaks the same attributes as sensors.Sensor; only its modes and read
 The remote is shared by every IR sensor of a robot (a broadcast): `Remote.press(channel,
 buttons)` from the window or a test, or a timed `script` of presses (e.g. `--remote` of
 `python -m simulator`). A beacon is the remote with its beacon switched on, at a place in the
-world (`Remote.place_beacon(channel, x, y)`).
+world (a world file's `[[beacon]]`, or `Remote.place_beacon(channel, x, y)`).
 """
 
 from __future__ import annotations
@@ -138,6 +138,8 @@ def remote_of(sim) -> Remote:
     remote = getattr(sim, "ir_remote", None)
     if remote is None:
         remote = sim.ir_remote = Remote()
+        for channel, x, y in getattr(getattr(sim, "world", None), "beacons", ()):
+            remote.place_beacon(channel, x, y)   # the world's [[beacon]]s
     return remote
 
 

@@ -170,3 +170,41 @@ def test_the_ev3_packs_infrared_commands_run_on_the_simulated_remote(tmp_path):
     # the beacon button stops it at once instead
     early = run_program(out, "empty_arena", remote=[(2.0, 2, "top_right"), (3.0, 1, "beacon")])
     assert early.returncode == 0 and early.pose["x"] < summary.pose["x"] - 300
+
+
+def test_a_beacon_in_the_world_file_is_sought_and_reached(tmp_path):
+    from simulator.world import WorldError, load_world
+
+    world = tmp_path / "beacon.toml"
+    world.write_text('size = [2000, 1500]\nborder = true\n\n[start]\nx = 300\ny = 300\nheading = 0\n\n'
+                     '[[beacon]]\nx = 1500\ny = 1100\nchannel = 3\n')
+    assert load_world(world).beacons == [(3, 1500.0, 1100.0)]
+    program = tmp_path / "seek.py"
+    program.write_text(textwrap.dedent("""\
+        # In the style of ev3dev's beacon-following demos: turn towards the beacon, drive to it.
+        from time import sleep
+        from ev3dev2.motor import MoveSteering, OUTPUT_B, OUTPUT_C
+        from ev3dev2.sensor.lego import InfraredSensor
+        ir, steer = InfraredSensor(), MoveSteering(OUTPUT_B, OUTPUT_C)
+        while True:
+            heading, distance = ir.heading_and_distance(channel=3)
+            if distance is None:
+                steer.on(-100, 20)           # spin left until it is seen
+            elif distance <= 8:
+                break
+            else:
+                steer.on(max(-100, min(100, heading * 4)), 40)
+            sleep(0.02)
+        steer.off()
+        print("at the beacon", ir.heading_and_distance(3))
+        """))
+    summary = run_program(program, world, until=60)
+    assert summary.returncode == 0, summary.error
+    x, y = summary.pose["x"], summary.pose["y"]
+    assert ((x - 1500) ** 2 + (y - 1100) ** 2) ** 0.5 < 260   # within 16 cm of the sensor, plus its 75 mm
+    bad = tmp_path / "bad.toml"
+    bad.write_text('size = [2000, 1500]\n\n[[beacon]]\nx = 1\ny = 1\nchannel = 5\n\n[[beacon]]\nx = 4\n')
+    with pytest.raises(WorldError) as raised:
+        load_world(bad)
+    assert raised.value.problems == [f"{bad}:6: beacon 1 channel: must be 1, 2, 3 or 4, got 5",
+                                     f"{bad}:8: [beacon 2] needs x and y (mm)"]
