@@ -2,13 +2,12 @@
 
 from types import SimpleNamespace
 
-import pytest
 from PySide6.QtCore import Qt
 
 from robolab.language import parse_program
 from robolab.live import FAST, FINISHED, RUNNING
-from robolab.ui.sim import SimulatorPanel
 from robolab.ui.sim.remote import RemoteControl
+from test_ui_sim import panel  # noqa: F401 - the panel fixture, shown and shut down as there
 
 PROGRAM = """\
 robolab 1 palette ev3 1.0 world empty_arena
@@ -17,16 +16,6 @@ log label="near" value=ir_proximity
 wait_until condition=remote_beacon
 say words="beacon"
 """
-
-
-@pytest.fixture
-def panel(qtbot):
-    widget = SimulatorPanel()
-    qtbot.addWidget(widget)
-    widget.resize(640, 820)
-    widget.show()
-    yield widget
-    widget.shutdown()
 
 
 def test_the_remote_tells_the_channel_and_the_buttons_held(qtbot):
