@@ -2,6 +2,7 @@
 python-ev3dev2: proximity from the world's walls, the remote's buttons on channels 1-4 (with
 process() and its callbacks), beacon heading and distance; the default robot's optional IR sensor."""
 
+import math
 import textwrap
 
 import pytest
@@ -208,3 +209,37 @@ def test_a_beacon_in_the_world_file_is_sought_and_reached(tmp_path):
         load_world(bad)
     assert raised.value.problems == [f"{bad}:6: beacon 1 channel: must be 1, 2, 3 or 4, got 5",
                                      f"{bad}:8: [beacon 2] needs x and y (mm)"]
+
+
+def test_a_remote_controlled_tank_script_in_the_style_of_ev3devs_track3r(tmp_path):
+    # A module beside an extensionless script, as ev3dev's demo robots are laid out; ev3dev2's own
+    # RemoteControlledTank drives the tracks from the remote, the beacon button works the claw.
+    (tmp_path / "tracked.py").write_text(textwrap.dedent("""\
+        from ev3dev2.motor import OUTPUT_A, OUTPUT_B, OUTPUT_C, MediumMotor
+        from ev3dev2.control.rc_tank import RemoteControlledTank
+
+        class ClawTank(RemoteControlledTank):
+            def __init__(self):
+                RemoteControlledTank.__init__(self, OUTPUT_B, OUTPUT_C)
+                self.claw = MediumMotor(OUTPUT_A)
+                self.claw.reset()
+                self.remote.on_channel1_beacon = self.move_claw
+
+            def move_claw(self, state):
+                self.claw.run_to_rel_pos(speed_sp=200, position_sp=-75 if state else 75)
+        """))
+    script = tmp_path / "ClawTank"
+    script.write_text(textwrap.dedent("""\
+        #!/usr/bin/env python3
+        import logging
+        from tracked import ClawTank
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)5s %(message)s")
+        tank = ClawTank()
+        tank.main()
+        """))
+    summary = run_program(script, "empty_arena", until=6.0, remote=[
+        (1.0, 1, ("top_left", "top_right")), (3.0, 1, ()), (4.0, 1, "beacon")])
+    assert summary.stopped and summary.error == "", summary.error
+    # inversed polarity, as TRACK3R's gears need: both top buttons drive it backwards, for 2 s
+    assert 1000 - summary.pose["x"] == pytest.approx(2 * 400 * math.pi * 56 / 360, rel=0.1)
+    assert abs(summary.pose["heading"]) < 2
