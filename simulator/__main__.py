@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except (WorldError, RobotError) as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 2
-    except ValueError as error:  # an nbev3devsim background that is not drawn here
+    except ValueError as error:  # an nbev3devsim background not drawn here, a start outside the world
         print(f"{args.program}: {error}", file=sys.stderr)
         return 2
     except OSError as error:

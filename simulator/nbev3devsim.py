@@ -26,6 +26,7 @@ descriptions: 2362 x 1143 mm, as its backgrounds are 2362 x 1143 pixels.
 from __future__ import annotations
 
 import colorsys
+import math
 import shlex
 import sys
 import time
@@ -36,7 +37,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROBOT = HERE / "robots" / "nbev3devsim.toml"
 ROBOTS = {"Default_Robot": ROBOT, "Radial_grey": HERE / "robots" / "nbev3devsim_wide.toml"}
-WORLD_HEIGHT = 1143
 WORLDS = HERE / "worlds" / "nbev3devsim"   # not among the shipped worlds: only for the profile
 BLANK = WORLDS / "blank.toml"
 BACKGROUNDS = {  # nbev3devsim's name -> our world file
@@ -118,11 +118,17 @@ def world_name(background: str) -> Path:
                      f"(there are: {', '.join(sorted(set(BACKGROUNDS) - {'Blank'}))})")
 
 
-def start_pose(start: dict, default):
-    """A world start pose from nbev3devsim's x, y (y down) and angle (clockwise)."""
+def start_pose(start: dict, world):
+    """The world's start pose moved to nbev3devsim's x, y (y down) and angle (clockwise);
+    ValueError when that is outside the world."""
+    default = world.start
     x = start.get("x", default.x)
-    y = WORLD_HEIGHT - start["y"] if "y" in start else default.y
+    y = world.height - start["y"] if "y" in start else default.y
     heading = -start["a"] if "a" in start else default.heading
+    if not (0 <= x <= world.width and 0 <= y <= world.height and math.isfinite(heading)):
+        raise ValueError(f"the magic's start (x {start.get('x', '-')}, y {start.get('y', '-')}, "
+                         f"angle {start.get('a', '-')}) is not in the world (x 0..{world.width:g}, "
+                         f"y 0..{world.height:g})")
     return type(default)(x, y, heading)
 
 

@@ -141,7 +141,7 @@ def run_program(program: str | Path, world: str | Path | None = None, robot: str
         robot = robot or ROBOTS.get(magic.robot or "Default_Robot", ROBOT)
     the_world = load_world(world or "empty_arena")
     if dialect is not None and dialect.magic.start:
-        the_world.start = start_pose(dialect.magic.start, the_world.start)
+        the_world.start = start_pose(dialect.magic.start, the_world)
     simulation = Simulation(the_world, load_robot(robot if robot is not None else the_world.robot), seed=seed)
     remote_of(simulation).schedule(remote)
     runner = LockstepRunner(simulation, Path(program), until=until, busy_limit=busy_limit, stop_when_busy=True,

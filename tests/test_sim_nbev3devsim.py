@@ -112,6 +112,9 @@ def test_the_magic_names_the_robot_preset_and_the_command_line_takes_the_profile
     done = subprocess.run([sys.executable, "-m", "simulator", str(bad), "--profile", "nbev3devsim"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 2 and "nbev3devsim background 'FLL_2019_City_Shaper' is not drawn here" in done.stderr
+    outside = write(tmp_path, "outside.py", "%%sim_magic -x 5000 -y nan\npass\n")
+    with pytest.raises(ValueError, match=r"the magic's start \(x 5000.0, y nan, angle -\) is not in the world"):
+        run_program(outside, profile="nbev3devsim")
 
 
 def test_magic_lines_become_comments_and_the_backgrounds_load():
