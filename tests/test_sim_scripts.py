@@ -92,3 +92,26 @@ def test_the_display_has_the_bricks_bitmap_fonts(tmp_path):
     assert lines[3].startswith('Failed to load font "helvB99"')
     licence = (ROOT / "simulator" / "fonts" / "LICENSE.txt").read_text()
     assert "Adobe Systems" in licence and "Bitstream" in licence and "Bigelow & Holmes" in licence
+
+
+def test_robolab_run_runs_python_programs_with_arguments_and_profiles(tmp_path):
+    program = write(tmp_path, "args.py", """
+        import sys
+        print("args", sys.argv[1:])
+        """)
+    done = subprocess.run([sys.executable, "-m", "robolab", "run", str(program), "--", "--fast", "2"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "args ['--fast', '2']"
+    cell = write(tmp_path, "cell.py", """
+        %%sim_magic_preloaded -b Grey_bands
+        print(colorLeft.reflected_light_intensity_pc, round(colorRight.full_reflected_light_intensity))
+        """)
+    done = subprocess.run([sys.executable, "-m", "robolab", "run", str(cell), "--profile", "nbev3devsim"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "100.0 100" and "nbev3devsim Grey_bands" in done.stdout
+    failing = write(tmp_path, "fails.py", "raise RuntimeError('no such sensor here')\n")
+    done = subprocess.run([sys.executable, "-m", "robolab", "run", str(failing)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1 and "RuntimeError: no such sensor here" in done.stderr
