@@ -34,8 +34,8 @@ import re
 import sys
 import wave
 from collections import namedtuple
-from pathlib import Path
 
+from .console import SCREEN_SIZE, patch_console, patch_fonts
 from .ev3dev1 import Ev3dev1
 
 Write = namedtuple("Write", "time port attribute value")
@@ -43,8 +43,6 @@ Write = namedtuple("Write", "time port attribute value")
 EV3_LEDS = ("led0:red:brick-status", "led1:red:brick-status",
             "led0:green:brick-status", "led1:green:brick-status")
 BUTTON_NAMES = ("up", "down", "left", "right", "enter", "backspace")
-SCREEN_SIZE = (178, 128)
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 # The ev3dev2 modules imported eagerly by install(), so their patches are in place before
 # the program imports them.
@@ -439,8 +437,8 @@ class Brick:
 
         button.Button = Button
 
-        _patch_console(mods["ev3dev2.console"], brick)
-        _patch_fonts(mods["ev3dev2.fonts"])
+        patch_console(mods["ev3dev2.console"], brick, mods["ev3dev2.display"])
+        patch_fonts(mods["ev3dev2.fonts"])
 
         display = mods["ev3dev2.display"]
         if isinstance(display, ImportError):
@@ -481,71 +479,6 @@ class Brick:
                 self._draw.rectangle(((0, 0), SCREEN_SIZE), fill="white")
 
         display.Display = Display
-
-
-def _patch_fonts(fonts):
-    """ev3dev2.fonts from simulator/fonts (the PyPI wheel of python-ev3dev2 has none; the brick has
-    the X11 100 dpi fonts as PIL fonts, which packaging/ev3_fonts.py makes the same way)."""
-    if isinstance(fonts, ImportError):
-        return
-
-    def available():
-        return sorted(path.stem for path in FONTS_DIR.glob("*.pil"))
-
-    def load(name):
-        path = FONTS_DIR / f"{name}.pil"
-        if not path.is_file():
-            raise Exception(f'Failed to load font "{name}". '  # noqa: TRY002 - what ev3dev2 raises
-                            "Check ev3dev.fonts.available() for the list of available fonts")
-        return fonts.ImageFont.load(str(path))
-
-    fonts.available, fonts.load = available, load
-
-
-def console_size(font):
-    """(rows, columns) of the EV3's 178 x 128 screen in a console font such as
-    "Lat15-TerminusBold24x12" (24 high, 12 wide: 5 rows of 14), what `stty size` says there."""
-    sizes = re.search(r"(\d+)(?:x(\d+))?$", str(font or ""))
-    height = int(sizes.group(1)) if sizes else 16
-    width = int(sizes.group(2)) if sizes and sizes.group(2) else max(1, height // 2)
-    return max(1, SCREEN_SIZE[1] // max(1, height)), max(1, SCREEN_SIZE[0] // max(1, width))
-
-
-def _patch_console(console, brick):
-    """ev3dev2.console.Console without setfont and `stty` (no terminal here): the EV3 console's
-    size follows the font's, and the text it places is a screen event."""
-    if isinstance(console, ImportError):
-        return
-    Real = console.Console
-
-    class Console(Real):
-        def set_font(self, font="Lat15-TerminusBold24x12", reset_console=True):
-            if font is not None and font != self._font:
-                self._font = font
-                self._rows, self._columns = console_size(font)
-            if reset_console:
-                self.reset_console()
-
-        @Real.echo.setter
-        def echo(self, value):
-            self._echo = value
-
-        @Real.cursor.setter
-        def cursor(self, value):
-            self._cursor = value
-
-        def text_at(self, text, column=1, row=1, reset_console=False, inverse=False, alignment="L"):
-            if reset_console:
-                self.reset_console()
-            brick.event("display", what="text", text=str(text), column=column, row=row, clear=bool(reset_console))
-
-        def clear_to_eol(self, column=None, row=None):
-            pass
-
-        def reset_console(self):
-            pass
-
-    console.Console = Console
 
 
 def _get(device, name):

@@ -6,7 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from simulator.brick import console_size
+from simulator.console import console_size
 from simulator.run import run_program
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,3 +115,27 @@ def test_robolab_run_runs_python_programs_with_arguments_and_profiles(tmp_path):
     done = subprocess.run([sys.executable, "-m", "robolab", "run", str(failing)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1 and "RuntimeError: no such sensor here" in done.stderr
+
+
+def test_console_text_is_drawn_on_the_simulated_screen_in_its_cell():
+    from PIL import ImageChops
+
+    from simulator.lockstep import LockstepRunner
+    from simulator.physics import Simulation
+    from simulator.robot import load_robot
+    from simulator.world import load_world
+
+    runner = LockstepRunner(Simulation(load_world("empty_arena"), load_robot()), textwrap.dedent("""
+        from ev3dev2.console import Console
+        console = Console()                      # 5 rows of 14: cells 12 wide, 24 high
+        console.text_at("Hi", column=3, row=2, reset_console=True)
+        console.text_at("OK", column=14, row=5, inverse=True, alignment="R")
+        """))
+    result = runner.run()
+    assert result.returncode == 0, result.stderr
+    ink = ImageChops.invert(runner.brick.display_image.convert("L"))
+    assert ink.crop((24, 24, 48, 48)).getbbox() is not None      # "Hi" in column 3, row 2
+    assert ink.crop((0, 0, 24, 24)).getbbox() is None            # nothing in the first cell
+    inverse = runner.brick.display_image.convert("L").crop((12 * 12, 4 * 24, 14 * 12, 5 * 24))
+    black = inverse.histogram()[0]
+    assert black > 24 * 24 * 0.6   # mostly black: white text on black
