@@ -35,9 +35,16 @@ class Ev3dev1:
     def install(self, brick) -> None:
         self._saved = {k: sys.modules.pop(k) for k in list(sys.modules) if _is_ev3dev(k)}
         try:
-            core = importlib.import_module("ev3dev.core")
-        except ImportError:
-            return  # python-ev3dev is not installed: `import ev3dev` says so itself
+            self._patch(brick)
+        except Exception as error:  # noqa: BLE001 - a version we cannot patch must not reach the host
+            if isinstance(error, ModuleNotFoundError) and error.name == "ev3dev":
+                return  # python-ev3dev is not installed: `import ev3dev` says so itself
+            for k in [k for k in sys.modules if _is_ev3dev(k)]:
+                del sys.modules[k]
+            sys.modules["ev3dev"] = None   # `import ev3dev` then fails: the program cannot run it
+
+    def _patch(self, brick) -> None:
+        core = importlib.import_module("ev3dev.core")
         ev3dev2 = sys.modules
         core.list_device_names = brick.list_device_names
         core.Device._attribute_file_open = lambda device, name: brick._open(device, name)
