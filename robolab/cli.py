@@ -70,8 +70,17 @@ def _run(args) -> int:
     from simulator.world_file import WorldError
 
     try:
-        # the pack places, not a library: a program compiled before needs no pack loaded
-        summary, problems = run_file(args.file, args.palette or [], args.world, args.until, args.seed, args.trace)
+        if args.profile or args.file.endswith(".py"):  # a Python program: straight onto the simulated EV3
+            from simulator.run import run_program
+            summary = run_program(args.file, args.world, None, args.until, args.seed, args.trace,
+                                  args=args.args, profile=args.profile)
+            problems = [summary.error.rstrip()] if summary.error else []  # its traceback
+        else:
+            # the pack places, not a library: a program compiled before needs no pack loaded
+            summary, problems = run_file(args.file, args.palette or [], args.world, args.until, args.seed, args.trace)
+    except (OSError, ValueError) as error:  # a Python file that cannot be read, a profile's bad world
+        print(f"{args.file}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+        return 1
     except RobolabError as error:
         print(error, file=sys.stderr)
         return 1
@@ -219,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed for sensor and motor noise (default 0)")
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     run.add_argument("--trace", metavar="OUT.csv", help="write pose and sensor values after every step")
+    run.add_argument("--profile", choices=["nbev3devsim"],
+                     help="FILE is a Python program written for another simulator (nbev3devsim: the OU's notebook one)")
+    run.add_argument("args", nargs="*", metavar="ARGS", help="a Python program's arguments (after --)")
     palette_option(run)
     run.set_defaults(run=_run)
 

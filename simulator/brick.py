@@ -35,17 +35,20 @@ import sys
 import wave
 from collections import namedtuple
 
+from .console import SCREEN_SIZE, patch_console, patch_fonts
+from .ev3dev1 import Ev3dev1
+
 Write = namedtuple("Write", "time port attribute value")
 
 EV3_LEDS = ("led0:red:brick-status", "led1:red:brick-status",
             "led0:green:brick-status", "led1:green:brick-status")
 BUTTON_NAMES = ("up", "down", "left", "right", "enter", "backspace")
-SCREEN_SIZE = (178, 128)
 
 # The ev3dev2 modules imported eagerly by install(), so their patches are in place before
 # the program imports them.
 _MODULES = ("ev3dev2.stopwatch", "ev3dev2.motor", "ev3dev2.sensor", "ev3dev2.sensor.lego",
-            "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display")
+            "ev3dev2.led", "ev3dev2.sound", "ev3dev2.button", "ev3dev2.power", "ev3dev2.display",
+            "ev3dev2.console", "ev3dev2.fonts")
 
 
 class DictDevice:
@@ -157,9 +160,10 @@ class Brick:
     attribute, value), when record_writes (else it stays empty).
     """
 
-    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001, record_writes=True):
+    def __init__(self, motors, sensors, clock, events=None, access_cost=0.001, record_writes=True, plug=None):
         self.clock, self.access_cost = clock, access_cost
         self.access_us = round(access_cost * 1e6)
+        self.plug = plug  # plug(drivers, address) -> (port, sensor, _) or None: devices.py
         self.events = [] if events is None else events
         self.writes = []
         self.record_writes = record_writes
@@ -182,6 +186,7 @@ class Brick:
                      "scope": "System"}))
         self._saved_modules = None
         self.ev3dev2 = None
+        self._ev3dev1 = Ev3dev1()
 
     def _add(self, class_name, name, port, device):
         path = f"/sys/class/{class_name}/{name}"
@@ -221,13 +226,36 @@ class Brick:
 
     def list_device_names(self, class_path, name_pattern="*", **kwargs):
         """ev3dev2's list_device_names over the simulated devices (substring matching)."""
-        entries = self.classes.get(os.path.basename(class_path.rstrip("/")), {})
+        class_name = os.path.basename(class_path.rstrip("/"))
+        found = False
+        for name in self._names(class_name, name_pattern, kwargs):
+            found = True
+            yield name
+        if not found and class_name == "lego-sensor" and "driver_name" in kwargs and self.plug:
+            self._plug_optional(kwargs)
+            yield from self._names(class_name, name_pattern, kwargs)
+
+    def _names(self, class_name, name_pattern, kwargs):
+        entries = self.classes.get(class_name, {})
         for name in sorted(entries, key=_natural):
             if not fnmatch.fnmatch(name, name_pattern):
                 continue
             device = entries[name].device
             if all(_matches(device, attr, pattern) for attr, pattern in kwargs.items()):
                 yield name
+
+    def _plug_optional(self, kwargs):
+        """A program asks for a sensor the robot lacks: plug in its optional one of that kind."""
+        drivers = kwargs["driver_name"]
+        address = kwargs.get("address")
+        plugged = self.plug(drivers if isinstance(drivers, list) else [drivers],
+                            address if isinstance(address, str) else None)
+        if plugged is None:
+            return
+        port, sensor = plugged[0], plugged[1]
+        sensors = self.classes.setdefault("lego-sensor", {})
+        name = next((n for n, e in sensors.items() if e.port == port), f"sensor{len(sensors)}")
+        self._add("lego-sensor", name, port, sensor)
 
     def _open(self, device, name):
         entry = self.by_path.get(device._path)
@@ -291,12 +319,14 @@ class Brick:
             raise
         button_log.setLevel(level)
         self.ev3dev2 = ev3dev2
+        self._ev3dev1.install(self)   # the old library (python-ev3dev 1.x), where it is installed
         return ev3dev2
 
     def uninstall(self):
         """Drop our ev3dev2 modules and put back the ones that were there before."""
         if self._saved_modules is None:
             return
+        self._ev3dev1.uninstall()
         for k in [k for k in sys.modules if _is_ev3dev2(k)]:
             del sys.modules[k]
         sys.modules.update(self._saved_modules)
@@ -409,6 +439,9 @@ class Brick:
                     clock.sleep(0.01)
 
         button.Button = Button
+
+        patch_console(mods["ev3dev2.console"], brick, mods["ev3dev2.display"])
+        patch_fonts(mods["ev3dev2.fonts"])
 
         display = mods["ev3dev2.display"]
         if isinstance(display, ImportError):

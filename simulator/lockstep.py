@@ -43,6 +43,7 @@ import greenlet
 
 from . import patches
 from .brick import Brick
+from .devices import plug_optional_sensor
 from .output import line_event
 from .patches import ProgramGreenlet, real_perf
 from .watchdog import Watchdog, lines_in, thread_frame
@@ -82,9 +83,9 @@ class LockstepRunner:
 
     def __init__(self, simulation, program, until=None, *, source=None, access_cost=0.001,
                  busy_limit=2.0, stop_when_busy=False, argv=None, buttons=(), on_step=None,
-                 line_hook=None, record_writes=True):
+                 line_hook=None, record_writes=True, profile=None):
         self.sim, self.until = simulation, until
-        if source is None and isinstance(program, str) and ("\n" in program or not program.endswith(".py")):
+        if source is None and isinstance(program, str) and _is_source(program):
             source, program = program, None
         if source is None:
             self.filename = os.path.abspath(os.fspath(program))
@@ -95,12 +96,14 @@ class LockstepRunner:
         self.argv = list(argv) if argv else [self.filename]
         self.busy_limit, self.stop_when_busy = busy_limit, stop_when_busy
         self.on_step, self.line_hook = on_step, line_hook
+        self.profile = profile     # a dialect for the run (nbev3devsim.Profile): install, prepare, uninstall
         self.events = []
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
         self.now_us = self.phys_us
         self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost,
-                           record_writes=record_writes)
+                           record_writes=record_writes,
+                           plug=lambda drivers, address: plug_optional_sensor(simulation, drivers, address))
         self.brick.buttons.update(buttons)
         self.steps = 0
         self.running = None        # the program greenlet running now (None while the loop runs)
@@ -267,6 +270,8 @@ class LockstepRunner:
             old_argv, old_path, old_trace = sys.argv, list(sys.path), sys.gettrace()
             try:
                 self.brick.install()
+                if self.profile is not None:
+                    self.profile.install(self)
                 sys.argv = self.argv
                 sys.path.insert(0, os.path.dirname(self.filename) if os.path.isabs(self.filename) else os.getcwd())
                 self._loop = greenlet.getcurrent()
@@ -288,6 +293,8 @@ class LockstepRunner:
                     self.returncode = 124   # still running at `until` (as `timeout` says)
             finally:
                 sys.settrace(old_trace)
+                if self.profile is not None:
+                    self.profile.uninstall()
                 self.brick.uninstall()
                 sys.argv = old_argv
                 sys.path[:] = old_path
@@ -420,6 +427,8 @@ class LockstepRunner:
         namespace = {"__name__": "__main__", "__file__": self.filename, "__builtins__": builtins}
         try:
             code = compile(self.source, self.filename, "exec")
+            if self.profile is not None:
+                self.profile.prepare(namespace)
             exec(code, namespace)  # noqa: S102 - running the program is the point
             self.returncode = 0
         except SystemExit as ex:
@@ -480,6 +489,14 @@ class LockstepRunner:
                 hook(frame.f_lineno)
             self._check_stop(greenlet.getcurrent())
         return self._trace_line
+
+
+def _is_source(text):
+    """A string given as the program is its source unless it names a file: a path ending in
+    .py, or an existing file (ev3dev programs are often scripts without .py, run by their #!)."""
+    if "\n" in text:
+        return True
+    return not text.endswith(".py") and not os.path.isfile(text)
 
 
 def _exit_code(ex, err):

@@ -21,7 +21,7 @@ import pymunk
 
 from . import chipmunk
 from .motor import Motor
-from .sensors import Sensor
+from .devices import make_sensor
 
 DT = 1.0 / 200.0
 GRAVITY = 9810.0  # mm/s^2, for floor friction of obstacles
@@ -183,7 +183,7 @@ class Simulation:
         self._actual_left = self._actual_right = 0.0  # the wheels' deg/s over the last step
         self.sensors: dict = {}
         for port in sorted(robot.sensors):
-            self.sensors[port] = Sensor(port, robot.sensors[port], self, rng=random.Random(f"{seed}:sensor:{port}"))
+            self.sensors[port] = make_sensor(port, robot.sensors[port], self, seed)
         self._chassis_body = chipmunk.BodyState(chassis)
         self._control_body = chipmunk.BodyState(control)
         self._space_step = chipmunk.space_stepper(space)

@@ -12,12 +12,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .colour_response import RESPONSES
+
 ROBOTS_DIR = Path(__file__).resolve().parent / "robots"
 DEFAULT_ROBOT = ROBOTS_DIR / "ev3_educator.toml"
 
 MOTOR_KINDS = ("large", "medium")
 WHEELS = ("left", "right")
-SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic")
+SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic", "infrared")
 MOTOR_PORTS = ("A", "B", "C", "D")
 SENSOR_PORTS = ("1", "2", "3", "4")
 
@@ -40,7 +42,7 @@ class MotorSpec:
 
 @dataclass(frozen=True)
 class SensorSpec:
-    kind: str  # "touch" | "gyro" | "color" | "ultrasonic"
+    kind: str  # "touch" | "gyro" | "color" | "ultrasonic" | "infrared"
     x: float = 0.0
     y: float = 0.0
     heading: float = 0.0
@@ -48,8 +50,9 @@ class SensorSpec:
     noise: float = 0.0
     drift: float = 0.0  # gyro only, deg/s
     diameter: float = 10.0  # colour only: the spot on the floor (mm)
-    beam: float = 15.0  # ultrasonic only: half-angle (deg)
+    beam: float = 15.0  # ultrasonic and infrared: half-angle (deg)
     width: float = 30.0  # touch only: bumper width (mm)
+    response: str = "ev3"  # colour only: "ev3" (measured) or "linear" (colour_response.py)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class RobotModel:
     chassis: tuple  # ((x, y), ...) robot frame
     motors: dict = field(default_factory=dict)  # port letter -> MotorSpec
     sensors: dict = field(default_factory=dict)  # port digit -> SensorSpec
+    # Sensors the robot can take on a port when a program asks for one it lacks (devices.py).
+    optional_sensors: dict = field(default_factory=dict)  # port digit -> SensorSpec
     path: Path | None = None
 
 
@@ -110,8 +115,12 @@ def load_robot(path=None) -> RobotModel:
             return 1.0
         return float(value)
 
-    wheel_diameter = positive("wheel_diameter")
-    axle_track = positive("axle_track")
+    # A robot whose motors drive no wheel (an arm, a guitar, a cube solver) stays put: it needs
+    # no wheel sizes (these defaults only keep the numbers meaningful).
+    raw = data.get("motors")
+    drives = isinstance(raw, dict) and any(isinstance(m, dict) and m.get("wheel") is not None for m in raw.values())
+    wheel_diameter = positive("wheel_diameter", None if drives else 56.0)
+    axle_track = positive("axle_track", None if drives else 120.0)
     mass = positive("mass")
     chassis_raw = robot.get("chassis")
     chassis = ()
@@ -173,45 +182,14 @@ def load_robot(path=None) -> RobotModel:
                 value = 0.0
             values[key] = float(value)
         motors[port] = MotorSpec(kind=kind, wheel=wheel, **values)
-    for side in WHEELS:
-        if side not in wheels_seen:
-            problem(r"^\s*\[motors", f"no motor drives the {side} wheel")
+    if len(wheels_seen) == 1:
+        (side, port), = wheels_seen.items()
+        other = "right" if side == "left" else "left"
+        problem(rf"^\s*\[motors\.{port}\]", f"motors.{port} drives the {side} wheel but no motor drives the "
+                f"{other} wheel: a driving base has both (a robot with no wheel motors stays put)")
 
-    sensors = {}
-    raw_sensors = data.get("sensors", {})
-    if not isinstance(raw_sensors, dict):
-        problem(r"^\s*sensors\s*=", "sensors must be a table")
-        raw_sensors = {}
-    float_keys = ("x", "y", "heading", "bias", "noise", "drift", "diameter", "beam", "width")
-    for port in sorted(raw_sensors):
-        spec = raw_sensors[port]
-        where = rf"^\s*\[sensors\.{re.escape(str(port))}\]"
-        if port not in SENSOR_PORTS:
-            problem(where, f"unknown sensor port {port!r} (use 1, 2, 3 or 4)")
-            continue
-        if not isinstance(spec, dict):
-            problem(where, f"sensors.{port} must be a table")
-            continue
-        kind = spec.get("kind")
-        if kind not in SENSOR_KINDS:
-            problem(where, f"sensors.{port}: kind must be one of {', '.join(SENSOR_KINDS)}, not {kind!r}")
-            continue
-        values = {}
-        for key in sorted(spec):
-            if key == "kind":
-                continue
-            if key not in float_keys:
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: unknown key {key!r}")
-                continue
-            value = spec[key]
-            if not _num(value):
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must be a number")
-                continue
-            if key in ("noise", "diameter", "beam", "width") and value < 0:
-                problem(rf"^\s*{re.escape(key)}\s*=", f"sensors.{port}: {key} must not be negative")
-                continue
-            values[key] = float(value)
-        sensors[port] = SensorSpec(kind=kind, **values)
+    sensors = _sensor_table(data, "sensors", problem)
+    optional_sensors = _sensor_table(data, "optional_sensors", problem)
 
     if problems:
         raise RobotError(problems)
@@ -223,5 +201,53 @@ def load_robot(path=None) -> RobotModel:
         chassis=chassis,
         motors=motors,
         sensors=sensors,
+        optional_sensors=optional_sensors,
         path=path,
     )
+
+
+def _sensor_table(data, table, problem) -> dict:
+    """The sensors of [TABLE.PORT] tables (sensors, optional_sensors): port -> SensorSpec."""
+    sensors = {}
+    raw_sensors = data.get(table, {})
+    if not isinstance(raw_sensors, dict):
+        problem(rf"^\s*{table}\s*=", f"{table} must be a table")
+        raw_sensors = {}
+    float_keys = ("x", "y", "heading", "bias", "noise", "drift", "diameter", "beam", "width")
+    for port in sorted(raw_sensors):
+        spec = raw_sensors[port]
+        where = rf"^\s*\[{table}\.{re.escape(str(port))}\]"
+        if port not in SENSOR_PORTS:
+            problem(where, f"unknown sensor port {port!r} (use 1, 2, 3 or 4)")
+            continue
+        if not isinstance(spec, dict):
+            problem(where, f"{table}.{port} must be a table")
+            continue
+        kind = spec.get("kind")
+        if kind not in SENSOR_KINDS:
+            problem(where, f"{table}.{port}: kind must be one of {', '.join(SENSOR_KINDS)}, not {kind!r}")
+            continue
+        values = {}
+        for key in sorted(spec):
+            if key == "kind":
+                continue
+            if key == "response":
+                if spec[key] not in RESPONSES:
+                    problem(rf"^\s*response\s*=", f"{table}.{port}: response must be one of "
+                                                    f"{', '.join(RESPONSES)}, not {spec[key]!r}")
+                else:
+                    values[key] = spec[key]
+                continue
+            if key not in float_keys:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: unknown key {key!r}")
+                continue
+            value = spec[key]
+            if not _num(value):
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must be a number")
+                continue
+            if key in ("noise", "diameter", "beam", "width") and value < 0:
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must not be negative")
+                continue
+            values[key] = float(value)
+        sensors[port] = SensorSpec(kind=kind, **values)
+    return sensors

@@ -9,7 +9,9 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
+from simulator.nbev3devsim import BLANK, PROFILES, ROBOT, ROBOTS, Profile, read_magic, start_pose, world_name
 from simulator.physics import Simulation
 from simulator.robot import load_robot
 from simulator.world import load_world
@@ -85,6 +87,8 @@ def describe(event: dict) -> str:
         return f"screen: {event.get('text', '')}".rstrip()
     if kind == "led":
         return f"light {event.get('led')} brightness {event.get('brightness')}"
+    if kind == "sensor":
+        return event.get("text", "sensor")
     if kind == "busy":
         return event.get("text", "the program is busy")
     rest = {k: v for k, v in event.items() if k not in ("time", "kind")}
@@ -117,17 +121,31 @@ class _Tracer:
         self.file.close()
 
 
-def run_program(program: str | Path, world: str | Path = "empty_arena", robot: str | Path | None = None,
+def run_program(program: str | Path, world: str | Path | None = None, robot: str | Path | None = None,
                 until: float | None = None, seed: int = 0, trace: str | Path | None = None,
-                busy_limit: float = 5.0, line_label=None) -> RunSummary:
+                busy_limit: float = 5.0, line_label=None, args=(), remote=(), profile: str | None = None) -> RunSummary:
     """Run an ev3dev2 program file in a world until it ends (or `until` simulated seconds).
     A program that runs busy_limit wall seconds without waiting (simulated time stands still,
     so it would never end) is stopped, with a "busy" event saying where.
-    line_label: turns a line of the program into the line the trace shows (default: itself)."""
-    the_world = load_world(world)
+    line_label: turns a line of the program into the line the trace shows (default: itself).
+    args: the program's command-line arguments (sys.argv[1:]); remote: timed IR remote presses
+    [(time_s, channel, buttons)] (infrared.py); profile: None, or "nbev3devsim" (nbev3devsim.py: its
+    dialect, and the world, robot and start its magic line names when none is given here)."""
+    source, dialect = None, None
+    if profile is not None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r} (there is: {', '.join(PROFILES)})")
+        source, magic = read_magic(Path(program).read_text(encoding="utf-8"))
+        dialect = Profile(magic)
+        world = world or (world_name(magic.background) if magic.background else BLANK)
+        robot = robot or ROBOTS.get(magic.robot or "Default_Robot", ROBOT)
+    the_world = load_world(world or "empty_arena")
+    if dialect is not None and dialect.magic.start:
+        the_world.start = start_pose(dialect.magic.start, the_world)
     simulation = Simulation(the_world, load_robot(robot if robot is not None else the_world.robot), seed=seed)
-    runner = LockstepRunner(simulation, str(program), until=until, busy_limit=busy_limit, stop_when_busy=True,
-                            record_writes=False)
+    remote_of(simulation).schedule(remote)
+    runner = LockstepRunner(simulation, Path(program), until=until, busy_limit=busy_limit, stop_when_busy=True,
+                            argv=[str(program), *args], source=source, profile=dialect, record_writes=False)
     tracer = _Tracer(simulation, runner, Path(trace), line_label) if trace else None
     try:
         result = runner.run()

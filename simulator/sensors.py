@@ -7,9 +7,10 @@ the world's floor under the colour sensor, raycasts for the ultrasonic sensor, a
 query at the touch sensor's bumper, the chassis's turning for the gyro.
 
 Conventions (as the real sensors):
-- colour COL-REFLECT / COL-AMBIENT: 0..100 %; reflected light is the floor's luminance
-  (white 100, black 0); COL-COLOR: 0 none, 1 black, 2 blue, 3 green, 4 yellow, 5 red, 6 white,
-  7 brown (nearest reference colour); RGB-RAW: three values 0..1020 (4 x the floor's 0..255).
+- colour COL-REFLECT / COL-AMBIENT: 0..100 %, on the measured curve of colour_response.py
+  (black tape about 5, white paper about 75); COL-COLOR: 0 none, 1 black, 2 blue, 3 green,
+  4 yellow, 5 red, 6 white, 7 brown (nearest reference colour); RGB-RAW: three values 0..1020
+  on the same curve.
 - ultrasonic US-DIST-CM: value0 in tenths of cm (decimals 1), 2550 when nothing within 255 cm;
   US-DIST-IN: tenths of inches, 1003 when nothing; US-LISTEN: 0.
 - gyro GYRO-ANG: integer degrees, clockwise positive (turning right increases it), counted from
@@ -20,6 +21,8 @@ Conventions (as the real sensors):
 from __future__ import annotations
 
 import random
+
+from .colour_response import RAW_FULL, ambient_pct, raw_rgb, reflected_pct
 
 DRIVERS = {
     "touch": "lego-ev3-touch",
@@ -72,7 +75,6 @@ COLOR_REFERENCES = (
 COLOR_NAMES = ("NoColor", "Black", "Blue", "Green", "Yellow", "Red", "White", "Brown")
 
 US_MAX_MM = 2550.0
-AMBIENT_PCT = 8  # no light model: a dim classroom
 
 
 def luminance(rgb) -> float:
@@ -195,16 +197,16 @@ class Sensor:
             x, y = sim.sensor_position(self.spec)
             rgb = sim.world.floor_sample(x, y, self.spec.diameter)
             if mode == "COL-REFLECT":
-                return (round(max(0.0, min(100.0, self._disturb(luminance(rgb) * 100.0 / 255.0)))),)
+                return (round(max(0.0, min(100.0, self._disturb(reflected_pct(rgb, self.spec.response))))),)
             if mode == "COL-AMBIENT":
-                return (round(max(0.0, min(100.0, self._disturb(AMBIENT_PCT)))),)
+                return (round(max(0.0, min(100.0, self._disturb(ambient_pct(rgb))))),)
             if mode == "COL-COLOR":
                 return (color_id(rgb),)
             if mode == "REF-RAW":
-                lum = luminance(rgb) * 4.0
-                return (round(max(0.0, self._disturb(lum))), round(AMBIENT_PCT * 4))
+                raw = reflected_pct(rgb, self.spec.response) * RAW_FULL / 100.0
+                return (round(max(0.0, self._disturb(raw))), round(ambient_pct(rgb) * RAW_FULL / 100.0))
             if mode == "RGB-RAW":
-                return tuple(round(max(0.0, min(1020.0, self._disturb(c * 4.0)))) for c in rgb)
+                return tuple(round(max(0.0, min(RAW_FULL, self._disturb(c)))) for c in raw_rgb(rgb, self.spec.response))
             return (0, 0, 0, 0)
         if kind == "ultrasonic":
             if mode == "US-LISTEN":

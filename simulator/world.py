@@ -148,6 +148,7 @@ class World:
                 self.walls.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
         self.obstacles = [Obstacle(s.shape.polygon(), s.mass, s.colour, s.name) for s in spec.obstacles]
         self.zones = [Zone(name, shape.polygon()) for name, shape in spec.zones]
+        self.beacons = list(spec.beacons)  # (channel, x, y): IR beacons shining from the start
         self.wall_colour = spec.wall_colour
         self.robot = spec.robot  # the robot model file the world names, or None for the default robot
         self.wall_rects = self._wall_rects(spec.wall_colour) if spec.wall_colour else []

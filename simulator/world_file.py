@@ -160,6 +160,7 @@ class WorldSpec:
     walls: list = field(default_factory=list)
     obstacles: list = field(default_factory=list)
     zones: list = field(default_factory=list)   # (name, Shape)
+    beacons: list = field(default_factory=list)  # (channel, x, y): IR beacons (infrared.py)
     lines: dict = field(default_factory=dict)   # key path -> line in the file
 
     def at(self, where: tuple, message: str) -> str:
@@ -168,7 +169,8 @@ class WorldSpec:
 
 
 TOP_KEYS = {"name", "description", "size", "floor", "floor_image", "mm_per_pixel", "wall_colour",
-            "border", "border_thickness", "start", "line", "area", "wall", "obstacle", "zone", "robot"}
+            "border", "border_thickness", "start", "line", "area", "wall", "obstacle", "zone", "robot",
+            "beacon"}
 SHAPE_KEYS = {"points", "polygon", "rectangle", "corner_radius", "centre", "radius"}
 TABLE_KEYS = {
     "start": {"x", "y", "heading"},
@@ -177,6 +179,7 @@ TABLE_KEYS = {
     "wall": SHAPE_KEYS | {"colour"},
     "obstacle": SHAPE_KEYS | {"colour", "mass", "name"},
     "zone": SHAPE_KEYS | {"name"},
+    "beacon": {"x", "y", "channel"},
 }
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}$")
 
@@ -416,7 +419,30 @@ def read_world_file(path: Path) -> WorldSpec:
                 name = check.string(table["name"], where + ("name",))
                 if shape is not None and name is not None:
                     spec.zones.append((name, shape))
+    _read_beacons(data, check, spec)
     spec.paint.sort(key=lambda p: p.order)
     if check.problems:
         raise WorldError(check.problems)
     return spec
+
+
+def _read_beacons(data: dict, check: "_Checker", spec: WorldSpec) -> None:
+    """[[beacon]] tables: an IR remote in beacon mode at x, y on channel 1..4 (default 1)."""
+    items = data.get("beacon", [])
+    if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+        check.problem(("beacon",), f"beacon: expected [[beacon]] tables, got {items!r}")
+        return
+    for index, table in enumerate(items):
+        where = ("beacon", index)
+        check.keys(table, TABLE_KEYS["beacon"], where)
+        if "x" not in table or "y" not in table:
+            check.problem(where, f"[{check.label(where)}] needs x and y (mm)")
+            continue
+        x, y = check.number(table["x"], where + ("x",)), check.number(table["y"], where + ("y",))
+        channel = table.get("channel", 1)
+        if channel not in (1, 2, 3, 4) or isinstance(channel, bool):
+            check.problem(where + ("channel",), f"{check.label(where + ('channel',))}: must be 1, 2, 3 or 4, "
+                                                f"got {channel!r}")
+            continue
+        if x is not None and y is not None:
+            spec.beacons.append((channel, x, y))

@@ -192,7 +192,7 @@ def test_motors_are_stopped_at_the_end(name, tmp_path):
 
 
 def test_line_follower_steers_towards_the_edge(tmp_path):
-    dark, light = 10, 90  # over the black line, then over the white floor
+    dark, light = 5, 75  # over the black line, then over the white floor (the edge, 40, between)
     result = FakeBrick(tmp_path).run(compile_file(example("line_follower"), tmp_path), timeout=30,
                                      schedule=[(0, 3, {"value0": dark}), (1.0, 3, {"value0": light})],
                                      virtual_timeout=2.0)
@@ -333,6 +333,10 @@ SCREEN_AND_BUTTONS = """\
     wait_button button=any
     wait_button button=enter
     if condition=button_pressed {
+        beep
+    }
+    wait_remote button=beacon channel=3
+    if condition=(ir_proximity < 10 or remote_top_left or remote_bottom_right) {
         beep
     }
 """

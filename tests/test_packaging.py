@@ -32,7 +32,7 @@ def test_wheel_carries_palettes_examples_and_grammar(tmp_path):
     assert {f"robolab/examples/{p.name}" for p in EXAMPLES} <= names
     assert "simulator/__init__.py" in names
     assert "simulator/robots/ev3_educator.toml" in names
-    worlds = {p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator" / "worlds").iterdir()}
+    worlds = {p.relative_to(ROOT).as_posix() for p in (ROOT / "simulator" / "worlds").rglob("*") if p.is_file()}
     assert worlds and worlds <= names
     # Every module of the source tree, so `pip install .` (not editable) gets the whole app.
     modules = {p.relative_to(ROOT).as_posix() for folder in ("robolab", "simulator")

@@ -160,6 +160,7 @@ def _sensors(read: Settings, needs: Needs) -> list[str]:
         if kind == "light":
             pixels = read.number(section, "diameter", read.number(section, "radius", 1.0))
             spec["diameter"] = fmt(max(pixels, 0.0) * mpp)
+            spec["response"] = '"linear"'  # RobotLab's light sensor: 0 black .. 100 white
             if bias:
                 spec["bias"] = fmt(bias)
             if noise:

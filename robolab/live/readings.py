@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.sensors import COLOR_NAMES, US_MAX_MM, color_id, luminance
+from simulator.infrared import proximity
+from simulator.colour_response import reflected_pct
+from simulator.sensors import COLOR_NAMES, US_MAX_MM, color_id
 
-SENSOR_LABELS = {"color": "colour", "ultrasonic": "ultrasonic", "touch": "touch", "gyro": "gyro"}
+SENSOR_LABELS = {"color": "colour", "ultrasonic": "ultrasonic", "touch": "touch", "gyro": "gyro",
+                 "infrared": "infrared"}
 MOTOR_LABELS = {"large": "large motor", "medium": "medium motor"}
 
 
@@ -69,13 +72,16 @@ def read_sensor(sim, port, sensor, start_heading: float) -> SensorReading:
     if kind == "color":
         x, y = sim.sensor_position(spec)
         rgb = sim.world.floor_sample(x, y, spec.diameter)
-        reflected = round(luminance(rgb) * 100.0 / 255.0)
+        reflected = round(reflected_pct(rgb, spec.response))
         return SensorReading(port, kind, reflected, "%", f"{reflected} %", COLOR_NAMES[color_id(rgb)], tuple(rgb))
     if kind == "ultrasonic":
         mm = sim.ultrasonic_distance(spec)
         if mm >= US_MAX_MM:
             return SensorReading(port, kind, 255.0, "cm", "nothing", "within 255 cm")
         return SensorReading(port, kind, round(mm / 10.0, 1), "cm", f"{mm / 10.0:.1f} cm")
+    if kind == "infrared":
+        near = proximity(sim.ultrasonic_distance(spec))
+        return SensorReading(port, kind, near, "%", f"{near} %", "proximity")
     if kind == "touch":
         pressed = sim.bumper_pressed(spec)
         return SensorReading(port, kind, 1 if pressed else 0, "", "pressed" if pressed else "released")

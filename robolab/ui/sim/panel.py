@@ -25,8 +25,10 @@ from robolab.ui.sim.datalog_view import DataLogView
 from robolab.ui.sim.drive import DriveControls
 from robolab.ui.sim.output import OutputView
 from robolab.ui.sim.readouts import ReadoutsView, VariablesView
+from robolab.ui.sim.remote import RemoteControl
 from robolab.ui.sim.world_view import WorldView
 from robolab.ui.theme import ui_font
+from simulator.infrared import remote_of
 from simulator.physics import Pose
 from simulator.robot import RobotError, load_robot
 from simulator.world import WorldError, load_world, shipped_worlds
@@ -93,10 +95,12 @@ class SimulatorPanel(QWidget):
         self.output = OutputView()
         self.datalog = DataLogView()
         self.controls = DriveControls()
+        self.remote = RemoteControl()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget, title in ((self.readouts, "Sensors && motors"), (self.variables, "Variables"),
-                              (self.output, "Output"), (self.datalog, "Data log"), (self.controls, "Drive")):
+                              (self.output, "Output"), (self.datalog, "Data log"), (self.controls, "Drive"),
+                              (self.remote, "IR remote")):
             self.tabs.addTab(widget, title)
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
@@ -122,6 +126,7 @@ class SimulatorPanel(QWidget):
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
+        self.remote.changed.connect(lambda channel, held: self.run and remote_of(self.run.sim).press(channel, held))
         self.output.list.itemClicked.connect(self._output_clicked)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
@@ -224,6 +229,7 @@ class SimulatorPanel(QWidget):
         self.runs += 1
         self._running_program = self.document.program
         self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed())
+        self.remote.resend()   # a beacon left on shines for the new run too
         if self.bar.trace.isChecked():
             self.run.set_trace(TRACE_HOLD)
         self._samples = 0

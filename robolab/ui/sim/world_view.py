@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from simulator.infrared import PROX_MM_PER_UNIT
 from simulator.physics import Pose
 
 MARGIN = 16
@@ -258,6 +259,8 @@ class WorldView(QWidget):
                 continue
             reading = readings.get(port)
             reach = 2550.0 if reading is None or reading.text == "nothing" else reading.value * 10.0
+            if reading is not None and reading.kind == "infrared":  # plugged in place of the ultrasonic
+                reach = reading.value * PROX_MM_PER_UNIT
             origin = self._robot_point(self.pose, spec.x, spec.y)
             painter.save()  # a beam that sees nothing still ends at the world's edge
             painter.setClipRect(QRectF(self.to_screen(0.0, self.world.height), self.to_screen(self.world.width, 0.0)))
