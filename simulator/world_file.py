@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from simulator.bounded import MAX_PIXELS, UnreadableFile, open_image, read_text, parse_toml
 
 
 class WorldError(Exception):
@@ -93,6 +95,8 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int:
 
 # ----------------------------------------------------------------------------- checked data
 
+DEFAULT_MM_PER_PIXEL = 2.0
+
 @dataclass
 class Shape:
     """A shape as written: kind "polygon" (points), "rectangle" (x0, y0, x1, y1, corner radius)
@@ -150,6 +154,7 @@ class WorldSpec:
     size: tuple | None = None
     floor: tuple = (255, 255, 255)
     floor_image: Path | None = None
+    floor_source: object = None      # the floor image, read and decoded (a Pillow RGB image)
     mm_per_pixel: float | None = None
     wall_colour: tuple | None = None
     border: bool = False
@@ -179,6 +184,28 @@ TABLE_KEYS = {
     "zone": SHAPE_KEYS | {"name"},
 }
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}$")
+MAX_MM = 1_000_000.0        # 1 km: any length or position in a world
+MAX_MM_PER_PIXEL = 1000.0
+MAX_HEADING = 36_000.0      # degrees either way: a hundred turns
+MAX_MASS = 1000.0           # kg
+
+
+def _sane(value, limit: float) -> bool:
+    """Finite and within +-limit (huge TOML integers are compared, never turned into floats)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return -limit <= value <= limit
+
+
+def _too_big(value, limit: float) -> str:
+    shown = f"{value!r}" if isinstance(value, float) or abs(value) < 10 ** 30 else \
+        f"a number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    return f"must be a finite number between {-limit:g} and {limit:g}, got {shown}"
+
+
+def _short(value, most: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= most else text[:most] + "…"
 
 
 class _Checker:
@@ -205,9 +232,13 @@ class _Checker:
                 inside = f" in [{self.label(where)}]" if where else ""
                 self.problem(where + (key,), f"unknown key '{key}'{inside}{hint}")
 
-    def number(self, value, where: tuple, positive: bool = False):
+    def number(self, value, where: tuple, positive: bool = False, limit: float = MAX_MM):
+        """A finite number of at most `limit` either way (more than 0 if `positive`), or None."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(where, f"{self.label(where)}: expected a number, got {value!r}")
+            return None
+        if not _sane(value, limit):
+            self.problem(where, f"{self.label(where)}: {_too_big(value, limit)}")
             return None
         if positive and value <= 0:
             self.problem(where, f"{self.label(where)}: must be more than 0, got {value!r}")
@@ -229,7 +260,11 @@ class _Checker:
     def numbers(self, value, count: int, where: tuple, what: str):
         if (not isinstance(value, list) or len(value) != count
                 or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)):
-            self.problem(where, f"{self.label(where)}: expected {what}, got {value!r}")
+            self.problem(where, f"{self.label(where)}: expected {what}, got {_short(value)}")
+            return None
+        wild = next((v for v in value if not _sane(v, MAX_MM)), None)
+        if wild is not None:
+            self.problem(where, f"{self.label(where)}: {_too_big(wild, MAX_MM)}")
             return None
         return tuple(float(v) for v in value)
 
@@ -251,7 +286,11 @@ class _Checker:
                     isinstance(p, list) and len(p) == 2
                     and all(not isinstance(v, bool) and isinstance(v, (int, float)) for v in p) for p in points):
                 self.problem(where + (key,), f"{self.label(where + (key,))}: expected a list of [x, y] "
-                                             f"points in mm, got {points!r}")
+                                             f"points in mm, got {_short(points)}")
+                return None
+            wild = next((v for p in points for v in p if not _sane(v, MAX_MM)), None)
+            if wild is not None:
+                self.problem(where + (key,), f"{self.label(where + (key,))}: {_too_big(wild, MAX_MM)}")
                 return None
             least = 2 if key == "points" else 3
             if len(points) < least:
@@ -284,22 +323,57 @@ class _Checker:
         return Shape("circle", centre=centre, radius=radius)
 
 
+def floor_extent(spec: WorldSpec) -> tuple[float, float, float] | None:
+    """The world's (width, height) in mm and mm per pixel, as World renders it; None when a
+    floor image is named but could not be read (its size is unknown)."""
+    source = spec.floor_source
+    mpp = spec.mm_per_pixel
+    if source is not None:
+        if mpp is None:
+            mpp = spec.size[0] / source.width if spec.size else None
+            if mpp is None:
+                return None
+        size = spec.size or (source.width * mpp, source.height * mpp)
+    elif spec.floor_image is None:
+        mpp = mpp or DEFAULT_MM_PER_PIXEL
+        size = spec.size or (1.0, 1.0)
+    else:
+        return None
+    return float(size[0]), float(size[1]), mpp
+
+
+def _check_extent(spec: WorldSpec, check: _Checker, data: dict) -> None:
+    """The floor raster within the pixel cap, and the start inside the world (with the other problems)."""
+    if spec.floor_source is not None and spec.mm_per_pixel is None and spec.size is None:
+        check.problem(("floor_image",), "floor_image needs mm_per_pixel (or size)")
+        return
+    extent = floor_extent(spec)
+    if extent is None or ("size" in data and spec.size is None):
+        return
+    width, height, mpp = extent
+    pixels = math.ceil(width / mpp - 1e-9) * math.ceil(height / mpp - 1e-9)
+    if pixels > MAX_PIXELS:
+        where = ("mm_per_pixel",) if "mm_per_pixel" in data else ("size",)
+        check.problem(where, f"the floor would be {width / mpp:,.0f} x {height / mpp:,.0f} pixels at "
+                             f"{mpp:g} mm per pixel (at most {MAX_PIXELS:,} in all): make mm_per_pixel "
+                             "larger or the world smaller")
+    if spec.start is not None:
+        x, y, _ = spec.start
+        if not (0 <= x <= width and 0 <= y <= height):
+            check.problem(("start",), f"start ({x:g}, {y:g}) is outside the world (0..{width:g}, 0..{height:g})")
+
+
 def read_world_file(path: Path) -> WorldSpec:
-    """Parse and check a world file; raise WorldError listing every problem found."""
+    """Parse and check a world file (and its floor image); raise WorldError listing every problem found."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise WorldError([f"{path}:1: cannot read the world file: {error}"]) from None
+        text = read_text(path)
+    except UnreadableFile as error:
+        raise WorldError([f"{path}:{error.line}: cannot read the world file: {error}"]) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-        if found:
-            message = f"{message[:found.start()]} (column {found.group(2)})"
-            raise WorldError([f"{path}:{found.group(1)}: {message}"]) from None
-        raise WorldError([f"{path}:1: {message}"]) from None
+        data = parse_toml(text)
+    except UnreadableFile as error:
+        raise WorldError([f"{path}:{error.line}: {error}"]) from None
 
     check = _Checker(path, text)
     spec = WorldSpec(path=path, name=path.stem, lines=check.lines)
@@ -316,25 +390,30 @@ def read_world_file(path: Path) -> WorldSpec:
     if "floor" in data:
         spec.floor = check.colour(data["floor"], ("floor",)) or spec.floor
     if "mm_per_pixel" in data:
-        spec.mm_per_pixel = check.number(data["mm_per_pixel"], ("mm_per_pixel",), positive=True)
+        spec.mm_per_pixel = check.number(data["mm_per_pixel"], ("mm_per_pixel",), positive=True,
+                                         limit=MAX_MM_PER_PIXEL)
     if "floor_image" in data:
         name = check.string(data["floor_image"], ("floor_image",))
         if name is not None:
             image = path.parent / name
-            if not image.is_file():
-                check.problem(("floor_image",), f"floor_image: '{name}' not found (looked in {path.parent})")
+            if not os.path.lexists(image):
+                check.problem(("floor_image",), f"floor_image: '{_short(name)[1:-1]}' not found (looked in {path.parent})")
             else:
-                spec.floor_image = image
+                try:
+                    spec.floor_source = open_image(image)
+                    spec.floor_image = image
+                except UnreadableFile as error:
+                    check.problem(("floor_image",), f"floor_image: '{_short(name)[1:-1]}' cannot be read: {error}")
     elif "size" not in data:
         check.problem((), "missing size: give size = [width, height] in mm (or a floor_image)")
     if "robot" in data:  # e.g. an imported RobotLab arena and the robot its .cfg described
         name = check.string(data["robot"], ("robot",))
         if name is not None:
             robot = path.parent / name
-            if robot.is_file():
-                spec.robot = robot
+            if os.path.lexists(robot):
+                spec.robot = robot   # read (bounded, checked) with the robot model
             else:
-                check.problem(("robot",), f"robot: '{name}' not found (looked in {path.parent})")
+                check.problem(("robot",), f"robot: '{_short(name)[1:-1]}' not found (looked in {path.parent})")
     if "wall_colour" in data:
         spec.wall_colour = check.colour(data["wall_colour"], ("wall_colour",))
     if "border" in data:
@@ -357,7 +436,7 @@ def read_world_file(path: Path) -> WorldSpec:
             else:
                 x = check.number(start["x"], ("start", "x"))
                 y = check.number(start["y"], ("start", "y"))
-                heading = check.number(start.get("heading", 0), ("start", "heading"))
+                heading = check.number(start.get("heading", 0), ("start", "heading"), limit=MAX_HEADING)
                 if None not in (x, y, heading):
                     spec.start = (x, y, heading)
 
@@ -399,7 +478,7 @@ def read_world_file(path: Path) -> WorldSpec:
             elif kind == "obstacle":
                 mass = None
                 if "mass" in table:
-                    mass = check.number(table["mass"], where + ("mass",))
+                    mass = check.number(table["mass"], where + ("mass",), limit=MAX_MASS)
                     if mass is not None and mass <= 0:
                         check.problem(where + ("mass",), f"{check.label(where + ('mass',))}: "
                                                          f"must be more than 0 kg, got {table['mass']!r}")
@@ -417,6 +496,7 @@ def read_world_file(path: Path) -> WorldSpec:
                 if shape is not None and name is not None:
                     spec.zones.append((name, shape))
     spec.paint.sort(key=lambda p: p.order)
+    _check_extent(spec, check, data)
     if check.problems:
         raise WorldError(check.problems)
     return spec

@@ -213,12 +213,16 @@ def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path)
     bad = tmp_path / "bad.toml"
     bad.write_text('size = [1000, 800]\nfloor = "white"\n')
     before = panel.world
-    assert not panel.set_world(str(bad))
+    with qtbot.waitSignal(panel.world_changed, timeout=10000) as read:
+        panel.set_world(str(bad))
+    assert read.args == [False]
     assert panel.world is before
     assert "bad.toml:2" in panel.output.list.texts()[-1]
     good = tmp_path / "small.toml"
     good.write_text('size = [1000, 800]\n[[wall]]\nrectangle = [400, 0, 420, 500]\n')
-    assert panel.set_world(str(good)) and panel.world.width == 1000
+    with qtbot.waitSignal(panel.world_changed, timeout=10000) as read:
+        panel.set_world(str(good))
+    assert read.args == [True] and panel.world.width == 1000
     assert panel.bar.world.currentText() == "small.toml"
 
 
