@@ -272,6 +272,23 @@ def _watcher(mapper, statement, children):
     return [block]
 
 
+def _clear(mapper, statement, children):
+    """`clear x`; `clear message` written as a clear of the name message (the message register);
+    `clear TIMER`, RobotLab's own timer, which programs use without declaring it."""
+    written = mapper.prop(statement, "var", "name").strip()
+    if written.lower() == "message" and "message" not in mapper.mapping.names:
+        return [Block("clear_message", {})]
+    return [Block("clear", {"name": mapper.name(written)})]
+
+
+def _stop(mapper, statement, children):
+    """`stop task`; `stop main` stops main, and so the program."""
+    task = mapper.prop(statement, "task", "name").strip()
+    if task.lower() == "main" and "main" not in mapper.mapping.names:
+        return [Block("stop_main", {})]
+    return [Block("stop", {"task": mapper.name(task)})]
+
+
 def _noise(command: str):
     return _simple(command, port=("port_text", "port"), bias=("number", "bias"), noise=("number", "noise"))
 
@@ -293,7 +310,7 @@ RULES = {
     "counter": _simple("counter", name=("name", "name")),
     "timer": _simple("timer", name=("name", "name")),
     "set": _simple("set", name=("name", "var", "name"), value=("expression", "value")),
-    "clear": _simple("clear", name=("name", "var", "name")),
+    "clear": lambda mapper, statement, children: _clear(mapper, statement, children),
     "clear data": _simple("clear_data", capacity=("expression", "space", "size", "count")),
     "clear message": _simple("clear_message"),
     "randomize": _simple("randomize"),
@@ -324,7 +341,7 @@ RULES = {
     "display": _display,
     "task": _body("task", name=("name", "name")),
     "start": _simple("start", task=("name", "task", "name")),
-    "stop": _simple("stop", task=("name", "task", "name")),
+    "stop": lambda mapper, statement, children: _stop(mapper, statement, children),
     "priority": _simple("priority", level=("expression", "priority", "level", "value")),
     "event": _event,
     "watcher": _watcher,
