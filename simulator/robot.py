@@ -23,6 +23,8 @@ SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic")
 MOTOR_PORTS = ("A", "B", "C", "D")
 SENSOR_PORTS = ("1", "2", "3", "4")
 MAX_VALUE = 10_000.0  # mm, degrees, kg, fractions: no robot part is 10 m or weighs 10 t
+MIN_CHASSIS_AREA = 100.0  # mm²: a square centimetre
+LOWEST = {"wheel_diameter": 1.0, "axle_track": 1.0, "mass": 0.01}  # smaller is numerically nothing
 LIMITS = {"wheel_diameter": 1000.0, "axle_track": 5000.0, "mass": 1000.0, "bias": 10.0, "noise": 100.0,
           "drift": 1000.0, "diameter": 1000.0, "beam": 90.0, "heading": 3600.0}  # the rest: MAX_VALUE
 
@@ -121,8 +123,8 @@ def load_robot(path=None) -> RobotModel:
         if value is None:
             problem(r"^\s*\[robot\]", f"[robot] needs {key}")
             return 1.0
-        if not _num(value, LIMITS[key]) or value <= 0:
-            most = f" of at most {LIMITS[key]:g}" if _num(value, math.inf) and value > 0 else ""
+        if not _num(value, LIMITS[key]) or value < LOWEST[key]:
+            most = f" from {LOWEST[key]:g} to {LIMITS[key]:g}" if _num(value, math.inf) and value > 0 else ""
             problem(rf"^\s*{key}\s*=", f"{key} must be a positive number{most}, not {_shown(value)}")
             return 1.0
         return float(value)
@@ -142,8 +144,8 @@ def load_robot(path=None) -> RobotModel:
             chassis[i][0] * chassis[i - 1][1] - chassis[i - 1][0] * chassis[i][1]
             for i in range(len(chassis))
         )
-        if abs(area2) < 1e-6:
-            problem(r"^\s*chassis\s*=", "the chassis polygon has no area")
+        if abs(area2) < 2 * MIN_CHASSIS_AREA:
+            problem(r"^\s*chassis\s*=", f"the chassis polygon has no area (at least {MIN_CHASSIS_AREA:g} mm² needed)")
     else:
         problem(r"^\s*chassis\s*=|^\s*\[robot\]", "chassis must be a list of at least 3 [x, y] points (mm, within 10000 either way)")
     name = robot.get("name", path.stem)

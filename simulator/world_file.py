@@ -190,6 +190,23 @@ MAX_HEADING = 36_000.0      # degrees either way: a hundred turns
 MAX_MASS = 1000.0           # kg
 
 
+MIN_MASS = 0.001           # kg: a gram; lighter is numerically nothing to the physics
+
+
+def _solid_enough(points) -> bool:
+    """Convex, wound one way, with at least 1 mm² of area: a body the physics can give a moment."""
+    area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])) / 2
+    turning = 0.0
+    for i in range(len(points)):
+        (x0, y0), (x1, y1), (x2, y2) = points[i - 2], points[i - 1], points[i]
+        ax, ay, bx, by = x1 - x0, y1 - y0, x2 - x1, y2 - y1
+        cross = ax * by - ay * bx
+        if cross * area < 0:
+            return False
+        turning += math.atan2(cross, ax * bx + ay * by)
+    return abs(area) >= 1.0 and abs(abs(turning) - 2 * math.pi) < 1e-6
+
+
 def _sane(value, limit: float) -> bool:
     """Finite and within +-limit (huge TOML integers are compared, never turned into floats)."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -479,13 +496,17 @@ def read_world_file(path: Path) -> WorldSpec:
                 mass = None
                 if "mass" in table:
                     mass = check.number(table["mass"], where + ("mass",), limit=MAX_MASS)
-                    if mass is not None and mass <= 0:
+                    if mass is not None and mass < MIN_MASS:
                         check.problem(where + ("mass",), f"{check.label(where + ('mass',))}: "
-                                                         f"must be more than 0 kg, got {table['mass']!r}")
+                                                         f"must be at least {MIN_MASS:g} kg, got {table['mass']!r}")
                         mass = None
                 name = ""
                 if "name" in table:
                     name = check.string(table["name"], where + ("name",)) or ""
+                if shape is not None and mass is not None and not _solid_enough(shape.polygon()):
+                    check.problem(where, f"[{check.label(where)}] has a mass, so it must be a convex shape of "
+                                         "at least 1 mm² (the physics cannot push anything else)")
+                    shape = None
                 if shape is not None:
                     spec.obstacles.append(Solid(shape, mass, colour or (160, 110, 60), name))
             else:

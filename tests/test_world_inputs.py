@@ -142,6 +142,18 @@ def test_numbers_must_be_finite_and_sane(tmp_path, text, expected):
     assert all(p.startswith(f"{world}:") for p in found)
 
 
+@pytest.mark.parametrize("shape", ["polygon = [[300, 300], [310, 310], [310, 300], [300, 310]]",   # crossed
+                                   "polygon = [[0, 0], [0, 0], [0, 0]]", "centre = [100, 100]\nradius = 1e-300",
+                                   "rectangle = [500, 500, 500.0001, 500.0001]"])
+def test_a_movable_obstacle_must_be_a_convex_shape_with_area(tmp_path, shape):
+    world = tmp_path / "w.toml"   # pymunk aborts the process on a body whose moment is not positive
+    world.write_text(f"size = [800, 600]\n[[obstacle]]\n{shape}\nmass = 1\n")
+    assert problems(world) == [f"{world}:2: [obstacle 1] has a mass, so it must be a convex shape of at least 1 mm² "
+                               "(the physics cannot push anything else)"]
+    world.write_text("size = [800, 600]\n[[obstacle]]\nrectangle = [0, 0, 10, 10]\nmass = 1e-300\n")
+    assert "mass: must be at least 0.001 kg" in problems(world)[0]
+
+
 def test_a_start_outside_the_world_is_reported_with_the_other_problems(tmp_path):
     world = tmp_path / "w.toml"
     world.write_text('size = [800, 600]\nfloor = "white"\n[start]\nx = 5000\ny = 10\n')
@@ -150,7 +162,7 @@ def test_a_start_outside_the_world_is_reported_with_the_other_problems(tmp_path)
 
 
 @pytest.mark.parametrize("key, value", [("wheel_diameter", "inf"), ("axle_track", "nan"), ("mass", "1e400"),
-                                        ("wheel_diameter", "9" * 5000)])
+                                        ("wheel_diameter", "9" * 5000), ("mass", "1e-300"), ("axle_track", "5e-324")])
 def test_robot_numbers_must_be_finite_and_sane(tmp_path, key, value):
     robot = tmp_path / "r.toml"
     robot.write_text(ROBOT.replace(f"{key} = ", f"{key} = {value}\n# was ", 1))
@@ -224,7 +236,7 @@ def test_robolab_run_finds_world_name_beside_the_program(tmp_path):
 
 # --- fuzzing -------------------------------------------------------------------------------------------
 WILD = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(min_value=-10 ** 40, max_value=10 ** 40),
-                 st.sampled_from([0, -1, 1, 1e-300, 1e308, 2 ** 63]), st.text(max_size=5), st.booleans())
+                 st.sampled_from([0, -1, 1, 0.5, 5, 120, 1e-300, 5e-324, 1e-9, 1e308, 2 ** 63]), st.text(max_size=5), st.booleans())
 
 
 def toml_value(value) -> str:
