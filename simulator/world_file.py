@@ -186,6 +186,7 @@ TABLE_KEYS = {
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}$")
 MAX_MM = 1_000_000.0        # 1 km: any length or position in a world
 MAX_MM_PER_PIXEL = 1000.0
+MIN_MM_PER_PIXEL = 0.01
 MAX_HEADING = 36_000.0      # degrees either way: a hundred turns
 MAX_MASS = 1000.0           # kg
 
@@ -368,8 +369,8 @@ def _check_extent(spec: WorldSpec, check: _Checker, data: dict) -> None:
     if extent is None or ("size" in data and spec.size is None):
         return
     width, height, mpp = extent
-    pixels = math.ceil(width / mpp - 1e-9) * math.ceil(height / mpp - 1e-9)
-    if pixels > MAX_PIXELS:
+    pixels = (width / mpp + 1) * (height / mpp + 1)   # floats: a tiny mm_per_pixel makes no huge int
+    if not math.isfinite(pixels) or pixels > MAX_PIXELS:
         where = ("mm_per_pixel",) if "mm_per_pixel" in data else ("size",)
         check.problem(where, f"the floor would be {width / mpp:,.0f} x {height / mpp:,.0f} pixels at "
                              f"{mpp:g} mm per pixel (at most {MAX_PIXELS:,} in all): make mm_per_pixel "
@@ -401,14 +402,18 @@ def read_world_file(path: Path) -> WorldSpec:
         spec.description = check.string(data["description"], ("description",)) or ""
     if "size" in data:
         spec.size = check.numbers(data["size"], 2, ("size",), "[width, height] in mm")
-        if spec.size and min(spec.size) <= 0:
-            check.problem(("size",), f"size: width and height must be more than 0, got {data['size']!r}")
+        if spec.size and min(spec.size) < 1:
+            check.problem(("size",), f"size: width and height must be at least 1 mm, got {_short(data['size'])}")
             spec.size = None
     if "floor" in data:
         spec.floor = check.colour(data["floor"], ("floor",)) or spec.floor
     if "mm_per_pixel" in data:
         spec.mm_per_pixel = check.number(data["mm_per_pixel"], ("mm_per_pixel",), positive=True,
                                          limit=MAX_MM_PER_PIXEL)
+        if spec.mm_per_pixel is not None and spec.mm_per_pixel < MIN_MM_PER_PIXEL:
+            check.problem(("mm_per_pixel",), f"mm_per_pixel: must be at least {MIN_MM_PER_PIXEL:g}, "
+                                             f"got {data['mm_per_pixel']!r}")
+            spec.mm_per_pixel = None
     if "floor_image" in data:
         name = check.string(data["floor_image"], ("floor_image",))
         if name is not None:

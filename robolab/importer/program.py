@@ -149,7 +149,10 @@ def build_program(statements: list[Statement], library: PackLibrary, file: str =
         problems = check_text(text, library, file)
         if not problems:
             return text, mapping.report()
-        _repair(program, text, problems, builder)
+        try:
+            _repair(program, text, problems, builder)
+        except RobolabError as error:   # a value the mapping let through that no line can be blamed for
+            raise RobolabError([Problem(f"cannot be imported: {p.message}", file) for p in error.problems]) from None
     raise RobolabError(problems)  # every repair turns a line into comments, so this is never reached
 
 

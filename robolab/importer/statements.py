@@ -129,7 +129,14 @@ class StatementMapper:
         return tree
 
     def port_text(self, text: str) -> str:
-        return text.strip().upper()
+        return self.word(text.strip().upper(), "port")
+
+    @staticmethod
+    def word(text: str, what: str) -> str:
+        """A choice or port as written (`light`, `B`): letters, digits and _, or Unmappable."""
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,40}", text):
+            raise Unmappable(f"its {what} {one_line(text)!r} is not one RoboLab knows")
+        return text
 
     def number(self, text: str) -> int | float:
         try:
@@ -194,15 +201,16 @@ def _if(mapper, statement, children):
 
 
 def _output(mapper, statement, children):
-    port = mapper.prop(statement, "port").strip().upper()
+    port = mapper.port_text(mapper.prop(statement, "port"))
     return [Block("output", {"name": mapper.name(mapper.prop(statement, "name")), "port": port, "motor": "large"})]
 
 
 def _sensor(mapper, statement, children):
-    kind = mapper.prop(statement, "type").strip().lower()
-    mode = statement.properties.get("mode", "percent" if kind == "light" else "boolean").strip().lower()
+    kind = mapper.word(mapper.prop(statement, "type").strip().lower(), "type")
+    mode = mapper.word(statement.properties.get("mode", "percent" if kind == "light" else "boolean").strip().lower(),
+                       "mode")
     return [Block("sensor", {"name": mapper.name(mapper.prop(statement, "name")),
-                             "port": mapper.prop(statement, "port").strip(), "type": kind, "mode": mode})]
+                             "port": mapper.port_text(mapper.prop(statement, "port")), "type": kind, "mode": mode})]
 
 
 def _sound(mapper, statement, children):
@@ -262,7 +270,7 @@ def _event(mapper, statement, children):
             raise Unmappable("its sensor and state cannot be read")
         sensor, state = found.groups()
     return [Block("event", {"name": mapper.name(mapper.prop(statement, "name")), "sensor": mapper.name(sensor),
-                            "state": state.strip().lower()})]
+                            "state": mapper.word(state.strip().lower(), "state")})]
 
 
 def _watcher(mapper, statement, children):
