@@ -21,6 +21,9 @@ from robolab.palette import PackLibrary
 from simulator.bounded import MAX_IMAGE_BYTES, UnreadableFile, read_bytes
 
 
+LOST = "kept as a comment"  # how every report line for a statement that was not carried over ends
+
+
 @dataclass
 class ImportResult:
     """One imported program: what to write, and the report of everything not carried over as is."""
@@ -44,6 +47,11 @@ class ImportResult:
     @property
     def robot_file(self) -> str:
         return f"{self.name}.robot.toml"
+
+    @property
+    def lost(self) -> list[str]:
+        """The report lines for RobotLab statements kept as comments: what the program lost."""
+        return [line for line in self.report_lines if line.endswith(LOST)]
 
     def files(self) -> list[str]:
         return [self.program_file, self.world_file, self.robot_file] + ([self.image.name] if self.image else [])
