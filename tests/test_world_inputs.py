@@ -341,3 +341,20 @@ def test_fuzzed_robots_load_or_say_why(tmp_path_factory, values):
     (folder / "r.toml").write_text(text)
     (folder / "w.toml").write_text('size = [800, 600]\nrobot = "r.toml"\n')
     no_crash(folder / "w.toml")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=world_texts())
+def test_fuzzed_worlds_through_robolab_run(tmp_path_factory, capsys, text):
+    """The command itself (robolab.cli.main, as `robolab run` calls it): a clean exit, never a traceback."""
+    from robolab.cli import main
+
+    folder = tmp_path_factory.mktemp("run")
+    images(folder)
+    (folder / "arena.toml").write_text(text)
+    program = folder / "p.rlab"
+    program.write_text('robolab 1 palette ev3 1.0 world "arena.toml"\nbeep\n')
+    code = main(["run", str(program), "--until", "1"])
+    err = capsys.readouterr().err
+    assert code in (0, 1) and "Traceback" not in err
+    assert code == 0 or err.startswith(str(folder)), err
