@@ -36,6 +36,13 @@ PRESENTATION_ZOOM = 1.6
 TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
 
 
+def _short_name(world: str) -> str:
+    """A world as the list shows it: a shipped world's name with spaces, a file's name or short path."""
+    if world in shipped_worlds():
+        return world.replace("_", " ")
+    return world if len(world) <= 40 else Path(world).name
+
+
 class SimulatorPanel(QWidget):
     running_block = Signal(object)      # the running block's path (a tuple), or None
     running_line = Signal(int)          # the running line of the Python (0: none)
@@ -175,9 +182,9 @@ class SimulatorPanel(QWidget):
     def _world_failed(self, target: str, problems: list, for_program: bool) -> None:
         """Said in the window; for the program's own world, remembered: Run refuses until a world
         that works is chosen, so nobody runs in the previous arena without being told."""
-        shown = Path(target).name if target else "the world"
+        shown = _short_name(target) if target else "the world"
         problem = f"The world {shown} cannot be used:\n" + "\n".join(problems[:8])
-        current = Path(self.world_name).name
+        current = _short_name(self.world_name)
         if for_program:
             self.world_problem = problem
             self.output.list.add(None, "error", f"{problem}\nThe simulator still shows {current}; the program "
