@@ -17,19 +17,11 @@ from robolab.importer.tpf0 import MAX_NESTING, StreamError, read_streams
 from robolab.language import check_text
 from simulator.robot import load_robot
 from simulator.world import load_world
-from test_import_arena import BUMP, CFG
+from test_import_arena import BUMP, CFG, course  # noqa: F401 - the course folder fixture
 from test_world_inputs import png_header
 from tscwriter import short, tsc
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 80)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def course(tmp_path):
-    Image.new("RGB", (230, 380), (255, 255, 255)).save(tmp_path / "walls.bmp")
-    (tmp_path / "bump.cfg").write_text(textwrap.dedent(CFG).lstrip(), encoding="cp1252")
-    (tmp_path / "bump.tsc").write_bytes(tsc(BUMP))
-    return tmp_path
 
 
 def refused(path, library) -> str:

@@ -9,17 +9,7 @@ import pytest
 
 from robolab.language import parse_program
 from robolab.live import FINISHED
-from robolab.ui.sim import SimulatorPanel
-
-
-@pytest.fixture
-def panel(qtbot):
-    widget = SimulatorPanel()
-    qtbot.addWidget(widget)
-    widget.resize(640, 820)
-    widget.show()
-    yield widget
-    widget.shutdown()
+from test_ui_sim import panel  # noqa: F401 - the simulator panel fixture
 
 
 def opened(library, folder, header: str):
