@@ -19,7 +19,7 @@ from simulator.robot import load_robot
 from simulator.world import load_world
 from test_import_arena import BUMP, CFG, course  # noqa: F401 - the course folder fixture
 from test_world_inputs import png_header
-from tscwriter import short, tsc
+from tscwriter import line, short, tsc
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 80)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -163,3 +163,17 @@ def test_fuzzed_cfg_files_import_or_say_why(tmp_path_factory, library, lines, ju
     written = write_import(result, folder / "out")
     world = load_world(written[1])
     load_robot(world.robot)
+
+
+@pytest.mark.parametrize("value, reason", [("9" * 5000, "has more than 15 digits"), ("-" * 100 + "1", "nests more than 40"),
+                                           ("(" * 100 + "1" + ")" * 100, "nests more than 40"),
+                                           ("not " * 100 + "1", "nests more than 40"),
+                                           ("1+" * 3000 + "1", "it is too long (6001 parts; at most 400)")])
+def test_runaway_expressions_are_lost_with_a_short_reason_not_a_recursion_error(tmp_path, library, value, reason):
+    source = tmp_path / "big.tsc"
+    source.write_bytes(tsc([line("main", "main", children=[line("send x", "send", {"message": value}),
+                                                           line("sound", "sound", {"sound": value})])]))
+    result = import_program(source, library)
+    assert len(result.lost) == 2 and reason in result.lost[0]
+    assert all(len(lost) < 400 for lost in result.lost)
+    assert check_text(result.program_text, library, "big.rlab") == []

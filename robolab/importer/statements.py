@@ -7,6 +7,7 @@ import report says why: nothing is silently dropped.
 """
 
 import keyword
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -38,7 +39,9 @@ class Mapping:
 
     def note(self, message: str, statement: Statement | None = None) -> None:
         statement = statement or self.statement
-        where = f"line {statement.line} ({statement.text.strip()!r})" if statement is not None else "program"
+        where = f"line {statement.line} ({one_line(statement.text)[:80]!r})" if statement is not None else "program"
+        if len(message) > 300:   # a damaged file's values can be thousands of characters long
+            message = message[:240] + " … " + message[-40:]
         self.notes.append((statement.line if statement is not None else 0, f"{where}: {message}"))
 
     def report(self) -> list[str]:
@@ -142,7 +145,9 @@ class StatementMapper:
         try:
             value = float(text)
         except ValueError:
-            raise Unmappable(f"'{text}' is not a number") from None
+            raise Unmappable(f"'{one_line(text)[:40]}' is not a number") from None
+        if not math.isfinite(value):
+            raise Unmappable(f"'{one_line(text)[:40]}' is not a finite number")
         return int(value) if value.is_integer() else value
 
     # -------------------------------------------------------------- statements
