@@ -177,3 +177,19 @@ def test_runaway_expressions_are_lost_with_a_short_reason_not_a_recursion_error(
     assert len(result.lost) == 2 and reason in result.lost[0]
     assert all(len(lost) < 400 for lost in result.lost)
     assert check_text(result.program_text, library, "big.rlab") == []
+
+
+@FUZZ
+@given(values=st.lists(st.text(alphabet=st.sampled_from(list("0123456789+-*/()<>=&|! .eEnotrandomabsgn_xN\x00\t")),
+                               max_size=60), min_size=4, max_size=4))
+def test_fuzzed_statement_values_import_or_say_why(tmp_path_factory, library, values):
+    folder = tmp_path_factory.mktemp("values")
+    condition, count, message, port = values
+    (folder / "v.tsc").write_bytes(tsc([
+        line(f"output left on {port}", "output", {"name": "left", "port": port}),
+        line("var N = 1", "var", {"name": "N", "value": count}),
+        line("main", "main", children=[
+            line("while c", "while", {"condition": condition}, [line("send m", "send", {"message": message})]),
+            line("repeat n", "repeat", {"count": count}, [line("power", "power", {"ports": "left", "power": message})]),
+        ])]))
+    imports_or_says_why(folder / "v.tsc", library)
