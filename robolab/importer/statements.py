@@ -22,7 +22,7 @@ DECLARING = {  # RobotLab keyword -> the property holding the name it declares
     "output": "name", "sensor": "name", "const": "name", "var": "name", "local": "name",
     "counter": "name", "timer": "name", "macro": "name", "task": "name", "watcher": "name", "event": "name",
 }
-RESERVED = set(keyword.kwlist) | {"true", "false", "and", "or", "not"}
+RESERVED = set(keyword.kwlist) | {"true", "false", "and", "or", "not", "message"}  # message: the pack's value
 
 
 class Unmappable(ValueError):
