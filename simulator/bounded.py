@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024      # a world or robot file: the biggest real one is a few kB
+MAX_TEXT_BYTES = 1024 * 1024          # a world or robot file: the biggest real one is a few kB
 MAX_IMAGE_BYTES = 20 * 1024 * 1024    # a floor image
 MAX_PIXELS = 16_000_000               # a floor image or rendered floor: 4000 x 4000 (48 MB as RGB)
 MAX_NESTING = 16                      # [ and { levels in TOML: worlds need 3 ([[x, y], ...] in a table)

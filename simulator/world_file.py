@@ -187,6 +187,8 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}$")
 MAX_MM = 1_000_000.0        # 1 km: any length or position in a world
 MAX_MM_PER_PIXEL = 1000.0
 MIN_MM_PER_PIXEL = 0.01
+MAX_SHAPES = 2000           # lines, areas, walls, obstacles and zones in one world
+MAX_POINTS = 10_000         # points in one polygon or line
 MAX_HEADING = 36_000.0      # degrees either way: a hundred turns
 MAX_MASS = 1000.0           # kg
 
@@ -253,25 +255,25 @@ class _Checker:
     def number(self, value, where: tuple, positive: bool = False, limit: float = MAX_MM):
         """A finite number of at most `limit` either way (more than 0 if `positive`), or None."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(where, f"{self.label(where)}: expected a number, got {value!r}")
+            self.problem(where, f"{self.label(where)}: expected a number, got {_short(value)}")
             return None
         if not _sane(value, limit):
             self.problem(where, f"{self.label(where)}: {_too_big(value, limit)}")
             return None
         if positive and value <= 0:
-            self.problem(where, f"{self.label(where)}: must be more than 0, got {value!r}")
+            self.problem(where, f"{self.label(where)}: must be more than 0, got {_short(value)}")
             return None
         return float(value)
 
     def string(self, value, where: tuple):
         if not isinstance(value, str):
-            self.problem(where, f"{self.label(where)}: expected a string, got {value!r}")
+            self.problem(where, f"{self.label(where)}: expected a string, got {_short(value)}")
             return None
         return value
 
     def colour(self, value, where: tuple):
         if not isinstance(value, str) or not _COLOUR.match(value):
-            self.problem(where, f"{self.label(where)}: colour must be #rrggbb, got {value!r}")
+            self.problem(where, f"{self.label(where)}: colour must be #rrggbb, got {_short(value)}")
             return None
         return tuple(int(value[i:i + 2], 16) for i in (1, 3, 5))
 
@@ -315,6 +317,10 @@ class _Checker:
                 self.problem(where + (key,), f"{self.label(where + (key,))}: needs at least {least} points, "
                                              f"got {len(points)}")
                 return None
+            if len(points) > MAX_POINTS:
+                self.problem(where + (key,), f"{self.label(where + (key,))}: at most {MAX_POINTS:,} points, "
+                                             f"got {len(points):,}")
+                return None
             return Shape("polygon", points=[(float(x), float(y)) for x, y in points])
         if key == "rectangle":
             rect = self.numbers(table[key], 4, where + (key,), "[x0, y0, x1, y1] in mm")
@@ -323,7 +329,7 @@ class _Checker:
             x0, y0, x1, y1 = rect
             if x0 >= x1 or y0 >= y1:
                 self.problem(where + (key,), f"{self.label(where + (key,))}: x0 < x1 and y0 < y1 needed, "
-                                             f"got {table[key]!r}")
+                                             f"got {_short(table[key])}")
                 return None
             radius = 0.0
             if "corner_radius" in table:
@@ -412,7 +418,7 @@ def read_world_file(path: Path) -> WorldSpec:
                                          limit=MAX_MM_PER_PIXEL)
         if spec.mm_per_pixel is not None and spec.mm_per_pixel < MIN_MM_PER_PIXEL:
             check.problem(("mm_per_pixel",), f"mm_per_pixel: must be at least {MIN_MM_PER_PIXEL:g}, "
-                                             f"got {data['mm_per_pixel']!r}")
+                                             f"got {_short(data['mm_per_pixel'])}")
             spec.mm_per_pixel = None
     if "floor_image" in data:
         name = check.string(data["floor_image"], ("floor_image",))
@@ -440,7 +446,7 @@ def read_world_file(path: Path) -> WorldSpec:
         spec.wall_colour = check.colour(data["wall_colour"], ("wall_colour",))
     if "border" in data:
         if not isinstance(data["border"], bool):
-            check.problem(("border",), f"border: expected true or false, got {data['border']!r}")
+            check.problem(("border",), f"border: expected true or false, got {_short(data['border'])}")
         else:
             spec.border = data["border"]
     if "border_thickness" in data:
@@ -449,7 +455,7 @@ def read_world_file(path: Path) -> WorldSpec:
     if "start" in data:
         start = data["start"]
         if not isinstance(start, dict):
-            check.problem(("start",), f"start: expected a table with x, y, heading, got {start!r}")
+            check.problem(("start",), f"start: expected a table with x, y, heading, got {_short(start)}")
         else:
             check.keys(start, TABLE_KEYS["start"], ("start",))
             missing = [k for k in ("x", "y") if k not in start]
@@ -462,12 +468,19 @@ def read_world_file(path: Path) -> WorldSpec:
                 if None not in (x, y, heading):
                     spec.start = (x, y, heading)
 
+    shapes = sum(len(data[kind]) for kind in ("line", "area", "wall", "obstacle", "zone")
+                 if isinstance(data.get(kind), list))
+    if shapes > MAX_SHAPES:   # each is a body or a drawing to the physics and the view: keep it quick
+        first = next(k for k in ("line", "area", "wall", "obstacle", "zone") if k in data)
+        check.problem((first, 0), f"{shapes:,} lines, areas, walls, obstacles and zones: at most {MAX_SHAPES:,} "
+                                   "in a world")
+        raise WorldError(check.problems)
     for kind in ("line", "area", "wall", "obstacle", "zone"):
         if kind not in data:
             continue
         items = data[kind]
         if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
-            check.problem((kind,), f"{kind}: expected [[{kind}]] tables, got {items!r}")
+            check.problem((kind,), f"{kind}: expected [[{kind}]] tables, got {_short(items)}")
             continue
         for index, table in enumerate(items):
             where = (kind, index)
@@ -488,7 +501,7 @@ def read_world_file(path: Path) -> WorldSpec:
                     closed = table.get("closed", False)
                     if not isinstance(closed, bool):
                         check.problem(where + ("closed",), f"{check.label(where + ('closed',))}: "
-                                                           f"expected true or false, got {closed!r}")
+                                                           f"expected true or false, got {_short(closed)}")
                     if shape is not None and shape.kind == "polygon" and len(shape.points) < 2:
                         shape = None
                 if shape is not None and colour is not None and width is not None:
@@ -503,7 +516,7 @@ def read_world_file(path: Path) -> WorldSpec:
                     mass = check.number(table["mass"], where + ("mass",), limit=MAX_MASS)
                     if mass is not None and mass < MIN_MASS:
                         check.problem(where + ("mass",), f"{check.label(where + ('mass',))}: "
-                                                         f"must be at least {MIN_MASS:g} kg, got {table['mass']!r}")
+                                                         f"must be at least {MIN_MASS:g} kg, got {_short(table['mass'])}")
                         mass = None
                 name = ""
                 if "name" in table:

@@ -96,7 +96,7 @@ def test_a_fifo_a_folder_and_a_huge_file_are_refused(tmp_path):
     huge = tmp_path / "huge.toml"
     with open(huge, "wb") as file:
         file.truncate(50 * 1024 * 1024)   # sparse: 50 MB of NULs on no disk
-    assert "too large (50.0 MB; at most 4.0 MB)" in problems(huge)[0]
+    assert "too large (50.0 MB; at most 1.0 MB)" in problems(huge)[0]
 
 
 def test_a_robot_or_floor_image_that_is_a_device_is_refused(tmp_path):
@@ -153,6 +153,15 @@ def test_a_movable_obstacle_must_be_a_convex_shape_with_area(tmp_path, shape):
                                "(the physics cannot push anything else)"]
     world.write_text("size = [800, 600]\n[[obstacle]]\nrectangle = [0, 0, 10, 10]\nmass = 1e-300\n")
     assert "mass: must be at least 0.001 kg" in problems(world)[0]
+
+
+def test_a_world_of_too_many_shapes_or_points_is_refused(tmp_path):
+    world = tmp_path / "w.toml"   # 110,000 walls took minutes to build into the physics
+    world.write_text("size = [2000, 1500]\n" + "[[wall]]\nrectangle = [0, 0, 10, 10]\n" * 2001)
+    assert problems(world) == [f"{world}:2: 2,001 lines, areas, walls, obstacles and zones: at most 2,000 in a world"]
+    world.write_text("size = [2000, 1500]\n[[line]]\nwidth = 5\ncolour = '#000000'\npoints = ["
+                     + ", ".join(f"[{i % 2000}, {i % 1500}]" for i in range(10001)) + "]\n")
+    assert problems(world) == [f"{world}:5: line 1 points: at most 10,000 points, got 10,001"]
 
 
 def test_a_start_outside_the_world_is_reported_with_the_other_problems(tmp_path):
