@@ -24,6 +24,7 @@ MOTOR_PORTS = ("A", "B", "C", "D")
 SENSOR_PORTS = ("1", "2", "3", "4")
 MAX_VALUE = 10_000.0  # mm, degrees, kg, fractions: no robot part is 10 m or weighs 10 t
 MIN_CHASSIS_AREA = 100.0  # mm²: a square centimetre
+MAX_CHASSIS_POINTS = 1000
 LOWEST = {"wheel_diameter": 1.0, "axle_track": 1.0, "mass": 0.01}  # smaller is numerically nothing
 LIMITS = {"wheel_diameter": 1000.0, "axle_track": 5000.0, "mass": 1000.0, "bias": 10.0, "noise": 100.0,
           "drift": 1000.0, "diameter": 1000.0, "beam": 90.0, "heading": 3600.0}  # the rest: MAX_VALUE
@@ -136,7 +137,7 @@ def load_robot(path=None) -> RobotModel:
     chassis = ()
     if (
         isinstance(chassis_raw, list)
-        and len(chassis_raw) >= 3
+        and 3 <= len(chassis_raw) <= MAX_CHASSIS_POINTS
         and all(isinstance(p, list) and len(p) == 2 and all(_num(c) for c in p) for p in chassis_raw)
     ):
         chassis = tuple((float(x), float(y)) for x, y in chassis_raw)
@@ -147,7 +148,8 @@ def load_robot(path=None) -> RobotModel:
         if abs(area2) < 2 * MIN_CHASSIS_AREA:
             problem(r"^\s*chassis\s*=", f"the chassis polygon has no area (at least {MIN_CHASSIS_AREA:g} mm² needed)")
     else:
-        problem(r"^\s*chassis\s*=|^\s*\[robot\]", "chassis must be a list of at least 3 [x, y] points (mm, within 10000 either way)")
+        problem(r"^\s*chassis\s*=|^\s*\[robot\]",
+                f"chassis must be a list of 3 to {MAX_CHASSIS_POINTS} [x, y] points (mm, within 10000 either way)")
     name = robot.get("name", path.stem)
     if not isinstance(name, str):
         problem(r"^\s*name\s*=", "name must be a string")
