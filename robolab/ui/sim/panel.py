@@ -147,7 +147,7 @@ class SimulatorPanel(QWidget):
         except WorldError as error:
             self._world_failed(str(named), error.problems, for_program=True)
             return
-        if str(target) != self.world_name or self.world_problem:
+        if str(target) != self.world_name:
             self.set_world(target, for_program=True)
 
     def _active(self) -> bool:
@@ -160,7 +160,7 @@ class SimulatorPanel(QWidget):
         refuses until a world that works is chosen."""
         self._pending_for_program = for_program
         if str(target) in shipped_worlds():
-            self._pending = self.reader.latest = self.reader.latest + 1
+            self._pending = self.reader.ticket()
             self._world_read(self._pending, str(target), *WorldReader.read(str(target)))
             return
         self._pending = self.reader.request(target)

@@ -21,9 +21,14 @@ class WorldReader(QObject):
         super().__init__()   # no parent: the pool's job keeps it alive even if the panel goes first
         self.latest = 0
 
-    def request(self, target) -> int:
+    def ticket(self) -> int:
+        """A new ticket: any answer to an older one is stale from now on."""
         self.latest += 1
-        ticket = self.latest
+        return self.latest
+
+    def request(self, target) -> int:
+        """Read `target` on the pool; its answer comes as `done` with the ticket returned."""
+        ticket = self.ticket()
         QThreadPool.globalInstance().start(lambda: self.done.emit(ticket, target, *self.read(target)))
         return ticket
 
