@@ -51,3 +51,16 @@ def test_a_world_named_beside_the_program_is_read_off_the_windows_thread(qtbot, 
         assert panel.run is None and "still being read" in panel.output.list.texts()[-1]
     assert read.args == [True]
     assert panel.world.name == "corridor" and panel.world_problem == ""
+
+
+def test_a_world_chosen_while_another_is_read_wins(qtbot, panel, tmp_path):
+    slow = tmp_path / "slow.toml"
+    slow.write_text('name = "slow"\nsize = [900, 400]\n')
+    panel.set_world(str(slow))
+    panel.set_world("maze")   # chosen from the list before the file's answer came back
+    assert panel.world.name == "maze"
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    assert QThreadPool.globalInstance().waitForDone(10000)   # the file's answer is sent...
+    QCoreApplication.processEvents()                         # ...and delivered
+    assert panel.world.name == "maze"   # the older answer is dropped
