@@ -9,25 +9,8 @@ from pathlib import Path
 from robolab.errors import Problem
 from robolab.files import read_text
 from robolab.runnable import Runnable, runnable
+from robolab.worlds import world_to_run
 from simulator.run import RunSummary, run_program
-from simulator.world import shipped_worlds
-
-DEFAULT_WORLD = "empty_arena"
-
-
-def world_for(program_file: Path, program, chosen: str | None = None) -> str:
-    """The world to run in: the one asked for, else the one the header names (a shipped world or a
-    path beside the program), else a world file beside it (square.rlab -> square.world.toml, as
-    RobotLab kept x.cfg beside x.tsc), else the empty arena. program: anything with the header's
-    `world` (a Program, a Runnable)."""
-    named = chosen or program.world
-    if named:
-        if named in shipped_worlds():
-            return named
-        path = Path(named) if chosen else program_file.parent / named
-        return str(path)
-    beside = program_file.with_suffix(".world.toml")
-    return str(beside) if beside.is_file() else DEFAULT_WORLD
 
 
 def run_file(path: str, library, world: str | None = None, until: float | None = None,
@@ -38,7 +21,7 @@ def run_file(path: str, library, world: str | None = None, until: float | None =
     with tempfile.TemporaryDirectory(prefix="robolab-run-") as folder:
         python = Path(folder) / f"{Path(path).stem}.py"
         python.write_text(program.source, encoding="utf-8")
-        summary = run_program(python, world_for(Path(path), program, world), until=until, seed=seed, trace=trace,
+        summary = run_program(python, world_to_run(path, program.world, world), until=until, seed=seed, trace=trace,
                               line_label=program.line_of)
     problems = []
     busy = next((event for event in summary.events if event.get("kind") == "busy"), None)

@@ -7,11 +7,12 @@ A bad file raises RobotError whose problems are "file:line: message" strings.
 
 from __future__ import annotations
 
+import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bounded import UnreadableFile, parse_toml, read_text
 from .colour_response import RESPONSES
 
 ROBOTS_DIR = Path(__file__).resolve().parent / "robots"
@@ -22,6 +23,12 @@ WHEELS = ("left", "right")
 SENSOR_KINDS = ("touch", "gyro", "color", "ultrasonic", "infrared")
 MOTOR_PORTS = ("A", "B", "C", "D")
 SENSOR_PORTS = ("1", "2", "3", "4")
+MAX_VALUE = 10_000.0  # mm, degrees, kg, fractions: no robot part is 10 m or weighs 10 t
+MIN_CHASSIS_AREA = 100.0  # mm²: a square centimetre
+MAX_CHASSIS_POINTS = 1000
+LOWEST = {"wheel_diameter": 1.0, "axle_track": 1.0, "mass": 0.01}  # smaller is numerically nothing
+LIMITS = {"wheel_diameter": 1000.0, "axle_track": 5000.0, "mass": 1000.0, "bias": 10.0, "noise": 100.0,
+          "drift": 1000.0, "diameter": 1000.0, "beam": 90.0, "heading": 3600.0}  # the rest: MAX_VALUE
 
 
 class RobotError(Exception):
@@ -78,22 +85,33 @@ def _line_of(text: str, pattern: str) -> int:
     return 1
 
 
-def _num(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _num(value, limit: float = MAX_VALUE):
+    """A finite number within +-limit (a huge TOML integer is compared, never made a float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return -limit <= value <= limit
+
+
+def _shown(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 30:
+        return f"a number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def load_robot(path=None) -> RobotModel:
     """Load a robot model file; None loads the EV3 Education driving base."""
     path = Path(path) if path is not None else DEFAULT_ROBOT
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RobotError([f"{path}:1: cannot read the robot file: {exc.strerror or exc}"]) from None
+        text = read_text(path)
+    except UnreadableFile as exc:
+        raise RobotError([f"{path}:{exc.line}: cannot read the robot file: {exc}"]) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise RobotError([f"{path}:{m.group(1) if m else 1}: not valid TOML: {exc}"]) from None
+        data = parse_toml(text)
+    except UnreadableFile as exc:
+        raise RobotError([f"{path}:{exc.line}: not valid TOML: {exc}"]) from None
 
     problems: list[str] = []
 
@@ -110,8 +128,9 @@ def load_robot(path=None) -> RobotModel:
         if value is None:
             problem(r"^\s*\[robot\]", f"[robot] needs {key}")
             return 1.0
-        if not _num(value) or value <= 0:
-            problem(rf"^\s*{key}\s*=", f"{key} must be a positive number, not {value!r}")
+        if not _num(value, LIMITS[key]) or value < LOWEST[key]:
+            most = f" from {LOWEST[key]:g} to {LIMITS[key]:g}" if _num(value, math.inf) and value > 0 else ""
+            problem(rf"^\s*{key}\s*=", f"{key} must be a positive number{most}, not {_shown(value)}")
             return 1.0
         return float(value)
 
@@ -126,7 +145,7 @@ def load_robot(path=None) -> RobotModel:
     chassis = ()
     if (
         isinstance(chassis_raw, list)
-        and len(chassis_raw) >= 3
+        and 3 <= len(chassis_raw) <= MAX_CHASSIS_POINTS
         and all(isinstance(p, list) and len(p) == 2 and all(_num(c) for c in p) for p in chassis_raw)
     ):
         chassis = tuple((float(x), float(y)) for x, y in chassis_raw)
@@ -134,10 +153,11 @@ def load_robot(path=None) -> RobotModel:
             chassis[i][0] * chassis[i - 1][1] - chassis[i - 1][0] * chassis[i][1]
             for i in range(len(chassis))
         )
-        if abs(area2) < 1e-6:
-            problem(r"^\s*chassis\s*=", "the chassis polygon has no area")
+        if abs(area2) < 2 * MIN_CHASSIS_AREA:
+            problem(r"^\s*chassis\s*=", f"the chassis polygon has no area (at least {MIN_CHASSIS_AREA:g} mm² needed)")
     else:
-        problem(r"^\s*chassis\s*=|^\s*\[robot\]", "chassis must be a list of at least 3 [x, y] points")
+        problem(r"^\s*chassis\s*=|^\s*\[robot\]",
+                f"chassis must be a list of 3 to {MAX_CHASSIS_POINTS} [x, y] points (mm, within 10000 either way)")
     name = robot.get("name", path.stem)
     if not isinstance(name, str):
         problem(r"^\s*name\s*=", "name must be a string")
@@ -177,8 +197,9 @@ def load_robot(path=None) -> RobotModel:
         values = {}
         for key in ("bias", "noise"):
             value = spec.get(key, 0.0)
-            if not _num(value) or (key == "noise" and value < 0):
-                problem(where, f"motors.{port}: {key} must be a number{' >= 0' if key == 'noise' else ''}")
+            if not _num(value, LIMITS[key]) or (key == "noise" and value < 0):
+                low = 0 if key == "noise" else -LIMITS[key]
+                problem(where, f"motors.{port}: {key} must be a number from {low:g} to {LIMITS[key]:g}")
                 value = 0.0
             values[key] = float(value)
         motors[port] = MotorSpec(kind=kind, wheel=wheel, **values)
@@ -242,8 +263,10 @@ def _sensor_table(data, table, problem) -> dict:
                 problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: unknown key {key!r}")
                 continue
             value = spec[key]
-            if not _num(value):
-                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must be a number")
+            limit = LIMITS.get(key, MAX_VALUE)
+            if not _num(value, limit):
+                problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must be a number from "
+                                                      f"{-limit:g} to {limit:g}, not {_shown(value)}")
                 continue
             if key in ("noise", "diameter", "beam", "width") and value < 0:
                 problem(rf"^\s*{re.escape(key)}\s*=", f"{table}.{port}: {key} must not be negative")

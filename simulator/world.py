@@ -53,14 +53,13 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from PIL import Image, ImageChops, ImageDraw, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageDraw
 
-from simulator.world_file import Shape, WorldError, WorldSpec, read_world_file
+from simulator.world_file import DEFAULT_MM_PER_PIXEL, Shape, WorldError, WorldSpec, floor_extent, read_world_file
 
 __all__ = ["Obstacle", "Pose", "World", "WorldError", "Zone", "load_world", "shipped_world", "shipped_worlds"]
 
 WORLDS_DIR = Path(__file__).parent / "worlds"
-DEFAULT_MM_PER_PIXEL = 2.0
 
 
 class Pose(NamedTuple):
@@ -99,40 +98,13 @@ class World:
         self.path = spec.path
         self.name = spec.name
         self.description = spec.description
-        problems: list[str] = []
-        source = None
-        if spec.floor_image is not None:
-            try:
-                with Image.open(spec.floor_image) as opened:
-                    source = opened.convert("RGB")
-            except (OSError, UnidentifiedImageError, ValueError) as error:
-                reason = str(error).replace(str(spec.floor_image), "").strip(" :'\"") or type(error).__name__
-                problems.append(spec.at(("floor_image",), f"floor_image: '{spec.floor_image.name}' "
-                                                         f"cannot be read: {reason}"))
-        mpp = spec.mm_per_pixel
-        if source is not None:
-            if mpp is None:
-                if spec.size is None:
-                    problems.append(spec.at(("floor_image",), "floor_image needs mm_per_pixel (or size)"))
-                    mpp = 1.0
-                else:
-                    mpp = spec.size[0] / source.width
-            size = spec.size or (source.width * mpp, source.height * mpp)
-        else:
-            mpp = mpp or DEFAULT_MM_PER_PIXEL
-            size = spec.size or (1.0, 1.0)
-        self.width, self.height = float(size[0]), float(size[1])
-        self.mm_per_pixel = mpp
-
-        if spec.start is None:
-            self.start = Pose(self.width / 2, self.height / 2, 0.0)
-        else:
-            self.start = Pose(*spec.start)
-            if not (0 <= self.start.x <= self.width and 0 <= self.start.y <= self.height):
-                problems.append(spec.at(("start",), f"start ({self.start.x:g}, {self.start.y:g}) is outside "
-                                                    f"the world (0..{self.width:g}, 0..{self.height:g})"))
-        if problems:
-            raise WorldError(problems)
+        extent = floor_extent(spec)   # read_world_file checked it: the image read, the raster bounded
+        if extent is None:
+            raise WorldError([spec.at(("floor_image",), "floor_image could not be read")])
+        self.width, self.height, self.mm_per_pixel = extent
+        mpp = self.mm_per_pixel
+        source = spec.floor_source
+        self.start = Pose(*spec.start) if spec.start is not None else Pose(self.width / 2, self.height / 2, 0.0)
 
         self.image = self._render(spec, source)
         self._w, self._h = self.image.size

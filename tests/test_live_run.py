@@ -13,7 +13,8 @@ from robolab.language import parse_program
 from robolab.live import FAST, FINISHED, PAUSED, LiveProgram, LiveRun
 from robolab.live.datalog import DataLog
 from robolab.live.manual import ManualDrive
-from robolab.run import run_file, world_for
+from robolab.run import run_file
+from robolab.worlds import world_to_run
 from simulator.world import load_world
 
 EXAMPLES = ROOT / "examples"
@@ -22,13 +23,13 @@ EXAMPLES = ROOT / "examples"
 def live(library, source, name="program", world=None, **options):
     program, pack = parse_program(source, library, f"{name}.rlab")
     lp = LiveProgram.build(program, pack, name)
-    return LiveRun(lp, load_world(world or world_for(Path(f"{name}.rlab"), program)), **options)
+    return LiveRun(lp, load_world(world or world_to_run(Path(f"{name}.rlab"), program.world)), **options)
 
 
 def example(library, name, **options):
     path = EXAMPLES / name
     program, pack = parse_program(path.read_text(), library, str(path))
-    return LiveRun(LiveProgram.build(program, pack, path.stem), load_world(world_for(path, program)), **options)
+    return LiveRun(LiveProgram.build(program, pack, path.stem), load_world(world_to_run(path, program.world)), **options)
 
 
 def wait_for(condition, timeout=10.0):

@@ -40,7 +40,7 @@ TREESCRIPT_IDS = [
     "counter", "timer", "set", "clear", "main", "macro", "call", "forever", "repeat", "while", "if",
     "on", "on_for", "off", "float", "forward", "backward", "reverse", "power", "direction", "sound",
     "tone", "wait", "send", "clear_data", "clear_message", "log", "randomize", "wait_until",
-    "repeat_until", "display", "task", "start", "stop", "priority", "event", "watcher", "fire",
+    "repeat_until", "display", "task", "start", "stop", "stop_main", "priority", "event", "watcher", "fire",
     "trigger",
 ]
 

@@ -239,7 +239,7 @@ BAD = [
         [[obstacle]]
         rectangle = [30, 30, 40, 40]
         mass = 0
-     """, ["7: obstacle 2 mass: must be more than 0 kg, got 0"]),
+     """, ["7: obstacle 2 mass: must be at least 0.001 kg, got 0"]),
     ("""
         size = [100, 100]
         [start]

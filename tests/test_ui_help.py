@@ -50,6 +50,18 @@ def test_file_import_robotlab_opens_the_program_and_shows_the_report(qtbot, tmp_
     assert "send" in window.document.text() and "# RobotLab: beep twice" in window.document.text()
     (_, title, text, details), = shown
     assert "count.tsc" in text and "beep twice" in details
+    assert "1 statement had no equivalent; kept as comments" in text
+
+
+def test_an_import_that_lost_nothing_says_so(qtbot, tmp_path, library):
+    window = make(qtbot, tmp_path, library)
+    source = tmp_path / "course" / "count.tsc"
+    source.parent.mkdir()
+    source.write_bytes(tsc([line("main", "main", children=[line("send 1", "send", {"message": "1"})])]))
+    shown = []
+    window.files.import_robotlab(source, tmp_path / "imported", confirm=lambda *args: shown.append(args))
+    (_, title, text, details), = shown
+    assert "no equivalent" not in text and "Nothing was lost" in text   # only "no .cfg beside it" in details
 
 
 def test_a_damaged_robotlab_file_is_refused_and_the_open_program_kept(qtbot, tmp_path, library):

@@ -219,16 +219,22 @@ def test_a_bad_world_file_is_reported_and_the_world_kept(qtbot, panel, tmp_path)
     bad = tmp_path / "bad.toml"
     bad.write_text('size = [1000, 800]\nfloor = "white"\n')
     before = panel.world
-    assert not panel.set_world(str(bad))
+    with qtbot.waitSignal(panel.world_changed, timeout=10000) as read:
+        panel.set_world(str(bad))
+    assert read.args == [False]
     assert panel.world is before
     assert "bad.toml:2" in panel.output.list.texts()[-1]
     good = tmp_path / "small.toml"
     good.write_text('size = [1000, 800]\n[[wall]]\nrectangle = [400, 0, 420, 500]\n')
-    assert panel.set_world(str(good)) and panel.world.width == 1000
+    with qtbot.waitSignal(panel.world_changed, timeout=10000) as read:
+        panel.set_world(str(good))
+    assert read.args == [True] and panel.world.width == 1000
     assert panel.bar.world.currentText() == "small"  # no name in the file: its file's name
     named = tmp_path / "corridor_2.toml"
     named.write_text('name = "The long corridor"\nsize = [1000, 800]\n')
-    assert panel.set_world(str(named)) and panel.bar.world.currentText() == "The long corridor"
+    with qtbot.waitSignal(panel.world_changed, timeout=10000) as read:
+        panel.set_world(str(named))
+    assert read.args == [True] and panel.bar.world.currentText() == "The long corridor"
     shipped = [panel.bar.world.itemText(i) for i in range(panel.bar.world.count())]
     assert "obstacle course" in shipped and "obstacle_course" not in shipped
 

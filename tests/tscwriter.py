@@ -10,7 +10,9 @@ def short(text: str) -> bytes:
 
 
 def string_value(text: str) -> bytes:
-    return b"\x06" + short(text)
+    """A string value: short (up to 255 bytes) or long, as Delphi wrote them."""
+    data = text.encode("cp1252")
+    return b"\x06" + short(text) if len(data) < 256 else b"\x0c" + struct.pack("<I", len(data)) + data
 
 
 def stream(class_name: str, properties: list[tuple[str, bytes]]) -> bytes:

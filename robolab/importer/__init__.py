@@ -6,8 +6,8 @@ shows the result); `write_import(result, folder)` saves them side by side so the
 checks and runs in its world: `x.rlab`, `x.world.toml`, `x.robot.toml` and the arena image.
 """
 
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,10 @@ from robolab.importer.program import build_program
 from robolab.importer.robot_model import Needs
 from robolab.importer.tsc import Statement, read_tsc
 from robolab.palette import PackLibrary
+from simulator.bounded import MAX_IMAGE_BYTES, UnreadableFile, read_bytes
+
+
+LOST = "kept as a comment"  # how every report line for a statement that was not carried over ends
 
 
 @dataclass
@@ -44,6 +48,11 @@ class ImportResult:
     def robot_file(self) -> str:
         return f"{self.name}.robot.toml"
 
+    @property
+    def lost(self) -> list[str]:
+        """The report lines for RobotLab statements kept as comments: what the program lost."""
+        return [line for line in self.report_lines if line.endswith(LOST)]
+
     def files(self) -> list[str]:
         return [self.program_file, self.world_file, self.robot_file] + ([self.image.name] if self.image else [])
 
@@ -65,23 +74,35 @@ def write_import(result: ImportResult, folder: str | Path, overwrite: bool = Fal
     """Save an import in `folder`; refuses to replace files unless `overwrite` (work is never lost)."""
     folder = Path(folder)
     targets = [folder / result.program_file, folder / result.world_file, folder / result.robot_file]
-    existing = [t for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise RobolabError([Problem("already exists; not replaced (use --force to replace it)", str(t))
-                            for t in existing])
+    problems = [Problem("already exists; not replaced (use --force to replace it)", str(t))
+                for t in targets if os.path.lexists(t)]
+    copy = folder / result.image.name if result.image is not None else None
+    picture = _bytes(result.image) if result.image is not None else b""
+    same_picture = copy is not None and os.path.lexists(copy) and _bytes(copy) == picture
+    if copy is not None and os.path.lexists(copy) and not same_picture:   # another arena of that name
+        problems.append(Problem("already exists and is a different picture; not replaced (use --force to "
+                                "replace it)", str(copy)))
+    if problems and not overwrite:
+        raise RobolabError(problems)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for target, text in zip(targets, (result.program_text, result.world_text, result.robot_text)):
             write_atomic(target, text)
-        if result.image is not None:
-            copy = folder / result.image.name
-            if not copy.exists() or copy.read_bytes() != result.image.read_bytes():
-                shutil.copyfile(result.image, copy)
+        if copy is not None:
+            if not same_picture:   # shared by several programs: copied once
+                copy.write_bytes(picture)
             targets.append(copy)
     except OSError as error:
         raise RobolabError([Problem(f"cannot write the import: {error.strerror or error}",
                                     str(error.filename or folder))]) from None
     return targets
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return read_bytes(path, MAX_IMAGE_BYTES)
+    except UnreadableFile as error:
+        raise RobolabError([Problem(f"cannot read: {error}", str(path))]) from None
 
 
 def import_plan(paths, output: str | Path | None = None) -> list[tuple[Path, Path]]:

@@ -6,13 +6,15 @@ key, or a note for the import report saying why it could not.
 """
 
 import math
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from simulator.bounded import UnreadableFile, open_image
+from simulator.robot import RobotError, load_robot
 
 from robolab.importer.robot_model import Needs, robot_text
-from robolab.importer.settings import Settings, fmt, quote, read_cfg
+from robolab.importer.settings import Settings, comment, fmt, quote, read_cfg
 
 ARENA_PIXELS = (230, 380)  # every course arena image is this size; an arena without one is too
 MARGIN = 250.0  # mm of floor round the arena image
@@ -33,7 +35,25 @@ def arena_from_cfg(cfg: Path | None, name: str, needs: Needs, robot_file: str) -
     settings, notes = read_cfg(cfg)
     read = Settings(settings, cfg.name if cfg else "settings", notes)
     world, image = _world(read, cfg, name, robot_file, needs)
-    return Arena(world, robot_text(read, name, needs), image, notes)
+    robot = robot_text(read, name, needs)
+    problems = _robot_problems(robot)
+    if problems:   # figures each in range that together make no robot (a wheel a kilometre across)
+        notes.append(f"{read.file} [robot]: these settings make no robot RoboLab can simulate "
+                     f"({'; '.join(problems[:3])}); RobotLab's standard robot is used")
+        robot = robot_text(Settings(read_cfg(None)[0], read.file, []), name, needs)
+    return Arena(world, robot, image, notes)
+
+
+def _robot_problems(text: str) -> list[str]:
+    """What the simulator's own robot check says of a robot file text ("line N: ..."), if anything."""
+    with tempfile.TemporaryDirectory(prefix="robolab-import-") as folder:
+        path = Path(folder) / "robot.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_robot(path)
+        except RobotError as error:
+            return [p.replace(f"{path}:", "line ", 1) for p in error.problems]
+    return []
 
 
 def _file_name(path: str) -> str:
@@ -63,12 +83,11 @@ def _world(read: Settings, cfg: Path | None, name: str, robot_file: str, needs: 
     if background:
         candidate = folder / _file_name(background)
         try:
-            with Image.open(candidate) as opened:
-                pixels = opened.size
+            pixels = open_image(candidate).size
             image = candidate
-        except (OSError, UnidentifiedImageError, ValueError):
+        except UnreadableFile as error:
             notes.append(f"{read.file} [arena] background={background}: the image cannot be found or read "
-                         f"beside the settings; a blank {floor} arena is used")
+                         f"beside the settings ({error}); a blank {floor} arena is used")
     # Round the image, floorColour: RobotLab's robot could drive off the picture, so it gets room to.
     width = max(pixels[0], ARENA_PIXELS[0]) * mpp + 2 * MARGIN
     height = max(pixels[1], ARENA_PIXELS[1]) * mpp + 2 * MARGIN
@@ -84,9 +103,10 @@ def _world(read: Settings, cfg: Path | None, name: str, robot_file: str, needs: 
                      "from its centre; it starts at the arena's edge instead")
     lines = [
         f"# RoboLab world imported from RobotLab's {read.file}.",
-        f"# RobotLab put the start {read.text('robot', 'pos.x', '0')}, {read.text('robot', 'pos.y', '0')} mm "
+        f"# RobotLab put the start {comment(read.text('robot', 'pos.x', '0'))}, "
+        f"{comment(read.text('robot', 'pos.y', '0'))} mm "
         "from the arena's centre, facing theta "
-        f"{read.text('robot', 'theta', '1.5708')} rad; RoboLab measures from the bottom-left corner, in degrees.",
+        f"{comment(read.text('robot', 'theta', '1.5708'))} rad; RoboLab measures from the bottom-left corner, in degrees.",
         f"name = {quote(name)}",
         f"description = {quote('RobotLab arena' + (' ' + image.name if image else '') + ' for ' + name)}",
         f"size = [{fmt(width)}, {fmt(height)}]",

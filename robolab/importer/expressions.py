@@ -24,6 +24,11 @@ _BINARY = [  # loosest first: (RobotLab spellings -> RoboLab operator)
 ]
 
 
+MAX_TOKENS = 400   # the course's longest expression has about 15; a longer one is a damaged file
+MAX_DEPTH = 40     # brackets, signs and `not`s inside each other
+MAX_DIGITS = 15    # as a RoboLab program file holds numbers
+
+
 class ExpressionError(ValueError):
     """A RobotLab expression that cannot be read; the message says where."""
 
@@ -38,6 +43,9 @@ class _Parser:
         self.text, self.names = text, names
         self.tokens = self._tokens(text)
         self.at = 0
+        self.depth = 0
+        if len(self.tokens) > MAX_TOKENS:
+            raise ExpressionError(f"it is too long ({len(self.tokens)} parts; at most {MAX_TOKENS})")
 
     @staticmethod
     def _tokens(text: str) -> list[tuple[str, str]]:
@@ -85,6 +93,15 @@ class _Parser:
         return left
 
     def unary(self) -> e.Expr:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise ExpressionError(f"it nests more than {MAX_DEPTH} deep")
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> e.Expr:
         kind, value = token = self.next()
         if token in (("op", "-"), ("op", "+")):
             operand = self.unary()
@@ -103,6 +120,8 @@ class _Parser:
     def primary(self) -> e.Expr:
         kind, value = self.next()
         if kind == "number":
+            if len(value.replace(".", "").lstrip("0")) > MAX_DIGITS:
+                raise ExpressionError(f"the number {value[:20]}… has more than {MAX_DIGITS} digits")
             number = float(value)
             return e.Num(int(number) if number.is_integer() and "." not in value else number)
         if kind == "word":

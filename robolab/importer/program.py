@@ -7,6 +7,8 @@ the checker still refuses (a name never declared, a value out of range) becomes 
 with the checker's reason in the report. So what comes out always checks, compiles and runs.
 """
 
+import re
+
 from robolab.errors import Problem, RobolabError
 from robolab.importer.statements import Mapping, StatementMapper, collect_names, kept_as_comment
 from robolab.importer.tsc import Statement
@@ -18,6 +20,12 @@ from robolab.palette.model import COMMENT
 
 PACK = "treescript"
 MAX_REPAIRS = 500
+# Declarations RobotLab allowed inside main or a macro: the name is declared at the top (as RoboLab
+# needs), and where the line stood it sets its value (a timer or counter starts again from 0 there).
+HOISTED = {"var": "set", "timer": "clear", "counter": "clear"}
+STAYS_AT_TOP = {"output", "sensor", "sensor noise", "output noise", "background", "const", "var", "counter",
+                "timer", "event"}
+AFTER_MAIN = {"macro", "task", "watcher", "main"}
 
 
 class _Builder:
@@ -26,6 +34,7 @@ class _Builder:
         self.mapper = StatementMapper(mapping)
         self.origin: dict[int, Statement] = {}  # id(block) -> the RobotLab statement it came from
         self.unique_seen: set[str] = set()
+        self.hoisted: list[Block] = []  # declarations found inside main or a macro, for the top
 
     def blocks(self, statements: list[Statement], ancestors: tuple = ()) -> list[Block]:
         out: list[Block] = []
@@ -44,6 +53,8 @@ class _Builder:
             return [block]
         command = self.pack.command(block.command)
         problem = None
+        if block.command in HOISTED and ancestors:
+            return self.hoist(block, statement)
         if command.place == "top" and ancestors:
             problem = (f"a {block.command} line belongs at the top of a RoboLab program, not inside "
                        f"{ancestors[-1]}" + ("; RoboLab's arena is chosen before a run and cannot change "
@@ -63,6 +74,61 @@ class _Builder:
         return [block]
 
 
+    def hoist(self, block: Block, statement: Statement) -> list[Block]:
+        """`var x = 3` inside main: `var x = 0` at the top, `set x = 3` here (a timer: cleared here)."""
+        name = block.args["name"]
+        declaration = Block(block.command, dict(block.args))
+        if block.command == "var":
+            declaration.args["value"] = self.mapper.expression("0")
+        self.hoisted.append(declaration)
+        here = Block(HOISTED[block.command], {"name": name, **({"value": block.args["value"]}
+                                                                 if block.command == "var" else {})})
+        self.origin[id(here)] = statement
+        return [here]
+
+    def with_hoisted(self, blocks: list[Block]) -> list[Block]:
+        """The hoisted declarations (each name once, unless the top declares it) before main."""
+        declared = {b.args.get("name") for b in blocks if b.command in HOISTED}
+        new = []
+        for block in self.hoisted:
+            if block.args["name"] not in declared:
+                declared.add(block.args["name"])
+                new.append(block)
+        at = next((i for i, b in enumerate(blocks) if b.command in ("main", "macro", "task", "watcher")), len(blocks))
+        return blocks[:at] + new + blocks[at:]
+
+
+def program_after_empty_main(statements: list[Statement]) -> list[Statement]:
+    """RobotLab's older layout: an empty `main` line with the program after it, beside it in the
+    tree. RobotLab ran those lines as main (the course shipped such programs as working samples);
+    a program whose main has lines keeps anything after it outside main (as `sequence_error`
+    teaches). Declarations among them go before main; macros and tasks stay after it."""
+    for index, statement in enumerate(statements):
+        if statement.keyword.strip().lower() != "main":
+            continue
+        if statement.children:
+            return statements
+        rest = statements[index + 1:]
+        body = []
+        for item in rest:
+            if item.keyword.strip().lower() in AFTER_MAIN:
+                break
+            body.append(item)
+        if not any(item.keyword.strip().lower() not in STAYS_AT_TOP | {"comment"} for item in body):
+            return statements
+        declarations = [item for item in body if item.keyword.strip().lower() in STAYS_AT_TOP]
+        statement.children = [item for item in body if item.keyword.strip().lower() not in STAYS_AT_TOP]
+        return statements[:index] + declarations + [statement] + rest[len(body):]
+    return statements
+
+
+def _uses_name(statements: list[Statement], name: str) -> bool:
+    """Whether any statement's values mention `name` (any case) as a word."""
+    word = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    return any(any(word.search(v) for k, v in s.properties.items() if k not in ("note",))
+               or _uses_name(s.children, name) for s in statements)
+
+
 def build_program(statements: list[Statement], library: PackLibrary, file: str = "",
                   world: str = "") -> tuple[str, list[str]]:
     """Program text for the treescript pack and the notes; the text always checks clean."""
@@ -73,13 +139,20 @@ def build_program(statements: list[Statement], library: PackLibrary, file: str =
     mapping = Mapping()
     collect_names(statements, mapping)
     builder = _Builder(pack, mapping)
-    program = Program(pack.id, pack.version, builder.blocks(statements), world=world)
+    if "timer" not in mapping.names and _uses_name(statements, "timer"):
+        mapping.names["timer"] = "TIMER"   # RobotLab's own timer, counting from the start: declared here
+        builder.hoisted.append(Block("timer", {"name": "TIMER"}))
+    blocks = builder.blocks(program_after_empty_main(statements))
+    program = Program(pack.id, pack.version, builder.with_hoisted(blocks), world=world)
     for _ in range(MAX_REPAIRS):
         text = print_program(program, pack)
         problems = check_text(text, library, file)
         if not problems:
             return text, mapping.report()
-        _repair(program, text, problems, builder)
+        try:
+            _repair(program, text, problems, builder)
+        except RobolabError as error:   # a value the mapping let through that no line can be blamed for
+            raise RobolabError([Problem(f"cannot be imported: {p.message}", file) for p in error.problems]) from None
     raise RobolabError(problems)  # every repair turns a line into comments, so this is never reached
 
 

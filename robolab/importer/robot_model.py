@@ -75,9 +75,9 @@ def robot_text(read: Settings, name: str, needs: Needs) -> str:
         spec = motors[port]
         lines += [f"[motors.{port}]"] + [f"{k} = {v}" for k, v in spec.items()] + [""]
     lines += _sensors(read, needs)
-    if state:
-        notes.append(f"{read.file}: the Controls window's output state is not imported ({'; '.join(state)}): "
-                     "a RoboLab program starts with its outputs off, forwards, at power 7, as on the brick")
+    if state:   # how the outputs were set by hand when the settings were saved: not the robot, no loss
+        lines += [f"# RobotLab's Controls window, when the settings were saved: {'; '.join(state)}.",
+                  "# Not part of the robot: a program starts with its outputs off, forwards, at power 7.", ""]
     return "\n".join(lines)
 
 

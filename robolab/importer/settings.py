@@ -6,9 +6,13 @@ so one bad line never stops an import; a file that is not INI at all is refused,
 
 import configparser
 import math
+import os
 from pathlib import Path
 
 from robolab.errors import Problem, RobolabError
+from simulator.bounded import UnreadableFile, read_bytes
+
+MAX_FILE_BYTES = 1024 * 1024  # a RobotLab .cfg is about 2 kB
 
 DELPHI_COLOURS = {
     "clblack": "#000000", "clmaroon": "#800000", "clgreen": "#008000", "clolive": "#808000",
@@ -17,6 +21,12 @@ DELPHI_COLOURS = {
     "clyellow": "#ffff00", "clblue": "#0000ff", "clfuchsia": "#ff00ff", "claqua": "#00ffff",
     "clwhite": "#ffffff", "clltgray": "#c0c0c0", "cldkgray": "#808080", "clmoneygreen": "#c0dcc0",
     "clskyblue": "#a6caf0", "clcream": "#fffbf0", "clmedgray": "#a0a0a4",
+}
+MAX_VALUE = 1_000_000.0  # mm, %, ...: any setting beyond this is damage, not a robot
+RANGES = {  # settings whose sane range is narrower (RobotLab's own are well inside these)
+    "mmPerPixel": (0.2, 100.0),   # the floor raster of an arena stays under the simulator's pixel cap "wheelTrack": (1.0, 5000.0), "wheelDiam": (1.0, 1000.0),
+    "gearRatio": (0.001, 100.0), "maxRevPerSec": (0.01, 100.0), "theta": (-1000.0, 1000.0),
+    "diameter": (0.0, 1000.0), "radius": (0.0, 1000.0),
 }
 DEFAULTS = {  # what RobotLab's own settings held, for a .cfg that leaves something out
     "robot": {"wheelTrack": "120", "wheelDiam": "49.6", "gearRatio": "0.125", "theta": str(math.pi / 2),
@@ -36,13 +46,21 @@ def read_cfg(path: Path | None) -> tuple[configparser.ConfigParser, list[str]]:
     settings.optionxform = str
     settings.read_dict(DEFAULTS)
     notes = []
-    if path is None or not path.is_file():
+    if path is None or not os.path.lexists(path):
         notes.append(f"{path.name if path else 'settings'}: no simulator settings beside the program; "
                      "RobotLab's standard robot and a blank arena are used")
         return settings, notes
     try:
-        settings.read_string(path.read_bytes().decode("cp1252"), source=str(path))
-    except (configparser.Error, OSError) as error:
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        raise RobolabError([Problem(f"cannot read the simulator settings: {error}", str(path))]) from None
+    text = data.decode("cp1252", errors="replace")   # Windows text; 5 byte values mean nothing in it
+    odd = next((i for i, c in enumerate(text) if c == "\ufffd"), None)
+    if odd is not None:
+        notes.append(f"{path.name}: byte {odd} (0x{data[odd]:02x}) is not Windows text (cp1252); read as \ufffd")
+    try:
+        settings.read_string(text, source=str(path))
+    except configparser.Error as error:
         raise RobolabError([Problem(f"not readable RobotLab simulator settings: {error}".splitlines()[0],
                                     str(path))]) from None
     return settings, notes
@@ -60,6 +78,7 @@ class Settings:
         return self.settings[section].get(key, default).strip()
 
     def number(self, section: str, key: str, default: float) -> float:
+        """The value, or the default (with a report line) when it is not a number or out of range."""
         raw = self.text(section, key, "")
         if raw == "":
             return default
@@ -67,8 +86,14 @@ class Settings:
             value = float(raw.replace(",", ".") if "." not in raw else raw)
         except ValueError:
             value = math.nan
+        shown = comment(raw)
         if not math.isfinite(value):
-            self.notes.append(f"{self.file} [{section}] {key}={raw}: not a number; {default:g} is used")
+            self.notes.append(f"{self.file} [{section}] {key}={shown}: not a number; {default:g} is used")
+            return default
+        low, high = RANGES.get(key, (-MAX_VALUE, MAX_VALUE))
+        if not low <= value <= high:
+            self.notes.append(f"{self.file} [{section}] {key}={shown}: out of range ({low:g} to {high:g}); "
+                              f"{default:g} is used")
             return default
         return value
 
@@ -85,7 +110,7 @@ class Settings:
             value = -1
         if 0 <= value <= 0xFFFFFF:
             return f"#{value & 0xFF:02x}{(value >> 8) & 0xFF:02x}{(value >> 16) & 0xFF:02x}"
-        self.notes.append(f"{self.file} [{section}] {key}={raw}: not a colour RoboLab knows; {default} is used")
+        self.notes.append(f"{self.file} [{section}] {key}={comment(raw)}: not a colour RoboLab knows; {default} is used")
         return default
 
 
@@ -95,5 +120,12 @@ def fmt(value: float) -> str:
 
 
 def quote(text: str) -> str:
-    """Text as a TOML string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """Text as a TOML string (control characters escaped: TOML allows none in a string)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 32 or ord(c) == 127 else c for c in escaped) + '"'
+
+
+def comment(text: str) -> str:
+    """Text from a .cfg fit for a TOML comment: one line, no control characters, not too long."""
+    clean = "".join(c if c.isprintable() else "?" for c in text)
+    return clean if len(clean) <= 40 else clean[:40] + "…"

@@ -7,6 +7,7 @@ import report says why: nothing is silently dropped.
 """
 
 import keyword
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ DECLARING = {  # RobotLab keyword -> the property holding the name it declares
     "output": "name", "sensor": "name", "const": "name", "var": "name", "local": "name",
     "counter": "name", "timer": "name", "macro": "name", "task": "name", "watcher": "name", "event": "name",
 }
-RESERVED = set(keyword.kwlist) | {"true", "false", "and", "or", "not"}
+RESERVED = set(keyword.kwlist) | {"true", "false", "and", "or", "not", "message"}  # message: the pack's value
 
 
 class Unmappable(ValueError):
@@ -38,7 +39,9 @@ class Mapping:
 
     def note(self, message: str, statement: Statement | None = None) -> None:
         statement = statement or self.statement
-        where = f"line {statement.line} ({statement.text.strip()!r})" if statement is not None else "program"
+        where = f"line {statement.line} ({one_line(statement.text)[:80]!r})" if statement is not None else "program"
+        if len(message) > 300:   # a damaged file's values can be thousands of characters long
+            message = message[:240] + " … " + message[-40:]
         self.notes.append((statement.line if statement is not None else 0, f"{where}: {message}"))
 
     def report(self) -> list[str]:
@@ -129,13 +132,22 @@ class StatementMapper:
         return tree
 
     def port_text(self, text: str) -> str:
-        return text.strip().upper()
+        return self.word(text.strip().upper(), "port")
+
+    @staticmethod
+    def word(text: str, what: str) -> str:
+        """A choice or port as written (`light`, `B`): letters, digits and _, or Unmappable."""
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,40}", text):
+            raise Unmappable(f"its {what} {one_line(text)!r} is not one RoboLab knows")
+        return text
 
     def number(self, text: str) -> int | float:
         try:
             value = float(text)
         except ValueError:
-            raise Unmappable(f"'{text}' is not a number") from None
+            raise Unmappable(f"'{one_line(text)[:40]}' is not a number") from None
+        if not math.isfinite(value):
+            raise Unmappable(f"'{one_line(text)[:40]}' is not a finite number")
         return int(value) if value.is_integer() else value
 
     # -------------------------------------------------------------- statements
@@ -194,15 +206,16 @@ def _if(mapper, statement, children):
 
 
 def _output(mapper, statement, children):
-    port = mapper.prop(statement, "port").strip().upper()
+    port = mapper.port_text(mapper.prop(statement, "port"))
     return [Block("output", {"name": mapper.name(mapper.prop(statement, "name")), "port": port, "motor": "large"})]
 
 
 def _sensor(mapper, statement, children):
-    kind = mapper.prop(statement, "type").strip().lower()
-    mode = statement.properties.get("mode", "percent" if kind == "light" else "boolean").strip().lower()
+    kind = mapper.word(mapper.prop(statement, "type").strip().lower(), "type")
+    mode = mapper.word(statement.properties.get("mode", "percent" if kind == "light" else "boolean").strip().lower(),
+                       "mode")
     return [Block("sensor", {"name": mapper.name(mapper.prop(statement, "name")),
-                             "port": mapper.prop(statement, "port").strip(), "type": kind, "mode": mode})]
+                             "port": mapper.port_text(mapper.prop(statement, "port")), "type": kind, "mode": mode})]
 
 
 def _sound(mapper, statement, children):
@@ -262,7 +275,7 @@ def _event(mapper, statement, children):
             raise Unmappable("its sensor and state cannot be read")
         sensor, state = found.groups()
     return [Block("event", {"name": mapper.name(mapper.prop(statement, "name")), "sensor": mapper.name(sensor),
-                            "state": state.strip().lower()})]
+                            "state": mapper.word(state.strip().lower(), "state")})]
 
 
 def _watcher(mapper, statement, children):
@@ -270,6 +283,23 @@ def _watcher(mapper, statement, children):
                               "events": mapper.names(mapper.prop(statement, "events", "monitor"))})
     block.bodies = {"do": children(statement.children)}
     return [block]
+
+
+def _clear(mapper, statement, children):
+    """`clear x`; `clear message` written as a clear of the name message (the message register);
+    `clear TIMER`, RobotLab's own timer, which programs use without declaring it."""
+    written = mapper.prop(statement, "var", "name").strip()
+    if written.lower() == "message" and "message" not in mapper.mapping.names:
+        return [Block("clear_message", {})]
+    return [Block("clear", {"name": mapper.name(written)})]
+
+
+def _stop(mapper, statement, children):
+    """`stop task`; `stop main` stops main, and so the program."""
+    task = mapper.prop(statement, "task", "name").strip()
+    if task.lower() == "main" and "main" not in mapper.mapping.names:
+        return [Block("stop_main", {})]
+    return [Block("stop", {"task": mapper.name(task)})]
 
 
 def _noise(command: str):
@@ -293,7 +323,7 @@ RULES = {
     "counter": _simple("counter", name=("name", "name")),
     "timer": _simple("timer", name=("name", "name")),
     "set": _simple("set", name=("name", "var", "name"), value=("expression", "value")),
-    "clear": _simple("clear", name=("name", "var", "name")),
+    "clear": lambda mapper, statement, children: _clear(mapper, statement, children),
     "clear data": _simple("clear_data", capacity=("expression", "space", "size", "count")),
     "clear message": _simple("clear_message"),
     "randomize": _simple("randomize"),
@@ -324,7 +354,7 @@ RULES = {
     "display": _display,
     "task": _body("task", name=("name", "name")),
     "start": _simple("start", task=("name", "task", "name")),
-    "stop": _simple("stop", task=("name", "task", "name")),
+    "stop": lambda mapper, statement, children: _stop(mapper, statement, children),
     "priority": _simple("priority", level=("expression", "priority", "level", "value")),
     "event": _event,
     "watcher": _watcher,

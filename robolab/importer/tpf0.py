@@ -7,10 +7,12 @@ hand-written reader of the format's value types; it never runs or trusts anythin
 A file that ends too soon or holds something unexpected raises StreamError with the byte offset.
 """
 
+import math
 import struct
 from dataclasses import dataclass, field
 
 SIGNATURE = b"TPF0"
+MAX_NESTING = 32  # lists in lists, objects in objects: RobotLab's files nest 2 deep; deeper is damage
 
 # Delphi's TValueType codes.
 NULL, LIST, INT8, INT16, INT32, EXTENDED, STRING, IDENT, FALSE, TRUE, BINARY, SET, LSTRING, NIL, \
@@ -66,13 +68,15 @@ class Reader:
     def short_string(self) -> str:
         return self.take(self.byte()).decode("cp1252", errors="replace")
 
-    def value(self):
+    def value(self, depth: int = 0):
         start = self.offset
         kind = self.byte()
         if kind == LIST:
+            if depth >= MAX_NESTING:
+                raise StreamError(f"lists nested more than {MAX_NESTING} deep: the file is damaged", start)
             items = []
             while self.peek() != NULL:
-                items.append(self.value())
+                items.append(self.value(depth + 1))
             self.offset += 1
             return items
         readers = {
@@ -80,14 +84,14 @@ class Reader:
             INT8: lambda: self.unpack("<b"), INT16: lambda: self.unpack("<h"), INT32: lambda: self.unpack("<i"),
             INT64: lambda: self.unpack("<q"), SINGLE: lambda: self.unpack("<f"), DOUBLE: lambda: self.unpack("<d"),
             DATE: lambda: self.unpack("<d"), CURRENCY: lambda: self.unpack("<q") / 10000,
-            EXTENDED: lambda: _extended(self.take(10)),
+            EXTENDED: lambda: _extended(self.take(10), start),
             STRING: self.short_string, IDENT: self.short_string,
             LSTRING: lambda: self.take(self.unpack("<I")).decode("cp1252", errors="replace"),
             UTF8STRING: lambda: self.take(self.unpack("<I")).decode("utf-8", errors="replace"),
             WSTRING: lambda: self.take(2 * self.unpack("<I")).decode("utf-16-le", errors="replace"),
             BINARY: lambda: self.take(self.unpack("<I")),
             SET: self._set,
-            COLLECTION: self._collection,
+            COLLECTION: lambda: self._collection(depth, start),
         }
         if kind not in readers:
             raise StreamError(f"unknown value type {kind}", start)
@@ -99,7 +103,9 @@ class Reader:
             members.append(name)
         return frozenset(members)
 
-    def _collection(self) -> list:
+    def _collection(self, depth: int, start: int) -> list:
+        if depth >= MAX_NESTING:
+            raise StreamError(f"collections nested more than {MAX_NESTING} deep: the file is damaged", start)
         items = []
         while self.peek() != NULL:
             if self.peek() in (INT8, INT16, INT32):
@@ -107,14 +113,16 @@ class Reader:
             item = {}
             while self.peek() != NULL:
                 name = self.short_string()
-                item[name] = self.value()
+                item[name] = self.value(depth + 1)
             self.offset += 1
             items.append(item)
         self.offset += 1
         return items
 
-    def component(self) -> StreamObject:
+    def component(self, depth: int = 0) -> StreamObject:
         """One object, after its TPF0 signature or as a child inside another."""
+        if depth >= MAX_NESTING:
+            raise StreamError(f"objects nested more than {MAX_NESTING} deep: the file is damaged", self.offset)
         if self.peek() & 0xF0 == 0xF0:  # filer flags: inherited / child position / inline
             flags = self.byte() & 0x0F
             if flags & 0x02:
@@ -127,20 +135,26 @@ class Reader:
             obj.properties[name] = self.value()
         self.offset += 1
         while self.peek() != NULL:
-            obj.children.append(self.component())
+            obj.children.append(self.component(depth + 1))
         self.offset += 1
         return obj
 
 
-def _extended(raw: bytes) -> float:
-    """An 80-bit x87 extended float as a Python float."""
+def _extended(raw: bytes, offset: int) -> float:
+    """An 80-bit x87 extended float as a Python float; StreamError for one no double can hold
+    (its range reaches 10^4932) and for infinities and NaNs, which RobotLab never wrote."""
     mantissa = int.from_bytes(raw[:8], "little")
     exponent = int.from_bytes(raw[8:], "little")
     sign = -1.0 if exponent & 0x8000 else 1.0
     exponent &= 0x7FFF
     if exponent == 0 and mantissa == 0:
         return 0.0 * sign
-    return sign * mantissa * 2.0 ** (exponent - 16383 - 63)
+    if exponent == 0x7FFF:
+        raise StreamError("a number that is infinite or not a number: the file is damaged", offset)
+    try:
+        return sign * math.ldexp(mantissa, exponent - 16383 - 63)
+    except OverflowError:
+        raise StreamError("a number too large to read: the file is damaged", offset) from None
 
 
 def read_streams(data: bytes) -> list[StreamObject]:

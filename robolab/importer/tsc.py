@@ -13,7 +13,9 @@ from pathlib import Path
 
 from robolab.errors import Problem, RobolabError
 from robolab.importer.tpf0 import Reader, StreamError, StreamObject, read_streams
+from simulator.bounded import UnreadableFile, read_bytes
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # the course's biggest .tsc is a few kB
 MAX_DEPTH = 100  # far deeper than any program; a deeper tree is a damaged file
 NODE_FIXED = 24  # ImageIndex, SelectedIndex, StateIndex, OverlayIndex, Data, Count: six Int32
 
@@ -34,9 +36,9 @@ def read_tsc(path: str | Path) -> list[Statement]:
     """The top-level statements of a .tsc file; RobolabError naming the file if it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RobolabError([Problem(f"cannot read: {error.strerror or error}", str(path))]) from None
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        raise RobolabError([Problem(f"cannot read: {error}", str(path))]) from None
     try:
         return parse_tsc(data)
     except StreamError as error:

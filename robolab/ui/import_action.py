@@ -34,8 +34,12 @@ def import_robotlab(files, source: str | Path | None = None, folder: str | Path 
     if not files.open_file(program):
         return None
     report = "\n".join(str(line) for line in result.report_lines)
-    text = (f"Imported {Path(source).name} as {program.name}, with its world and robot, in {program.parent}."
-            + ("\n\nSome things had no equivalent; they are kept as comments (see details)." if report else ""))
+    text = f"Imported {Path(source).name} as {program.name}, with its world and robot, in {program.parent}."
+    if result.lost:
+        text += (f"\n\n{len(result.lost)} statement{'s' if len(result.lost) != 1 else ''} had no equivalent; "
+                 "kept as comments (see details).")
+    elif report:
+        text += "\n\nNothing was lost; the details say how some settings were carried over."
     (confirm or _show_report)(window, "RobotLab program imported", text, report)
     return program
 

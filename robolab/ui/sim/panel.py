@@ -28,14 +28,14 @@ from robolab.ui.sim.readouts import ReadoutsView, VariablesView
 from robolab.ui.sim.remote import RemoteControl
 from robolab.ui.sim.world_view import WorldView
 from robolab.ui.theme import ui_font
+from robolab.ui.sim.world_reader import WorldReader
+from robolab.worlds import DEFAULT_WORLD, read_world, world_to_run
 from simulator.infrared import remote_of
 from simulator.physics import Pose
-from simulator.robot import RobotError, load_robot
-from simulator.world import WorldError, load_world, shipped_worlds
+from simulator.world import WorldError, shipped_worlds
 
 FRAME_MS = 16            # 60 frames a second
 FIGURES_EVERY = 6        # sensor cards and variables: 10 times a second
-DEFAULT_WORLD = "empty_arena"
 PRESENTATION_ZOOM = 1.6
 TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
 
@@ -62,11 +62,19 @@ def shipped_titles() -> tuple[tuple[str, str], ...]:
     return tuple(titles)
 
 
+def _short_name(world: str) -> str:
+    """A world as the list shows it: a shipped world's name with spaces, a file's name or short path."""
+    if world in shipped_worlds():
+        return world.replace("_", " ")
+    return world if len(world) <= 40 else Path(world).name
+
+
 class SimulatorPanel(QWidget):
     running_block = Signal(object)      # the running block's path (a tuple), or None
     running_line = Signal(int)          # the running line of the Python (0: none)
     error_block = Signal(object, str)   # a run-time error: the block's path (or None) and the message
     state_changed = Signal(str)         # ready, running, paused, finished
+    world_changed = Signal(bool)        # a world was read (True: now in use; False: reported, old one kept)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -133,7 +141,12 @@ class SimulatorPanel(QWidget):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)   # docked, it gets no closeEvent of its own
-        self.set_world(DEFAULT_WORLD)
+        self.reader = WorldReader()
+        self.reader.done.connect(self._world_read)
+        self._pending = 0              # the world being read (a ticket), 0 when none
+        self._pending_for_program = False
+        self.world_problem = ""        # why the world the program asked for is not the one in use
+        self._apply_world(DEFAULT_WORLD, *read_world(DEFAULT_WORLD))   # shipped: read at once
         self._show_state(READY)
 
     @property
@@ -148,50 +161,100 @@ class SimulatorPanel(QWidget):
         if self._active() and document.program is not self._running_program:
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
-        named = getattr(document.program, "world", "")
-        if named and not self._active():
-            path = getattr(document, "path", None)
-            target = named if named in shipped_worlds() or path is None else str(Path(path).parent / named)
-            if target != self.world_name:
-                self.set_world(target)
+        if not self._active():
+            self._program_world(document)
         self._show_state(self._state)
+
+    def _program_world(self, document) -> None:
+        """The world the program's header names (or x.world.toml beside x.rlab), read off this thread."""
+        named = getattr(document.program, "world", "")
+        path = getattr(document, "path", None)
+        self.world_problem = ""
+        if not named and path is None:
+            return
+        try:
+            target = world_to_run(path, named)
+        except WorldError as error:
+            self._world_failed(str(named), error.problems, for_program=True)
+            return
+        if str(target) != self.world_name:
+            self.set_world(target, for_program=True)
 
     def _active(self) -> bool:
         return self.run is not None and self.run.state in (RUNNING, PAUSED)
 
-    def set_world(self, name_or_path: str) -> bool:
-        """Load a shipped world or a world file; a bad file is reported and the world kept."""
-        try:
-            world = load_world(name_or_path)
-            robot = load_robot(getattr(world, "robot", None))
-        except (WorldError, RobotError) as error:
-            self.output.list.add(None, "error", "The world cannot be used:\n" + "\n".join(error.problems))
-            self.tabs.setCurrentWidget(self.output)
-            return False
-        except OSError as error:
-            self.output.list.add(None, "error", f"{name_or_path}: {error.strerror or error}")
-            return False
+    def set_world(self, target, for_program: bool = False) -> None:
+        """Use a shipped world (read at once: it is ours) or a world file (read on the thread pool:
+        it could be anything); `world_changed` says how it went, and until then Run waits. A bad file
+        is reported here and the world in use is kept; when it is the world the program names, Run
+        refuses until a world that works is chosen."""
+        self._pending_for_program = for_program
+        if str(target) in shipped_worlds():
+            self._pending = self.reader.ticket()
+            self._world_read(self._pending, str(target), *WorldReader.read(str(target)))
+            return
+        self._pending = self.reader.request(target)
+        self.view.caption = f"reading the world {Path(str(target)).name}…"
+        self.view.update()
+
+    def _world_read(self, ticket: int, target, result, problems) -> None:
+        if ticket != self._pending:
+            return   # a newer world was asked for meanwhile
+        self._pending = 0
+        if result is None:
+            self._world_failed(str(target), problems, self._pending_for_program)
+        elif self._active():
+            self._world_failed(str(target), ["a program is running; stop it to change the world"], False)
+        else:
+            self._apply_world(target, *result)
+        self.world_changed.emit(result is not None)
+
+    def _world_failed(self, target: str, problems: list, for_program: bool) -> None:
+        """Said in the window; for the program's own world, remembered: Run refuses until a world
+        that works is chosen, so nobody runs in the previous arena without being told."""
+        shown = _short_name(target) if target else "the world"
+        problem = f"The world {shown} cannot be used:\n" + "\n".join(problems[:8])
+        current = _short_name(self.world_name)
+        if for_program:
+            self.world_problem = problem
+            self.output.list.add(None, "error", f"{problem}\nThe simulator still shows {current}; the program "
+                                               "will not run until you choose a world from the list.")
+        else:
+            self.output.list.add(None, "error", f"{problem}\nThe world stays {current}.")
+        self.tabs.setCurrentWidget(self.output)
+        self.view.caption = f"{shown} cannot be used: see Output"
+        self.view.update()
+        self._list_worlds()
+
+    def _apply_world(self, target, world, robot) -> None:
         self._end_drive()
-        self.world, self.robot, self.world_name = world, robot, str(name_or_path)
+        self.world_problem = ""
+        self.world, self.robot, self.world_name = world, robot, str(target)
         self.start_pose = world.start
         self.view.set_world(world, robot)
         self.view.start = world.start
+        self.view.caption = ""
         self.view.show_state(world.start)
+        self._list_worlds()
+        self.run = None
+        self._show_state(READY)
+
+    def _list_worlds(self) -> None:
+        """The world list: the shipped worlds by title, and the world file in use when it is not one."""
         shipped = list(shipped_worlds())
         extra = None if self.world_name in shipped else self.world_name
         titles = dict(shipped_titles())
         if extra:
-            titles[extra] = world_title(world, extra)
+            titles[extra] = world_title(self.world, extra)
         self.bar.set_worlds(shipped, self.world_name, extra, titles)
-        self.run = None
-        self._show_state(READY)
-        return True
 
     def _world_chosen(self, choice: str) -> None:
         if choice == OPEN_WORLD:
             path, _ = QFileDialog.getOpenFileName(self, "Open a world", str(Path.home()), "Worlds (*.toml)")
-            if not path or not self.set_world(path):
-                self.bar.set_worlds(list(shipped_worlds()), self.world_name, titles=shipped_titles())
+            if path:
+                self.set_world(path)
+            else:
+                self._list_worlds()
             return
         self.set_world(choice)
 
@@ -221,6 +284,12 @@ class SimulatorPanel(QWidget):
             self._show_state(RUNNING)
             return
         if self.run is not None and self.run.state in (RUNNING, PAUSED):
+            return
+        if self._pending or self.world_problem:
+            note = "The world is still being read; press Run again in a moment." if self._pending else \
+                "Not run. " + self.world_problem + "\nChoose a world from the list above to run in another."
+            self.output.list.add(None, "note" if self._pending else "error", note)
+            self.tabs.setCurrentWidget(self.output)
             return
         program = self.live_program()
         if program is None:
