@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from robolab import __version__
+from robolab.challenge.commands import add_commands as add_challenge_commands
 from robolab.errors import RobolabError
 from robolab.files import read_text, write_atomic
 from robolab.language import compile_program, parse_program, read_program
@@ -221,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     palette_option(plist)
     plist.set_defaults(run=_palette_list)
     _add_ev3_commands(commands, palette_option)
+    add_challenge_commands(commands, palette_option)
     return parser
 
 

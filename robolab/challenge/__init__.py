@@ -1,13 +1,7 @@
 """Challenges: goals as data, checked over a simulated run, and the marking core (no Qt).
 
-load_challenge (a checked file), layout (variant k's world), Watcher (goals followed through a
-run), mark_program (a program's mark over variants, with its completion code).
+loader.load_challenge (a checked file), variants.layout (variant k's world), watch.Watcher
+(goals followed through a run), marking.mark_program (a program's mark over variants, with its
+completion code), batch (a cohort's submissions on Dask), report (the HTML page).
+Nothing is imported here, so `robolab --help` stays quick.
 """
-
-from robolab.challenge.loader import check_challenge_file, find_challenge, load_challenge, shipped_challenges
-from robolab.challenge.marking import Mark, mark_program, verify_code
-from robolab.challenge.model import Challenge
-from robolab.challenge.variants import layout
-
-__all__ = ["Challenge", "Mark", "check_challenge_file", "find_challenge", "layout", "load_challenge",
-           "mark_program", "shipped_challenges", "verify_code"]

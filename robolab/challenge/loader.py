@@ -31,7 +31,7 @@ def challenges_dir() -> Path:
 
 def shipped_challenges() -> dict[str, Path]:
     """The challenges that come with RoboLab: id (the file's name) -> file."""
-    return {path.stem: path for path in sorted(challenges_dir().glob("*.toml")) if not path.stem.endswith(".world")}
+    return {path.stem: path for path in sorted(challenges_dir().glob("*.toml"))}
 
 
 def find_challenge(name: str | Path) -> Path:
