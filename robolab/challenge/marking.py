@@ -153,7 +153,11 @@ def result_of(challenge: Challenge, text: str, results: list[VariantResult]) -> 
         earned = [0.0 if r.error else next((o.points for o in r.outcomes if o.goal == goal.id), 0.0) for r in results]
         goals[goal.id] = round(sum(earned) / count, 2)
     score = round(sum(goals.values()), 2)
-    error = next((f"variant {r.variant}: {r.error}" if len(results) > 1 else r.error for r in results if r.error), "")
+    errors = [r for r in results if r.error]
+    error = ""
+    if errors:
+        same = len({r.error for r in errors}) == 1 and len(errors) == len(results)
+        error = errors[0].error if same else f"layout {errors[0].variant}: {errors[0].error}"
     variants = [r.variant for r in results]
     return Mark(challenge.label, results, goals, score, challenge.passed(score), challenge.stars_for(score),
                 round(sum(r.time for r in results), 3), error,
