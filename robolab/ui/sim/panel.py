@@ -41,6 +41,7 @@ class SimulatorPanel(QWidget):
     running_line = Signal(int)          # the running line of the Python (0: none)
     error_block = Signal(object, str)   # a run-time error: the block's path (or None) and the message
     state_changed = Signal(str)         # ready, running, paused, finished
+    run_created = Signal(object)        # a LiveRun about to start (a challenge watches it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -60,6 +61,7 @@ class SimulatorPanel(QWidget):
         self._block = self._line = None
         self._state = READY
         self._running_program = None
+        self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -119,7 +121,7 @@ class SimulatorPanel(QWidget):
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
         named = getattr(document.program, "world", "")
-        if named and not self._active():
+        if named and not self._active() and not self.run_settings:   # a challenge chooses its own world
             path = getattr(document, "path", None)
             target = named if named in shipped_worlds() or path is None else str(Path(path).parent / named)
             if target != self.world_name:
@@ -141,8 +143,13 @@ class SimulatorPanel(QWidget):
         except OSError as error:
             self.output.list.add(None, "error", f"{name_or_path}: {error.strerror or error}")
             return False
+        self.show_world(world, robot, str(name_or_path))
+        return True
+
+    def show_world(self, world, robot, name: str) -> None:
+        """Use a loaded world (a challenge's layout, say) and robot."""
         self._end_drive()
-        self.world, self.robot, self.world_name = world, robot, str(name_or_path)
+        self.world, self.robot, self.world_name = world, robot, name
         self.start_pose = world.start
         self.view.set_world(world, robot)
         self.view.start = world.start
@@ -151,7 +158,6 @@ class SimulatorPanel(QWidget):
         self.bar.set_worlds(shipped, self.world_name, None if self.world_name in shipped else self.world_name)
         self.run = None
         self._show_state(READY)
-        return True
 
     def _world_chosen(self, choice: str) -> None:
         if choice == OPEN_WORLD:
@@ -194,7 +200,9 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self._running_program = self.document.program
-        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed())
+        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
+                           **self.run_settings)
+        self.run_created.emit(self.run)
         if self.bar.trace.isChecked():
             self.run.set_trace(TRACE_HOLD)
         self._samples = 0
