@@ -266,7 +266,7 @@ def run_batch(challenge, palettes, todo, variants, marks: MarksFile, args, pictu
     try:
         from distributed import as_completed
 
-        bundle = client.scatter(challenge_bundle(challenge, palettes), broadcast=True)
+        [bundle] = client.scatter([challenge_bundle(challenge, palettes)], broadcast=True)   # a list: not keys
         requests = [{"program": s.text, "name": s.path.name, "variants": variants,
                      "wall": args.time_limit, "memory": args.memory} for s in runnable]
         futures = client.map(mark_on_worker, requests, bundle=bundle, pure=False)

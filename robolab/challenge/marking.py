@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from robolab.challenge.goals import Outcome, RunEnd
@@ -33,6 +34,7 @@ class VariantResult:
     time: float                  # simulated seconds
     error: str = ""
     trail: list = field(default_factory=list)
+    wall: float = 0.0            # real seconds the simulated run took (for bench/mark.py, not the marks)
 
     @property
     def score(self) -> float:
@@ -100,11 +102,13 @@ def run_variant(challenge: Challenge, program, pack, variant: int, name: str = "
                             busy_limit=busy_limit, stop_when_busy=True)
     watcher = Watcher(challenge, where, sim, runner, program_commands(program))
     runner.on_step = watcher.on_step
+    began = time.perf_counter()
     result = runner.run()
+    wall = time.perf_counter() - began
     error = run_error(program, compiled, runner, result, name)
     end = RunEnd(round(sim.time, 3), finished=not (result.stopped or result.timed_out) and not error, error=error)
     outcomes = watcher.finish(end)
-    return VariantResult(variant, outcomes, round(sim.time, 3), error, watcher.trail)
+    return VariantResult(variant, outcomes, round(sim.time, 3), error, watcher.trail, wall)
 
 
 def run_error(program, compiled, runner, result, name: str) -> str:

@@ -44,6 +44,7 @@ class Challenge:
     start: dict = field(default_factory=dict)    # "x"/"y"/"heading" -> (low, high)
     zones: list[ZoneSpec] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
+    layouts: dict = field(default_factory=dict, repr=False, compare=False)   # variant -> Layout, made once
 
     @property
     def total(self) -> float:

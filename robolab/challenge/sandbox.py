@@ -56,6 +56,7 @@ class Sandbox:
 def serve() -> None:
     from robolab.challenge import marking  # noqa: F401  (loaded once, before any fork)
     from robolab.challenge.loader import load_challenge
+    from robolab.challenge.variants import layout
     from robolab.palette import PackLibrary
     import simulator.lockstep  # noqa: F401
 
@@ -71,6 +72,8 @@ def serve() -> None:
         key = (request["challenge"], palettes)
         if key not in challenges:
             challenges[key] = load_challenge(request["challenge"], library)
+        for variant in request["variants"]:   # made here once, not in every child
+            layout(challenges[key], variant)
         result = mark_isolated(challenges[key], library, request)
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
@@ -163,7 +166,7 @@ def _child(challenge, library, request: dict, write: int, memory_mb: int) -> Non
 def as_result(mark) -> dict:
     """What crosses back from a child (and from a Dask worker): the row, and layout 1's trail."""
     trail = mark.variants[0].trail if mark.variants else []
-    return {"row": mark.row(), "trail": [list(p) for p in trail]}
+    return {"row": mark.row(), "trail": [list(p) for p in trail], "run_wall": sum(r.wall for r in mark.variants)}
 
 
 if __name__ == "__main__":

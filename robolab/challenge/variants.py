@@ -55,7 +55,15 @@ def world_path(challenge: Challenge) -> Path:
 
 
 def layout(challenge: Challenge, variant: int) -> Layout:
-    """The layout for `variant` (0: the world exactly as written, with the challenge's fixed start)."""
+    """The layout for `variant` (0: the world exactly as written, with the challenge's fixed start).
+    Kept on the challenge: a marking server makes each once, and every child it forks reuses it."""
+    made = challenge.layouts.get(variant)
+    if made is None:
+        made = challenge.layouts[variant] = _layout(challenge, variant)
+    return made
+
+
+def _layout(challenge: Challenge, variant: int) -> Layout:
     rng = random.Random(variant_seed(challenge, variant))
     spec = copy.deepcopy(read_world_file(world_path(challenge)))
     zone_shapes = {name: shape for name, shape in spec.zones}
