@@ -21,8 +21,9 @@ pytest.importorskip("distributed")
 SOLUTIONS = Path(__file__).parent / "challenges"
 HEADER = "robolab 1 palette ev3 1.0\n"
 BAD = {
-    # Squares a number each time round: soon one multiplication takes seconds, inside Python's C code.
-    "hangs": HEADER + "var name=x value=3\nforever {\n    set name=x value=(x * x)\n    wait seconds=0.01\n}\n",
+    # Waits a thousandth of a second at a time, for the challenge's 100000 s: it would take hours.
+    "hangs": HEADER + "forever {\n    wait seconds=0.001\n}\n",
+    "never_waits": HEADER + "var name=x value=0\nforever {\n    set name=x value=(x + 1)\n    change name=x amount=1\n}\n",
     # Doubles a text each time round: gigabytes within a second.
     "eats_memory": HEADER + "var name=s value=black\nforever {\n    set name=s value=(s + s)\n    wait seconds=0.01\n}\n",
     "crashes": HEADER + "var name=zero value=0\nwait seconds=(1 / zero)\n",
@@ -34,6 +35,19 @@ LIMITS = ["--time-limit", "4", "--memory", "400"]
 def robolab(*args, cwd=None, **kwargs):
     return subprocess.run([sys.executable, "-m", "robolab", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=300, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def challenge(tmp_path_factory):
+    """The park challenge with a time limit a hanging program never reaches."""
+    from robolab.challenge.loader import shipped_challenges
+
+    shipped = shipped_challenges()["park"]
+    folder = tmp_path_factory.mktemp("challenge")
+    shutil.copytree(shipped.parent / "worlds", folder / "worlds")
+    path = folder / "park.toml"
+    path.write_text(shipped.read_text().replace("time_limit = 30", "time_limit = 100000"))
+    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +72,9 @@ def rows(path: Path) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def local_marks(cohort, tmp_path_factory):
+def local_marks(cohort, challenge, tmp_path_factory):
     out = tmp_path_factory.mktemp("local")
-    run = robolab("mark", *submissions(cohort), "--challenge", "park", "-o", str(out / "marks.csv"),
+    run = robolab("mark", *submissions(cohort), "--challenge", challenge, "-o", str(out / "marks.csv"),
                   "--report", str(out / "report.html"), "--workers", "2", *LIMITS)
     assert run.returncode == 0, run.stderr
     return out
@@ -79,6 +93,7 @@ def test_a_local_cluster_marks_good_work_and_gives_bad_work_0_with_its_reason(lo
     assert "used more than 400 MB of memory" in reasons["eats_memory"]
     assert reasons["crashes"].startswith("crashes.rlab:3:") and "ZeroDivisionError" in reasons["crashes"]
     assert reasons["malformed"].startswith("malformed.rlab:2:") and "speed" in reasons["malformed"]
+    assert reasons["never_waits"].startswith("never_waits.rlab:3:") and "never waits" in reasons["never_waits"]
     for name in BAD:
         assert marks[name]["score"] == "0.00" and marks[name]["pass"] == "no"
 
@@ -100,7 +115,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_dask_scheduler_and_two_workers_give_the_same_marks(cohort, local_marks, tmp_path):
+def test_a_dask_scheduler_and_two_workers_give_the_same_marks(cohort, challenge, local_marks, tmp_path):
     dask = str(Path(sys.executable).parent / "dask")
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -116,7 +131,7 @@ def test_a_dask_scheduler_and_two_workers_give_the_same_marks(cohort, local_mark
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(2, timeout=120)
             assert len(client.scheduler_info()["workers"]) == 2
-        run = robolab("mark", *submissions(cohort), "--challenge", "park", "-o", str(tmp_path / "marks.csv"),
+        run = robolab("mark", *submissions(cohort), "--challenge", challenge, "-o", str(tmp_path / "marks.csv"),
                       "--scheduler", address, *LIMITS)
         assert run.returncode == 0, run.stderr
         assert (tmp_path / "marks.csv").read_bytes() == (local_marks / "marks.csv").read_bytes()
@@ -131,9 +146,9 @@ def test_a_dask_scheduler_and_two_workers_give_the_same_marks(cohort, local_mark
         logs.close()
 
 
-def test_marking_resumes_after_the_marker_is_killed(cohort, local_marks, tmp_path):
+def test_marking_resumes_after_the_marker_is_killed(cohort, challenge, local_marks, tmp_path):
     out = tmp_path / "marks.csv"
-    command = [sys.executable, "-m", "robolab", "mark", *submissions(cohort), "--challenge", "park",
+    command = [sys.executable, "-m", "robolab", "mark", *submissions(cohort), "--challenge", challenge,
                "-o", str(out), "--workers", "1", *LIMITS]
     marker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -147,7 +162,7 @@ def test_marking_resumes_after_the_marker_is_killed(cohort, local_marks, tmp_pat
         os.killpg(marker.pid, signal.SIGKILL)
         marker.wait()
     done = rows(out)
-    assert 2 <= len(done) < 7
+    assert 2 <= len(done) < 8
     # Mark one finished row, so we can see it is kept rather than marked again; end with a
     # half-written line, as a kill can leave.
     first = sorted(done)[0]
@@ -159,8 +174,8 @@ def test_marking_resumes_after_the_marker_is_killed(cohort, local_marks, tmp_pat
         file.write("zed,10")
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    assert f"{len(done)} of 7 already marked" in again.stdout
-    assert f"marked {7 - len(done)} submissions" in again.stdout
+    assert f"{len(done)} of 8 already marked" in again.stdout
+    assert f"marked {8 - len(done)} submissions" in again.stdout
     final, expected = rows(out), rows(local_marks / "marks.csv")
     assert list(final) == list(expected)
     assert final[first]["error"].endswith(" (kept)")

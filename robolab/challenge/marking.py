@@ -23,6 +23,7 @@ from simulator.physics import Simulation
 from simulator.robot import load_robot
 
 BUSY_LIMIT = 2.0   # wall seconds a program may run without waiting before it is stopped
+NEVER_WAITS = "this never waits"
 
 
 @dataclass
@@ -114,9 +115,9 @@ def run_variant(challenge: Challenge, program, pack, variant: int, name: str = "
 def run_error(program, compiled, runner, result, name: str) -> str:
     """The program's run-time failure on its own line, or ""."""
     busy = next((e for e in runner.events if (e.get("kind") or e.get("type")) == "busy"), None)
-    if busy is not None:
-        return str(Problem("this loop never waits, so simulated time stood still and the run was stopped",
-                           name, *_where(program, compiled, busy.get("line"))))
+    if busy is not None:   # named by its top-level block: where inside the loop it was caught depends on the clock
+        return str(Problem(NEVER_WAITS + ", so simulated time stood still and the run was stopped",
+                           name, *_where(program, compiled, busy.get("line"), top=True)))
     if result.returncode and not result.stopped and not result.timed_out:
         lines = result.stderr.strip().splitlines()
         last = lines[-1] if lines else "the program failed"
@@ -124,8 +125,10 @@ def run_error(program, compiled, runner, result, name: str) -> str:
     return ""
 
 
-def _where(program, compiled, python_line) -> tuple[int, int]:
+def _where(program, compiled, python_line, top: bool = False) -> tuple[int, int]:
     origin = compiled.block_at_line(python_line) if python_line else None
+    if origin and top:
+        origin = origin[:1]
     block = program.block_at(origin) if origin else None
     return (block.line, block.column) if block else (0, 0)
 
@@ -138,7 +141,13 @@ def mark_program(challenge: Challenge, text: str, variants=(1,), library: PackLi
         program, pack = read_submission(challenge, text, library, name)
     except RobolabError as error:
         return failed(challenge, text, variants, first_problem(error))
-    results = [run_variant(challenge, program, pack, v, name, busy_limit) for v in variants]
+    results = []
+    for variant in variants:
+        if results and NEVER_WAITS in results[-1].error:   # it would stand still on every layout
+            results.append(VariantResult(variant, [Outcome(g.id, False, 0.0, results[-1].error)
+                                                   for g in challenge.goals], 0.0, results[-1].error))
+            continue
+        results.append(run_variant(challenge, program, pack, variant, name, busy_limit))
     return result_of(challenge, text, results)
 
 

@@ -90,7 +90,7 @@ def mark_isolated(challenge, library, request: dict) -> dict:
         os.close(read)
         _child(challenge, library, request, write, memory)
     os.close(write)
-    reason, data = _collect(pid, read, wall)
+    reason, data = _collect(pid, read, wall, memory)
     if not reason:
         try:
             result = json.loads(data)
@@ -104,14 +104,18 @@ def mark_isolated(challenge, library, request: dict) -> dict:
     return as_result(mark)
 
 
-def _collect(pid: int, read: int, wall: float) -> tuple[str, bytes]:
+def _collect(pid: int, read: int, wall: float, memory_mb: int) -> tuple[str, bytes]:
     chunks, deadline, reason = [], time.monotonic() + wall, ""
     while True:
         left = deadline - time.monotonic()
         ready = select.select([read], [], [], max(0.0, left))[0] if left > 0 else []
         if not ready:
+            # Out of memory, a program can fail anywhere, even where it then waits forever: a child
+            # that reached its cap before it ran out of time is named for the memory.
+            full = _peak_mb(pid) >= 0.95 * memory_mb
             os.kill(pid, signal.SIGKILL)
-            reason = f"stopped: it took more than {wall:g} s of real time to mark"
+            reason = (f"stopped: it used more than {memory_mb} MB of memory" if full
+                      else f"stopped: it took more than {wall:g} s of real time to mark")
             break
         chunk = os.read(read, 1 << 16)
         if not chunk:
@@ -126,6 +130,18 @@ def _collect(pid: int, read: int, wall: float) -> tuple[str, bytes]:
     elif not reason and not chunks:
         reason = f"crashed: the marking process ended with exit code {os.WEXITSTATUS(status)}"
     return reason, b"".join(chunks)
+
+
+def _peak_mb(pid: int) -> float:
+    """The most memory (address space) a process has had, in MB; 0 where /proc cannot say."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def _child(challenge, library, request: dict, write: int, memory_mb: int) -> None:
