@@ -29,7 +29,7 @@ BAD = {
     "crashes": HEADER + "var name=zero value=0\nwait seconds=(1 / zero)\n",
     "malformed": HEADER + "drive speed=400 amount=1 unit=rotations\n",
 }
-LIMITS = ["--time-limit", "4", "--memory", "400"]
+LIMITS = ["--time-limit", "5", "--memory", "400"]
 
 
 def robolab(*args, cwd=None, **kwargs):
@@ -89,7 +89,7 @@ def test_a_local_cluster_marks_good_work_and_gives_bad_work_0_with_its_reason(lo
     assert marks["bob"]["pass"] == "no" and 0 < float(marks["bob"]["score"]) < 70
     assert marks["alice"]["code"].startswith("1-3:") and marks["alice"]["parked"] == "70.00"
     reasons = {name: marks[name]["error"] for name in BAD}
-    assert "took more than 4 s of real time" in reasons["hangs"]
+    assert "took more than 5 s of real time" in reasons["hangs"]
     assert "used more than 400 MB of memory" in reasons["eats_memory"]
     assert reasons["crashes"].startswith("crashes.rlab:3:") and "ZeroDivisionError" in reasons["crashes"]
     assert reasons["malformed"].startswith("malformed.rlab:2:") and "speed" in reasons["malformed"]

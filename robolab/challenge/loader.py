@@ -6,6 +6,7 @@ world files check them (simulator.world_file), so zones are written the same way
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -47,6 +48,18 @@ class _ChallengeChecker(_Checker):
 
     def problem(self, where: tuple, message: str) -> None:
         self.problems.append(Problem(message, str(self.path), line_of(self.lines, where)))
+
+    def number(self, value, where: tuple, positive: bool = False):
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(where, f"{self.label(where)}: expected a finite number, got {value!r}")
+            return None
+        return super().number(value, where, positive)
+
+    def numbers(self, value, count: int, where: tuple, what: str):
+        if isinstance(value, list) and any(isinstance(v, float) and not math.isfinite(v) for v in value):
+            self.problem(where, f"{self.label(where)}: expected {what} (finite numbers), got {value!r}")
+            return None
+        return super().numbers(value, count, where, what)
 
 
 def load_challenge(name: str | Path, library: PackLibrary | None = None) -> Challenge:
@@ -293,7 +306,7 @@ class _Reader:
             elif ids.count(ident) > 1:
                 self.problem(where + ("id",), f"{label}: id '{ident}' is used by another goal too")
             points = table.get("points")
-            if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points < 1e9:
                 self.problem(where + ("points",), f"{label} points: a number from 0, got {points!r}")
                 points = 0
             for key in check.REQUIRED:
@@ -397,7 +410,7 @@ class _Reader:
             return (pass_mark, (pass_mark + total) / 2, total)
         stars = self.data["stars"]
         if (not isinstance(stars, list) or not 1 <= len(stars) <= 3
-                or any(isinstance(s, bool) or not isinstance(s, (int, float)) for s in stars)):
+                or any(isinstance(s, bool) or not isinstance(s, (int, float)) or not math.isfinite(s) for s in stars)):
             self.problem(("stars",), f"stars: one to three scores, lowest first, got {stars!r}")
             return ()
         if list(stars) != sorted(stars):

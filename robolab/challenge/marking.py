@@ -24,6 +24,7 @@ from simulator.robot import load_robot
 
 BUSY_LIMIT = 2.0   # wall seconds a program may run without waiting before it is stopped
 NEVER_WAITS = "this never waits"
+FATAL = (NEVER_WAITS, "MemoryError")   # errors not worth trying the other layouts for
 
 
 @dataclass
@@ -143,7 +144,7 @@ def mark_program(challenge: Challenge, text: str, variants=(1,), library: PackLi
         return failed(challenge, text, variants, first_problem(error))
     results = []
     for variant in variants:
-        if results and NEVER_WAITS in results[-1].error:   # it would stand still on every layout
+        if results and any(fatal in results[-1].error for fatal in FATAL):   # it would do the same on every layout
             results.append(VariantResult(variant, [Outcome(g.id, False, 0.0, results[-1].error)
                                                    for g in challenge.goals], 0.0, results[-1].error))
             continue
