@@ -156,3 +156,21 @@ def test_reference_solution_passes_and_wrong_one_fails(ident):
     assert good.passed and not good.error, (good.row(), [o.detail for r in good.variants for o in r.outcomes])
     wrong = mark_program(c, (SOLUTIONS / f"{ident}.wrong.rlab").read_text(), variants=(1, 2, 3))
     assert not wrong.passed and wrong.score < good.score
+
+
+def test_try_and_verify_on_the_command_line(tmp_path):
+    program = SOLUTIONS / "park.good.rlab"
+    tried = subprocess.run([sys.executable, "-m", "robolab", "challenge", "try", "park", str(program), "--variants", "2"],
+                           capture_output=True, text=True)
+    assert tried.returncode == 0, tried.stderr
+    assert "layout 2: 100 points" in tried.stdout and "★★★" in tried.stdout
+    code = tried.stdout.split("completion code: ")[1].split()[0]
+    assert code.startswith("1-2:")
+    right = subprocess.run([sys.executable, "-m", "robolab", "challenge", "verify", "park", str(program), code],
+                           capture_output=True, text=True)
+    assert right.returncode == 0 and "right" in right.stdout
+    copy = tmp_path / "copied.rlab"
+    copy.write_text(program.read_text() + "# a change\n")
+    wrong = subprocess.run([sys.executable, "-m", "robolab", "challenge", "verify", "park", str(copy), code],
+                           capture_output=True, text=True)
+    assert wrong.returncode == 1 and "wrong" in wrong.stderr and "Traceback" not in wrong.stderr

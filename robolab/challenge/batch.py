@@ -130,7 +130,21 @@ def mark_on_worker(request: dict, bundle: dict) -> dict:
     if _sandbox is None:
         _sandbox = Sandbox()
         atexit.register(_sandbox.close)
-    return _sandbox.mark({**request, "challenge": challenge, "palettes": palettes})
+    try:
+        return _sandbox.mark({**request, "challenge": challenge, "palettes": palettes})
+    except (OSError, RuntimeError, ValueError) as error:   # the server itself failed: a fresh one next time
+        _sandbox = None
+        return _failure(challenge, palettes, request, f"the marker failed: {error}")
+
+
+def _failure(challenge_path: str, palettes: list[str], request: dict, reason: str) -> dict:
+    from robolab.challenge.loader import load_challenge
+    from robolab.challenge.marking import failed
+    from robolab.challenge.sandbox import as_result
+    from robolab.palette import PackLibrary
+
+    challenge = load_challenge(challenge_path, PackLibrary(palettes))
+    return as_result(failed(challenge, request["program"], request["variants"], reason))
 
 
 # --- marks.csv ---------------------------------------------------------------------------------------
@@ -270,9 +284,14 @@ def run_batch(challenge, palettes, todo, variants, marks: MarksFile, args, pictu
         requests = [{"program": s.text, "name": s.path.name, "variants": variants,
                      "wall": args.time_limit, "memory": args.memory} for s in runnable]
         futures = client.map(mark_on_worker, requests, bundle=bundle, pure=False)
-        ids = {future.key: sub.id for future, sub in zip(futures, runnable)}
-        for future, result in as_completed(futures, with_results=True):
-            record(ids[future.key], result)
+        ids = {future.key: sub for future, sub in zip(futures, runnable)}
+        for future in as_completed(futures):
+            sub = ids[future.key]
+            try:
+                result = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker lost (e.g. its machine went away): that row says so
+                result = as_result(failed(challenge, sub.text, variants, f"the marker failed: {error}"))
+            record(sub.id, result)
     finally:
         client.close()
         if cluster is not None:

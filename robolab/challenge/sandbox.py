@@ -57,6 +57,7 @@ def serve() -> None:
     from robolab.challenge import marking  # noqa: F401  (loaded once, before any fork)
     from robolab.challenge.loader import load_challenge
     from robolab.challenge.variants import layout
+    from robolab.errors import RobolabError
     from robolab.palette import PackLibrary
     import simulator.lockstep  # noqa: F401
 
@@ -67,7 +68,10 @@ def serve() -> None:
         if palettes not in libraries:
             libraries[palettes] = PackLibrary(list(palettes))
             for ident in libraries[palettes].ids():   # read once here, not once per child
-                libraries[palettes].find(ident)
+                try:
+                    libraries[palettes].find(ident)
+                except RobolabError:
+                    pass   # a broken pack is reported to the submissions that use it
         library = libraries[palettes]
         key = (request["challenge"], palettes)
         if key not in challenges:
