@@ -304,7 +304,8 @@ class FinishWithin(Check):
     REQUIRED = ("seconds",)
 
     def frame(self, frame):
-        if self.state == OPEN and frame.time > self.get("seconds"):
+        # Without a goal to time, the program has not finished by itself while frames still come.
+        if self.state == OPEN and self.get("goal") is None and frame.time > self.get("seconds"):
             self.miss(f"not done within {self.get('seconds'):g} s")
 
     def finish(self, end, checks):
