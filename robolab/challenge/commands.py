@@ -90,17 +90,25 @@ def _list(args) -> int:
     return 0
 
 
-def _try(args) -> int:
-    from robolab.challenge.marking import mark_program
+def _challenge_and_program(args):
+    """(challenge, program text), or None when either cannot be read (the problem is printed)."""
     from robolab.errors import RobolabError
     from robolab.files import read_text
 
     try:
-        challenge = _load(args.challenge, args)
-        text = read_text(args.program)
+        return _load(args.challenge, args), read_text(args.program)
     except RobolabError as error:
         print(error, file=sys.stderr)
+        return None
+
+
+def _try(args) -> int:
+    from robolab.challenge.marking import mark_program
+
+    loaded = _challenge_and_program(args)
+    if loaded is None:
         return 1
+    challenge, text = loaded
     variants = list(range(1, max(1, args.variants) + 1))
     mark = mark_program(challenge, text, variants, _library(args), name=args.program)
     if args.json:
@@ -124,15 +132,11 @@ def _try(args) -> int:
 
 def _verify(args) -> int:
     from robolab.challenge.marking import verify_code
-    from robolab.errors import RobolabError
-    from robolab.files import read_text
 
-    try:
-        challenge = _load(args.challenge, args)
-        text = read_text(args.program)
-    except RobolabError as error:
-        print(error, file=sys.stderr)
+    loaded = _challenge_and_program(args)
+    if loaded is None:
         return 1
+    challenge, text = loaded
     ok, mark = verify_code(challenge, text, args.code, _library(args))
     if mark is None:
         print(f"{args.code}: not a completion code (it looks like 1-3:ABCDE-FGHIJ)", file=sys.stderr)

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import math
 
-
-def inside(polygon, x: float, y: float) -> bool:
-    """Is (x, y) inside the polygon (even-odd rule)?"""
-    result = False
-    n = len(polygon)
-    for i in range(n):
-        x0, y0 = polygon[i]
-        x1, y1 = polygon[(i + 1) % n]
-        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
-            result = not result
-    return result
+from simulator.world import _inside as inside  # noqa: F401  (one point-in-polygon rule, the zones' own)
 
 
 def placed(points, x: float, y: float, heading: float) -> list[tuple[float, float]]:
