@@ -9,6 +9,7 @@ import os
 import sys
 
 from robolab import __version__
+from robolab.challenge.commands import add_commands as add_challenge_commands
 
 
 def _library(args):
@@ -251,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     palette_option(plist)
     plist.set_defaults(run=_palette_list)
     _add_ev3_commands(commands, palette_option)
+    add_challenge_commands(commands, palette_option)
     return parser
 
 

@@ -90,6 +90,7 @@ class LiveRun:
         self._event_index = [0, 0]
         self._last = self._snap()
         self._namespace = None
+        self.watchers = []              # called after every physics step, in the run's thread (challenge goals)
 
     # --- control, from the window's thread -------------------------------------------
     def start(self, paused: bool = False, step: bool = False) -> None:
@@ -222,6 +223,8 @@ class LiveRun:
         if self.frame_lock.locked():
             with self.frame_lock:
                 pass
+        for watch in self.watchers:
+            watch()
         sim = self.sim
         trail_x, trail_y = self.trail[-1]
         x, y = sim.chassis.position

@@ -27,8 +27,8 @@ from robolab.ui.sim.output import OutputView
 from robolab.ui.sim.readouts import ReadoutsView, VariablesView
 from robolab.ui.sim.remote import RemoteControl
 from robolab.ui.sim.world_view import WorldView
-from robolab.ui.theme import ui_font
 from robolab.ui.sim.world_reader import WorldReader
+from robolab.ui.theme import ui_font
 from robolab.worlds import DEFAULT_WORLD, read_world, world_to_run
 from simulator.infrared import remote_of
 from simulator.physics import Pose
@@ -75,6 +75,7 @@ class SimulatorPanel(QWidget):
     error_block = Signal(object, str)   # a run-time error: the block's path (or None) and the message
     state_changed = Signal(str)         # ready, running, paused, finished
     world_changed = Signal(bool)        # a world was read (True: now in use; False: reported, old one kept)
+    run_created = Signal(object)        # a LiveRun about to start (a challenge watches it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -95,6 +96,7 @@ class SimulatorPanel(QWidget):
         self._block = self._line = None
         self._state = READY
         self._running_program = None
+        self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -146,7 +148,7 @@ class SimulatorPanel(QWidget):
         self._pending = 0              # the world being read (a ticket), 0 when none
         self._pending_for_program = False
         self.world_problem = ""        # why the world the program asked for is not the one in use
-        self._apply_world(DEFAULT_WORLD, *read_world(DEFAULT_WORLD))   # shipped: read at once
+        self.show_world(*read_world(DEFAULT_WORLD), DEFAULT_WORLD)   # shipped: read at once
         self._show_state(READY)
 
     @property
@@ -161,7 +163,7 @@ class SimulatorPanel(QWidget):
         if self._active() and document.program is not self._running_program:
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
-        if not self._active():
+        if not self._active() and not self.run_settings:   # a challenge chooses its own world
             self._program_world(document)
         self._show_state(self._state)
 
@@ -206,7 +208,7 @@ class SimulatorPanel(QWidget):
         elif self._active():
             self._world_failed(str(target), ["a program is running; stop it to change the world"], False)
         else:
-            self._apply_world(target, *result)
+            self.show_world(*result, str(target))
         self.world_changed.emit(result is not None)
 
     def _world_failed(self, target: str, problems: list, for_program: bool) -> None:
@@ -226,10 +228,11 @@ class SimulatorPanel(QWidget):
         self.view.update()
         self._list_worlds()
 
-    def _apply_world(self, target, world, robot) -> None:
+    def show_world(self, world, robot, name: str) -> None:
+        """Use a loaded world (a challenge's layout, say) and robot."""
         self._end_drive()
         self.world_problem = ""
-        self.world, self.robot, self.world_name = world, robot, str(target)
+        self.world, self.robot, self.world_name = world, robot, name
         self.start_pose = world.start
         self.view.set_world(world, robot)
         self.view.start = world.start
@@ -297,7 +300,9 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self._running_program = self.document.program
-        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed())
+        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
+                           **self.run_settings)
+        self.run_created.emit(self.run)
         self.remote.resend()   # a beacon left on shines for the new run too
         if self.bar.trace.isChecked():
             self.run.set_trace(TRACE_HOLD)
