@@ -208,7 +208,7 @@ def test_a_connection_without_the_key_is_refused(brick):
 
 def test_a_connection_with_a_wrong_key_is_refused(brick):
     with pytest.raises(BrickError, match="pairing key is wrong"):
-        connect(Pairing("test-brick", "127.0.0.1", brick.port, "someone-elses-key"))
+        connect(Pairing("test-brick", "127.0.0.1", brick.port, "someone-elses-key", brick.fingerprint))
 
 
 def test_plain_rpyc_without_the_handshake_gets_nothing(brick):
@@ -238,7 +238,7 @@ def test_a_brick_with_another_service_version_names_both_and_the_fix(tmp_path):
 def test_an_unreachable_brick_says_so():
     port = free_port()
     with pytest.raises(BrickError, match="service is not running on port"):
-        connect(Pairing("nobody", "127.0.0.1", port, "k"))
+        connect(Pairing("nobody", "127.0.0.1", port, "k", "sha256:" + "0" * 64))
     with pytest.raises(BrickError, match="no brick called 'ev3-nowhere' is paired"):
         connect(Pairing("ev3-nowhere", "ev3-nowhere.invalid", 18817, ""))
 

@@ -23,6 +23,7 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
     from fakebrick import PYTHON, FakeBrick
 
 from robolab.ev3.pairing import Pairing
+from robolab.ev3.tls import make_certificate, pem_fingerprint
 
 BRICK_RPYC = "4.1.5"
 HERE = Path(__file__).resolve().parent
@@ -73,10 +74,15 @@ class StandInBrick:
             "programs": str(self.programs), "sys_class": str(self.fake.sys_class)}))
         self.log = self.tmp / "service.log"
         self.proc = None
+        certificate, private_key = make_certificate(name)  # as `brick setup` makes them, beside brick.json
+        (self.tmp / "brick.crt").write_bytes(certificate)
+        (self.tmp / "brick.key").write_bytes(private_key)
+        (self.tmp / "brick.key").chmod(0o600)
+        self.fingerprint = pem_fingerprint(certificate)
 
     @property
     def pairing(self) -> Pairing:
-        return Pairing(self.name, "127.0.0.1", self.port, self.key)
+        return Pairing(self.name, "127.0.0.1", self.port, self.key, self.fingerprint)
 
     def env(self) -> dict:
         path = os.pathsep.join([str(BRICKSIDE), str(brick_rpyc_dir())])

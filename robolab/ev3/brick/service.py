@@ -11,10 +11,17 @@ at once.
 Each program runs as its own process group; Stop escalates SIGINT, SIGTERM, SIGKILL and then
 brakes every motor through sysfs, because the kernel leaves motors running when a process dies.
 
+Every connection is TLS with the brick's own certificate, which the desktop pinned at setup (as SSH
+pins a host key); inside it the desktop answers a fresh challenge with an HMAC of the pairing key, so
+the key itself never crosses the network. Unauthenticated connections are bounded in number and in
+time, and a failed accept (out of file descriptors) waits a moment instead of ending the service.
+
     python3 service.py --config brick.json       (systemd starts it so)
 """
 import argparse
 import collections
+import errno
+import hashlib
 import hmac
 import itertools
 import json
@@ -23,16 +30,20 @@ import os
 import platform
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 
-SERVICE_VERSION = 2  # bump when the calls below change; the desktop names both on a mismatch
+SERVICE_VERSION = 3  # bump when the calls below change; the desktop names both on a mismatch
 DEFAULT_PORT = 18817
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
-HANDSHAKE_SECONDS = 5.0
+HANDSHAKE_SECONDS = 5.0  # from accept to a proven key, however slowly the other side sends
+MAX_HANDSHAKES = 32  # connections not yet authenticated; more are closed at once
+HELLO_BYTES = 4096  # a hello line is far shorter
+HELLO_BRACKETS = 8  # a hello is one flat object; deeper JSON is not a hello
 
 if __package__:
     from robolab.ev3.brick.zygote import LINE, Zygote  # imported on the desktop, from the package
@@ -197,6 +208,7 @@ class Brick(object):
     def __init__(self, config):
         self.name = config["name"]
         self.key = config.get("key", "")
+        self.fingerprint = config.get("fingerprint", "")  # of its own certificate, set by main()
         self.programs = config.get("programs", "/home/robot/robolab")
         self.sys_class = config.get("sys_class", "/sys/class")
         self.installed_by = config.get("robolab", "")
@@ -344,42 +356,215 @@ class Brick(object):
 
 # --- the network side ------------------------------------------------------------------------
 
-def handshake_authenticator(brick):
-    """Before any rpyc traffic: one JSON line with the key in, one JSON line out.
+def proof(key, fingerprint, challenge):
+    """What the desktop answers a challenge with: an HMAC of the pairing key over this brick's
+    certificate and a fresh challenge, so it proves the key without sending it, and a captured answer
+    is worth nothing on another connection or at another brick. The desktop uses this same function."""
+    message = ("robolab-brick-proof\n%s\n%s" % (fingerprint, challenge)).encode("utf-8")
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
-    A connection without the right key is answered with why, then closed, so the desktop can say
-    "not paired" instead of a bare connection error.
+
+def certificate_fingerprint(der):
+    """How a certificate is pinned: "sha256:" and the hex digest of its DER bytes."""
+    return "sha256:" + hashlib.sha256(der).hexdigest()
+
+
+def parse_hello(data):
+    """One hello line (bytes) -> dict; ValueError for anything else, however long or deeply nested."""
+    if len(data) > HELLO_BYTES or data.count(b"[") + data.count(b"{") > HELLO_BRACKETS:
+        raise ValueError("not a RoboLab hello (too long or too deeply nested)")
+    try:
+        hello = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("not a RoboLab hello (too deeply nested)")
+    if not isinstance(hello, dict):
+        raise ValueError("not a RoboLab hello (not a JSON object)")
+    return hello
+
+
+def read_line(sock):
+    """Bytes up to and including the first newline (at most HELLO_BYTES); the socket's timeout applies."""
+    data = b""
+    while not data.endswith(b"\n") and len(data) < HELLO_BYTES:
+        chunk = sock.recv(HELLO_BYTES - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def send_line(sock, message):
+    sock.sendall((json.dumps(message) + "\n").encode("utf-8"))
+
+
+def server_context(certfile, keyfile):
+    """TLS 1.2 or newer with the brick's certificate (Python 3.5's ssl and today's alike)."""
+    context = ssl.SSLContext(getattr(ssl, "PROTOCOL_TLS_SERVER", ssl.PROTOCOL_SSLv23))
+    if hasattr(ssl, "TLSVersion"):  # 3.7+; the options below are deprecated there
+        setattr(context, "minimum_version", getattr(ssl, "TLSVersion").TLSv1_2)
+    else:
+        context.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3 | ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
+class Deadline(object):
+    """Cuts a connection that has not finished its handshake in time, however slowly it trickles in:
+    a socket timeout alone restarts with every byte."""
+
+    def __init__(self, sock, seconds):
+        self.spare = sock.dup()  # shutdown reaches the connection whichever object holds it by then
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cut(self):
+        try:
+            self.spare.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self):
+        self.timer.cancel()
+        self.spare.close()
+
+
+def handshake_authenticator(brick, context):
+    """Before any rpyc traffic: TLS, then one JSON line each way and a proof of the key.
+
+    The brick speaks first (inside TLS, so only after the desktop has checked its certificate): its
+    service version, name and a fresh challenge. The desktop answers with the proof; a wrong or
+    missing one is answered with why, then the connection is closed, so the desktop can say "not
+    paired" instead of a bare connection error.
     """
     from rpyc.utils.authenticators import AuthenticationError
 
     def authenticate(sock):
         sock.settimeout(HANDSHAKE_SECONDS)
-        data = b""
+        deadline = Deadline(sock, HANDSHAKE_SECONDS)
         try:
-            while not data.endswith(b"\n") and len(data) < 4096:
-                chunk = sock.recv(4096 - len(data))
-                if not chunk:
-                    break
-                data += chunk
-            hello = json.loads(data.decode("utf-8"))
-            key = str(hello.get("key", ""))
-        except (OSError, ValueError, AttributeError):
-            raise AuthenticationError("not a RoboLab hello")
-        answer = {"service": SERVICE_VERSION, "name": brick.name, "robolab": brick.installed_by}
-        if not key:
-            answer["refused"] = "no key"
-        elif not hmac.compare_digest(key.encode("utf-8"), brick.key.encode("utf-8")):
-            answer["refused"] = "wrong key"
-        try:
-            sock.sendall((json.dumps(answer) + "\n").encode("utf-8"))
-        except OSError:
-            raise AuthenticationError("hung up during the hello")
-        if "refused" in answer:
-            log.warning("refused %s: %s", sock.getpeername(), answer["refused"])
-            raise AuthenticationError(answer["refused"])
-        sock.settimeout(None)
-        return sock, hello.get("client", "")
+            try:
+                tls = context.wrap_socket(sock, server_side=True)
+            except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+                raise AuthenticationError("no TLS: %s" % (error,))
+            try:
+                return _prove(tls, brick)
+            except Exception:
+                _close(tls)
+                raise
+        finally:
+            deadline.cancel()
     return authenticate
+
+
+def _prove(tls, brick):
+    """The hello and the challenge, inside TLS; (socket, client's name) or AuthenticationError."""
+    from rpyc.utils.authenticators import AuthenticationError
+    challenge = hashlib.sha256(os.urandom(32)).hexdigest()
+    try:
+        send_line(tls, {"service": SERVICE_VERSION, "name": brick.name, "robolab": brick.installed_by,
+                        "challenge": challenge})
+        hello = parse_hello(read_line(tls))
+    except (OSError, ValueError) as error:
+        raise AuthenticationError("no hello: %s" % (error,))
+    answer = hello.get("proof")
+    refused = None
+    if not isinstance(answer, str) or not answer:
+        refused = "no key"
+    elif not hmac.compare_digest(answer.encode("utf-8"),
+                                 proof(brick.key, brick.fingerprint, challenge).encode("utf-8")):
+        refused = "wrong key"
+    try:
+        send_line(tls, {"refused": refused} if refused else {"ok": True})
+    except OSError:
+        raise AuthenticationError("hung up during the hello")
+    if refused:
+        log.warning("refused %s: %s", tls.getpeername()[0], refused)
+        raise AuthenticationError(refused)
+    tls.settimeout(None)
+    client = hello.get("client")
+    return tls, client if isinstance(client, str) else ""
+
+
+def guarded_server_class():
+    """rpyc's ThreadedServer, made to outlive floods (rpyc imported late: the desktop imports this file)."""
+    from rpyc.utils.server import ThreadedServer
+
+    class GuardedServer(ThreadedServer):
+        """At most MAX_HANDSHAKES connections wait to authenticate (more are closed at once), each for
+        at most HANDSHAKE_SECONDS; a failed accept (no file descriptors left) or thread start waits a
+        moment and carries on, where rpyc's own would end the service and the program it runs."""
+
+        def __init__(self, *args, **kwargs):
+            ThreadedServer.__init__(self, *args, **kwargs)
+            self.handshakes = threading.BoundedSemaphore(MAX_HANDSHAKES)
+            self.turned_away = 0
+
+        def accept(self):
+            while self.active:
+                try:
+                    sock, _ = self.listener.accept()
+                    break
+                except socket.timeout:
+                    continue
+                except OSError as error:
+                    if not self.active:
+                        raise EOFError()  # closed: what rpyc's start() expects
+                    if error.errno not in (errno.EINTR, errno.EAGAIN, errno.ECONNABORTED):
+                        log.warning("accept failed (%s); trying again", error)
+                        time.sleep(0.1)
+            else:
+                return
+            if not self.handshakes.acquire(False):
+                self.turned_away += 1
+                if self.turned_away % 100 == 1:
+                    log.warning("too many connections waiting to authenticate: turned away %d", self.turned_away)
+                _close(sock)
+                return
+            sock.setblocking(True)
+            self.clients.add(sock)
+            try:
+                thread = threading.Thread(target=self._handle, args=(sock,))
+                thread.daemon = True
+                thread.start()
+            except RuntimeError as error:  # can't start a new thread
+                log.warning("could not start a thread (%s); closed a connection", error)
+                self.handshakes.release()
+                self._drop(sock)
+
+        def _handle(self, sock):
+            """Authenticate (holding one of the bounded places), then serve until the desktop hangs up."""
+            try:
+                try:
+                    tls, credentials = self.authenticator(sock)
+                finally:
+                    self.handshakes.release()
+            except Exception as error:  # whatever a stranger sends ends here, never in a dead thread
+                log.info("turned away a connection: %s", error)
+                self._drop(sock)
+                return
+            self.clients.discard(sock)
+            self.clients.add(tls)
+            try:
+                self._serve_client(tls, credentials)
+            except Exception as error:
+                log.info("connection ended: %r", error)
+            finally:
+                self._drop(tls)
+
+        def _drop(self, sock):
+            self.clients.discard(sock)
+            _close(sock)
+
+    return GuardedServer
+
+
+def _close(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
 
 
 def make_service(brick):
@@ -418,6 +603,9 @@ def load_config(args):
         if value is not None:
             config[option] = value
     config.setdefault("name", socket.gethostname())
+    here = os.path.dirname(os.path.abspath(args.config)) if args.config else os.getcwd()
+    for option, file in (("certfile", "brick.crt"), ("keyfile", "brick.key")):  # beside the config file
+        config[option] = os.path.join(here, config.get(option) or file)
     return config
 
 
@@ -435,12 +623,17 @@ def main(argv=None):
     config = load_config(args)
     if not config.get("key"):
         parser.error("no pairing key: give --key or a --config file with one")
-    from rpyc.utils.server import ThreadedServer
+    try:
+        context = server_context(config["certfile"], config["keyfile"])
+        with open(config["certfile"]) as f:
+            config["fingerprint"] = certificate_fingerprint(ssl.PEM_cert_to_DER_cert(f.read()))
+    except (OSError, ValueError) as error:
+        parser.error("no usable certificate (%s): set the brick up again with robolab brick setup" % (error,))
     brick = Brick(config)
-    server = ThreadedServer(make_service(brick), hostname=config.get("host", "0.0.0.0"),
-                            port=int(config.get("port", DEFAULT_PORT)),
-                            authenticator=handshake_authenticator(brick),
-                            protocol_config={"allow_public_attrs": False, "sync_request_timeout": 10})
+    server = guarded_server_class()(
+        make_service(brick), hostname=config.get("host", "0.0.0.0"), port=int(config.get("port", DEFAULT_PORT)),
+        authenticator=handshake_authenticator(brick, context),
+        protocol_config={"allow_public_attrs": False, "sync_request_timeout": 10})
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     print("robolab brick %s: service %s listening on port %s" % (brick.name, SERVICE_VERSION, server.port))
     sys.stdout.flush()
