@@ -1,0 +1,147 @@
+"""The brick link against an attacker on the network (issue 15): a relay that sniffs and replays, a fake
+brick, a stale answer to the challenge, hostile hellos. The real service under rpyc 4.1.5 on 127.0.0.1."""
+import json
+import socket
+import ssl
+import time
+
+import pytest
+
+from robolab.ev3.brick.service import SERVICE_VERSION, parse_hello, proof, read_line, send_line
+from robolab.ev3.connection import BrickError, connect
+from robolab.ev3.pairing import Pairing
+from robolab.ev3.tls import client_context
+
+try:
+    from tests.ev3.attackers import Impostor, Relay
+except ImportError:
+    from ev3.attackers import Impostor, Relay
+
+MARKER = "#!/usr/bin/env python3\nprint('ran', flush=True)\n"
+
+
+def via(pairing: Pairing, port: int) -> Pairing:
+    return Pairing(pairing.name, "127.0.0.1", port, pairing.key, pairing.fingerprint)
+
+
+def tls_to(brick, timeout=5.0) -> ssl.SSLSocket:
+    """A TLS connection to the brick, as anyone on the network can open one (no pinning needed for that)."""
+    return client_context().wrap_socket(socket.create_connection(("127.0.0.1", brick.port), timeout=timeout))
+
+
+def test_a_sniffing_relay_sees_no_key_and_its_replay_runs_nothing(brick):
+    relay = Relay(brick.port)
+    try:
+        connection = connect(via(brick.pairing, relay.port))
+        connection.upload("marker", MARKER)
+        ran = []
+        connection.run("marker", lambda kind, *args: ran.append(kind))
+        deadline = time.monotonic() + 10
+        while "exit" not in ran and time.monotonic() < deadline:
+            time.sleep(0.05)
+        connection.close()
+    finally:
+        relay.close()
+    assert "exit" in ran
+    captured = relay.captured()
+    assert len(captured) > 1000  # it did see the whole session...
+    for secret in (brick.key.encode(), b'"proof"', b"marker", b"print('ran'"):
+        assert secret not in captured  # ...all of it encrypted
+    (brick.programs / "marker.py").unlink()
+    for session in relay.sessions:  # the desktop's bytes, played again to the brick
+        with socket.create_connection(("127.0.0.1", brick.port), timeout=5) as sock:
+            try:
+                sock.sendall(bytes(session["to_brick"]))
+                while sock.recv(65536):
+                    pass
+            except OSError:
+                pass
+    assert not (brick.programs / "marker.py").exists()  # the upload was not done again
+    connect(brick.pairing).close()  # and the brick serves its own desktop as before
+
+
+def test_a_fake_brick_is_refused_before_anything_is_sent(brick, tmp_path):
+    impostor = Impostor(tmp_path)
+    relay = Relay(impostor.port)
+    try:
+        with pytest.raises(BrickError, match="is not the brick this computer was paired with.*nothing was sent"):
+            connect(via(brick.pairing, relay.port))
+        assert impostor.done.wait(5)
+    finally:
+        relay.close()
+        impostor.close()
+    assert impostor.plain == b""  # not a byte inside TLS: no hello, no proof, no key
+    assert brick.key.encode() not in relay.captured()
+
+
+def test_a_plain_listener_at_the_bricks_address_gets_no_key(brick):
+    listener = socket.create_server(("127.0.0.1", 0))
+    got = bytearray()
+
+    def serve():
+        sock, _ = listener.accept()
+        sock.settimeout(5)
+        try:
+            while chunk := sock.recv(65536):
+                got.extend(chunk)
+                sock.sendall(b'{"service": 2, "name": "test-brick"}\n')  # what an old brick said
+        except OSError:
+            pass
+        sock.close()
+
+    import threading
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    with pytest.raises(BrickError, match="not over TLS"):
+        connect(via(brick.pairing, listener.getsockname()[1]))
+    thread.join(5)
+    listener.close()
+    assert got.startswith(b"\x16\x03")  # a TLS ClientHello, and only that
+    assert brick.key.encode() not in got
+
+
+def test_an_answer_to_an_old_challenge_is_refused(brick):
+    with tls_to(brick) as first:
+        hello = parse_hello(read_line(first))
+        overheard = proof(brick.key, brick.fingerprint, hello["challenge"])
+    with tls_to(brick) as second:
+        fresh = parse_hello(read_line(second))
+        assert fresh["challenge"] != hello["challenge"]
+        send_line(second, {"client": "attacker", "proof": overheard})
+        assert parse_hello(read_line(second)) == {"refused": "wrong key"}
+        assert second.recv(100) == b""  # and it hangs up
+
+
+def test_the_right_proof_is_accepted(brick):
+    """The other side of the test above: the same steps with a fresh proof do authenticate."""
+    with tls_to(brick) as sock:
+        hello = parse_hello(read_line(sock))
+        assert hello["service"] == SERVICE_VERSION and hello["name"] == "test-brick"
+        send_line(sock, {"client": "test", "proof": proof(brick.key, brick.fingerprint, hello["challenge"])})
+        assert parse_hello(read_line(sock)) == {"ok": True}
+
+
+@pytest.mark.parametrize("hello", [b"[" * 100_000, b"{\"proof\": " + b"[" * 3000 + b"]" * 3000 + b"}\n",
+                                   b"\xff\xfe not utf-8\n", b"null\n", b"\n", b"x" * 10_000])
+def test_a_hostile_hello_is_refused_cleanly_and_the_brick_serves_on(brick, hello):
+    with tls_to(brick) as sock:
+        read_line(sock)
+        try:
+            sock.sendall(hello)
+            answer = read_line(sock)
+        except OSError:
+            answer = b""
+        assert answer in (b"", b'{"refused": "no key"}\n')
+    connect(brick.pairing).close()
+    assert "Traceback" not in brick.log.read_text()
+
+
+@pytest.mark.parametrize("data", [b"[" * 5000 + b"\n", b"{" * 9 + b"\n", json.dumps([[[[[[[[[1]]]]]]]]]).encode(),
+                                  b'"a string"\n', b"\x00\n", b""])
+def test_parse_hello_refuses_anything_but_a_flat_object(data):
+    with pytest.raises(ValueError):
+        parse_hello(data)
+
+
+def test_parse_hello_reads_a_hello():
+    assert parse_hello(b'{"service": 3, "challenge": "ab"}\n') == {"service": 3, "challenge": "ab"}
