@@ -145,3 +145,94 @@ def test_parse_hello_refuses_anything_but_a_flat_object(data):
 
 def test_parse_hello_reads_a_hello():
     assert parse_hello(b'{"service": 3, "challenge": "ab"}\n') == {"service": 3, "challenge": "ab"}
+
+
+# --- floods ------------------------------------------------------------------------------------
+
+QUICK, SLOW = 1100, 200
+
+
+def _flood_quick(port: int) -> int:
+    """QUICK connections opened as fast as possible and held a moment (the audit's 0.45 s flood)."""
+    held = []
+    for _ in range(QUICK):
+        try:
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+        except OSError:
+            pass
+    time.sleep(0.5)
+    for sock in held:
+        sock.close()
+    return len(held)
+
+
+def _flood_slow(port: int) -> list[socket.socket]:
+    """SLOW connections that start a TLS hello and then say nothing more."""
+    slow = []
+    for _ in range(SLOW):
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=2)
+            sock.sendall(b"\x16\x03\x01")  # the first bytes of a ClientHello
+            slow.append(sock)
+        except OSError:
+            pass
+    return slow
+
+
+def _hung_up(sock: socket.socket) -> bool:
+    sock.settimeout(0.01)
+    try:
+        return sock.recv(100) == b""
+    except (socket.timeout, BlockingIOError):
+        return False
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("open_files", [1024, 32])  # 32: the flood runs it out of file descriptors
+def test_a_running_program_survives_floods_and_the_brick_still_takes_its_desktop(tmp_path, open_files):
+    from robolab.ev3.brick.service import HANDSHAKE_SECONDS
+    try:
+        from tests.ev3.standin import StandInBrick
+    except ImportError:
+        from ev3.standin import StandInBrick
+
+    brick = StandInBrick(tmp_path).start(open_files=open_files)
+    try:
+        connection = connect(brick.pairing)
+        connection.upload("ticker", "#!/usr/bin/env python3\nimport time\nn = 0\nwhile True:\n"
+                                    "    n += 1\n    print(n, flush=True)\n    time.sleep(0.05)\n")
+        lines = []
+        connection.run("ticker", lambda kind, *args: kind == "output" and lines.append(args[1]))
+        deadline = time.monotonic() + 10
+        while len(lines) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lines
+        opened = _flood_quick(brick.port)
+        slow = _flood_slow(brick.port)
+        assert opened > 1000 and len(slow) > 150  # the floods did reach it
+        deadline = time.monotonic() + HANDSHAKE_SECONDS + 15  # each is cut at its handshake deadline
+        while not all(_hung_up(sock) for sock in slow) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        held = sum(not _hung_up(sock) for sock in slow)
+        for sock in slow:
+            sock.close()
+        assert held == 0  # none is held for ever
+        assert brick.proc.poll() is None  # the service is still there
+        before = len(lines)
+        again = connect(brick.pairing)  # its desktop still gets in
+        assert again.status()["running"] == "ticker"
+        deadline = time.monotonic() + 10
+        while len(lines) < before + 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(lines) >= before + 5 and connection.alive  # the program ran on, its output still comes
+        assert [int(n) for n in lines] == list(range(1, len(lines) + 1))  # not a line lost
+        log = brick.log.read_text()
+        assert "Traceback" not in log and "turned away" in log
+        if open_files < 100:
+            assert "accept failed (" in log  # it did run out, and carried on
+        again.stop()
+        again.close()
+        connection.close()
+    finally:
+        brick.close()

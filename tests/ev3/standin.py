@@ -6,6 +6,7 @@ keeps the project's rpyc 5.3 while the brick side runs the old one, as in a clas
 """
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -89,10 +90,15 @@ class StandInBrick:
         return dict(os.environ, PYTHONPATH=path, ROBOLAB_TEST_SYS_CLASS=str(self.fake.sys_class),
                     PYTHONDONTWRITEBYTECODE="1")
 
-    def start(self, timeout=30.0) -> "StandInBrick":
+    def start(self, timeout=30.0, open_files: int | None = None) -> "StandInBrick":
+        """Start the service; `open_files` caps its file descriptors (as a small brick's would run out)."""
+        def limit():
+            if open_files:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen([PYTHON, str(self.service), "--config", str(self.config)], stdout=log,
-                                         stderr=subprocess.STDOUT, env=self.env(), start_new_session=True)
+                                         stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
+                                         preexec_fn=limit if open_files else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -410,23 +410,33 @@ def server_context(certfile, keyfile):
 
 class Deadline(object):
     """Cuts a connection that has not finished its handshake in time, however slowly it trickles in:
-    a socket timeout alone restarts with every byte."""
+    a socket timeout alone starts again with every byte. It costs no file descriptor."""
 
     def __init__(self, sock, seconds):
-        self.spare = sock.dup()  # shutdown reaches the connection whichever object holds it by then
+        self.sock, self.cancelled = sock, False
+        self.lock = threading.Lock()
         self.timer = threading.Timer(seconds, self._cut)
         self.timer.daemon = True
         self.timer.start()
 
+    def watch(self, sock):
+        """The object that holds the connection now (the TLS socket, once wrapped)."""
+        with self.lock:
+            self.sock = sock
+
     def _cut(self):
-        try:
-            self.spare.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        with self.lock:
+            if not self.cancelled:
+                try:  # the plain socket's shutdown: it wakes the handshake's read, whoever is in it
+                    socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def cancel(self):
+        """Before the socket is closed, so a late cut never reaches a descriptor used again since."""
+        with self.lock:
+            self.cancelled = True
         self.timer.cancel()
-        self.spare.close()
 
 
 def handshake_authenticator(brick, context):
@@ -442,18 +452,24 @@ def handshake_authenticator(brick, context):
     def authenticate(sock):
         sock.settimeout(HANDSHAKE_SECONDS)
         deadline = Deadline(sock, HANDSHAKE_SECONDS)
+        tls = None
         try:
-            try:
-                tls = context.wrap_socket(sock, server_side=True)
-            except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
-                raise AuthenticationError("no TLS: %s" % (error,))
-            try:
-                return _prove(tls, brick)
-            except Exception:
-                _close(tls)
-                raise
-        finally:
+            tls = context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+            deadline.watch(tls)
+            tls.do_handshake()
+            result = _prove(tls, brick)
             deadline.cancel()
+            return result
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            deadline.cancel()
+            if tls is not None:
+                _close(tls)
+            raise AuthenticationError("no TLS hello: %s" % (error,))
+        except BaseException:
+            deadline.cancel()
+            if tls is not None:
+                _close(tls)
+            raise
     return authenticate
 
 
@@ -499,6 +515,7 @@ def guarded_server_class():
             ThreadedServer.__init__(self, *args, **kwargs)
             self.handshakes = threading.BoundedSemaphore(MAX_HANDSHAKES)
             self.turned_away = 0
+            self.spare = os.open(os.devnull, os.O_RDONLY)  # given up to turn one away when none is left
 
         def accept(self):
             while self.active:
@@ -510,7 +527,9 @@ def guarded_server_class():
                 except OSError as error:
                     if not self.active:
                         raise EOFError()  # closed: what rpyc's start() expects
-                    if error.errno not in (errno.EINTR, errno.EAGAIN, errno.ECONNABORTED):
+                    if error.errno in (errno.EMFILE, errno.ENFILE):
+                        self._turn_one_away(error)
+                    elif error.errno not in (errno.EINTR, errno.EAGAIN, errno.ECONNABORTED):
                         log.warning("accept failed (%s); trying again", error)
                         time.sleep(0.1)
             else:
@@ -531,6 +550,24 @@ def guarded_server_class():
                 log.warning("could not start a thread (%s); closed a connection", error)
                 self.handshakes.release()
                 self._drop(sock)
+
+        def _turn_one_away(self, error):
+            """Out of file descriptors: the spare one makes room to accept the oldest waiting connection
+            and close it at once, so a flood drains instead of blocking everyone behind it."""
+            self.turned_away += 1
+            if self.turned_away % 100 == 1:
+                log.warning("accept failed (%s): turned away %d", error, self.turned_away)
+            os.close(self.spare)
+            try:
+                _close(self.listener.accept()[0])
+            except OSError:
+                time.sleep(0.05)
+            while True:  # another thread may have taken it meanwhile: wait for one to be freed
+                try:
+                    self.spare = os.open(os.devnull, os.O_RDONLY)
+                    return
+                except OSError:
+                    time.sleep(0.05)
 
         def _handle(self, sock):
             """Authenticate (holding one of the bounded places), then serve until the desktop hangs up."""
