@@ -44,6 +44,7 @@ def connect(pairing: Pairing, timeout: float = CONNECT_TIMEOUT,
                          f"overheard on the network. Set this brick up again (it takes seconds): "
                          f"{SETUP_HINT} {pairing.host} --name {pairing.name}")
     sock = _open_socket(pairing, timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # the hello's short lines go at once
     try:
         if not pairing.key:
             raise BrickError(f"brick {pairing.label}: this computer is not paired with it. Pair it with: "

@@ -541,6 +541,7 @@ def guarded_server_class():
                 _close(sock)
                 return
             sock.setblocking(True)
+            _no_delay(sock)
             self.clients.add(sock)
             try:
                 thread = threading.Thread(target=self._handle, args=(sock,))
@@ -594,6 +595,14 @@ def guarded_server_class():
             _close(sock)
 
     return GuardedServer
+
+
+def _no_delay(sock):
+    """Small messages go at once: the hello's lines would otherwise wait for a delayed ACK (40 ms)."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        pass
 
 
 def _close(sock):
