@@ -236,3 +236,28 @@ def test_a_running_program_survives_floods_and_the_brick_still_takes_its_desktop
         connection.close()
     finally:
         brick.close()
+
+
+def test_runs_after_the_first_reuse_the_warm_connection(brick, tmp_path, library):
+    """Only connecting pays the TLS handshake: the mode keeps its connection between runs."""
+    from robolab.ev3.mode import EV3Mode
+    from robolab.ev3.pairing import Pairings
+    from robolab.ev3.program import BrickProgram
+    try:
+        from tests.ev3.standin import PROGRAMS
+    except ImportError:
+        from ev3.standin import PROGRAMS
+
+    pairings = Pairings(tmp_path / "bricks.json")
+    pairings.save(brick.pairing)
+    mode = EV3Mode(pairings)
+    mode.connect(brick.name)
+    try:
+        count = BrickProgram.from_file(str(PROGRAMS / "count.rlab"), library)
+        connection = mode.connection
+        for _ in range(3):
+            assert mode.run(count).wait(10) == 0
+        assert mode.connection is connection and connection.alive
+    finally:
+        mode.disconnect()
+    assert brick.log.read_text().count("welcome") == 1  # one handshake for three runs
