@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from robolab.ev3.connection import BrickError, clean_status, connect, printable, remote_words
 from robolab.ev3.mode import EV3Mode
@@ -64,6 +66,15 @@ def test_remote_errors_are_said_in_words_without_a_traceback(error, words):
 def test_printable_keeps_text_and_drops_escapes_and_controls():
     assert printable(f"left{ESCAPES}right\ttab ünïcødé") == "leftright\ttab ünïcødé"
     assert printable("log n 1") == "log n 1"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_printable_never_lets_a_control_character_through(text):
+    shown = printable(text)
+    assert not any(ord(c) < 32 and c != "\t" or 0x7f <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e
+                   or 0x2066 <= ord(c) <= 0x2069 for c in shown)
+    assert printable(shown) == shown
 
 
 def test_a_status_of_the_wrong_kinds_is_read_as_unknown():

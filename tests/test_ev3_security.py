@@ -6,6 +6,8 @@ import ssl
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from robolab.ev3.brick.service import SERVICE_VERSION, parse_hello, proof, read_line, send_line
 from robolab.ev3.connection import BrickError, connect
@@ -261,3 +263,16 @@ def test_runs_after_the_first_reuse_the_warm_connection(brick, tmp_path, library
     finally:
         mode.disconnect()
     assert brick.log.read_text().count("welcome") == 1  # one handshake for three runs
+
+
+@settings(max_examples=200)
+@given(st.one_of(st.binary(max_size=5000), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=30).map(lambda value: json.dumps(value).encode() + b"\n")))
+def test_parse_hello_gives_a_flat_dict_or_value_error_for_any_bytes(data):
+    try:
+        hello = parse_hello(data)
+    except ValueError:
+        return
+    assert isinstance(hello, dict) and len(data) <= 4096

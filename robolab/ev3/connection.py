@@ -310,12 +310,12 @@ def remote_words(error: BaseException) -> str:
 
 # ANSI escape sequences (CSI, OSC, and two-character ones), then any other control or bidi character
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """Text from the brick, safe to show in a terminal or the window: no escape sequences, no control or
-    direction-changing characters (a tab stays; a lone carriage return or escape goes)."""
+    direction-changing characters (a tab stays; a line break goes: it is one line)."""
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
