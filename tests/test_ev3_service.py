@@ -391,3 +391,7 @@ def test_callbacks_come_back_in_the_order_the_brick_sent_them():
     for number in (1, 0, 3, 2, 4):
         listen(number, "output", "out", f"line {number}")
     assert [line for _, _, line in heard] == [f"line {n}" for n in range(5)]
+    for number in (-1, 4, "5", 10**9):  # not numbers in the window ahead: a broken brick's, not heard
+        listen(number, "output", "out", "stray")
+    listen(5, "output", "out", "line 5")
+    assert [line for _, _, line in heard] == [f"line {n}" for n in range(6)]

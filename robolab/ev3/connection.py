@@ -327,8 +327,12 @@ class InOrder:
         self.deliver, self.next, self.early = deliver, 0, {}
         self.lock = threading.Lock()
 
+    WINDOW = 10_000  # how far ahead a callback may come; a brick sending more is not heard
+
     def __call__(self, number: int, *args) -> None:
         with self.lock:
+            if type(number) is not int or not self.next <= number < self.next + self.WINDOW:
+                return
             self.early[number] = args
             while self.next in self.early:
                 args = self.early.pop(self.next)
