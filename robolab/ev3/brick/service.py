@@ -13,8 +13,9 @@ brakes every motor through sysfs, because the kernel leaves motors running when 
 
 Every connection is TLS with the brick's own certificate, which the desktop pinned at setup (as SSH
 pins a host key); inside it the desktop answers a fresh challenge with an HMAC of the pairing key, so
-the key itself never crosses the network. Unauthenticated connections are bounded in number and in
-time, and a failed accept (out of file descriptors) waits a moment instead of ending the service.
+the key itself never crosses the network. Unauthenticated connections are bounded in number (in all
+and from any one address) and in time, and running out of file descriptors turns the oldest waiting
+connection away instead of ending the service.
 
     python3 service.py --config brick.json       (systemd starts it so)
 """
@@ -42,6 +43,7 @@ NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
 HANDSHAKE_SECONDS = 5.0  # from accept to a proven key, however slowly the other side sends
 MAX_HANDSHAKES = 32  # connections not yet authenticated; more are closed at once
+MAX_HANDSHAKES_PER_HOST = 8  # so one flooding computer leaves places for the desktops
 HELLO_BYTES = 4096  # a hello line is far shorter
 HELLO_BRACKETS = 8  # a hello is one flat object; deeper JSON is not a hello
 
@@ -507,20 +509,22 @@ def guarded_server_class():
     from rpyc.utils.server import ThreadedServer
 
     class GuardedServer(ThreadedServer):
-        """At most MAX_HANDSHAKES connections wait to authenticate (more are closed at once), each for
-        at most HANDSHAKE_SECONDS; a failed accept (no file descriptors left) or thread start waits a
-        moment and carries on, where rpyc's own would end the service and the program it runs."""
+        """At most MAX_HANDSHAKES connections wait to authenticate, MAX_HANDSHAKES_PER_HOST from one
+        address (more are closed at once), each for at most HANDSHAKE_SECONDS; a failed accept (no file
+        descriptors left) or thread start carries on, where rpyc's own would end the service and the
+        program it runs."""
 
         def __init__(self, *args, **kwargs):
             ThreadedServer.__init__(self, *args, **kwargs)
-            self.handshakes = threading.BoundedSemaphore(MAX_HANDSHAKES)
+            self.waiting = collections.Counter()  # address -> connections authenticating now
+            self.places = threading.Lock()
             self.turned_away = 0
             self.spare = os.open(os.devnull, os.O_RDONLY)  # given up to turn one away when none is left
 
         def accept(self):
             while self.active:
                 try:
-                    sock, _ = self.listener.accept()
+                    sock, address = self.listener.accept()
                     break
                 except socket.timeout:
                     continue
@@ -534,7 +538,8 @@ def guarded_server_class():
                         time.sleep(0.1)
             else:
                 return
-            if not self.handshakes.acquire(False):
+            host = address[0] if isinstance(address, tuple) else address
+            if not self._take_place(host):
                 self.turned_away += 1
                 if self.turned_away % 100 == 1:
                     log.warning("too many connections waiting to authenticate: turned away %d", self.turned_away)
@@ -544,13 +549,26 @@ def guarded_server_class():
             _no_delay(sock)
             self.clients.add(sock)
             try:
-                thread = threading.Thread(target=self._handle, args=(sock,))
+                thread = threading.Thread(target=self._handle, args=(sock, host))
                 thread.daemon = True
                 thread.start()
             except RuntimeError as error:  # can't start a new thread
                 log.warning("could not start a thread (%s); closed a connection", error)
-                self.handshakes.release()
+                self._give_place(host)
                 self._drop(sock)
+
+        def _take_place(self, host):
+            with self.places:
+                if sum(self.waiting.values()) >= MAX_HANDSHAKES or self.waiting[host] >= MAX_HANDSHAKES_PER_HOST:
+                    return False
+                self.waiting[host] += 1
+                return True
+
+        def _give_place(self, host):
+            with self.places:
+                self.waiting[host] -= 1
+                if self.waiting[host] <= 0:
+                    del self.waiting[host]
 
         def _turn_one_away(self, error):
             """Out of file descriptors: the spare one makes room to accept the oldest waiting connection
@@ -570,13 +588,13 @@ def guarded_server_class():
                 except OSError:
                     time.sleep(0.05)
 
-        def _handle(self, sock):
+        def _handle(self, sock, host):
             """Authenticate (holding one of the bounded places), then serve until the desktop hangs up."""
             try:
                 try:
                     tls, credentials = self.authenticator(sock)
                 finally:
-                    self.handshakes.release()
+                    self._give_place(host)
             except Exception as error:  # whatever a stranger sends ends here, never in a dead thread
                 log.info("turned away a connection: %s", error)
                 self._drop(sock)
