@@ -295,3 +295,33 @@ def test_during_a_flood_from_one_address_the_desktop_at_another_still_gets_in(br
     finally:
         for sock in slow:
             sock.close()
+
+
+CHALLENGE = '"challenge": "' + "ab" * 32 + '"'
+
+
+@pytest.mark.parametrize("hello, verdict", [
+    (b"[" * 5000 + b"\n", b""),
+    (b'{"service": 3, "name": "x", "challenge": ' + b"[" * 3000 + b"\n", b""),
+    (b"not json at all\n", b""),
+    (b"\xff" * 5000, b""),
+    (b'{"service": [3], "name": {"a": 1}}\n', b""),
+    (b'{"service": 3, "name": "x", "challenge": 12}\n', b""),
+    (b'{"service": 3, "name": "x", "challenge": "short"}\n', b""),
+    (('{"service": 3, "name": "\x1b[2Jx", ' + CHALLENGE + "}\n").encode(), b'{"ok": "yes"}\n'),
+    (("{" + '"service": 3, ' + CHALLENGE + "}\n").encode(), b"[" * 4000 + b"\n"),
+    (("{" + '"service": 3, ' + CHALLENGE + "}\n").encode(), b"null\n"),
+    (("{" + '"service": 3, ' + CHALLENGE + "}\n").encode(), b""),
+])
+def test_a_brick_gone_bad_gets_a_clear_error_never_a_traceback(brick, tmp_path, hello, verdict):
+    """The other way round: the brick itself (its own certificate) sends nonsense in the handshake."""
+    impostor = Impostor(tmp_path, brick.tmp / "brick.crt", brick.tmp / "brick.key", hello, verdict)
+    try:
+        with pytest.raises(BrickError) as caught:
+            connect(via(brick.pairing, impostor.port), timeout=3)
+    finally:
+        impostor.close()
+    message = str(caught.value)
+    assert "\x1b" not in message and "Traceback" not in message
+    assert any(words in message for words in ("not as a RoboLab brick", "pairing key is wrong", "brick service",
+                                              "did not answer"))

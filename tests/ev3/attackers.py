@@ -58,19 +58,26 @@ class Relay:
 
 
 class Impostor:
-    """Listens where the brick should be and answers TLS with a certificate of its own, as a brick of
-    the same name would; it records every byte it receives inside TLS (put a Relay in front of it to
-    see the bytes on the wire)."""
+    """Listens where the brick should be and speaks TLS: by default with a certificate of its own, as a
+    brick of the same name would, or with the brick's own (`certificate`, `key`: a brick gone bad). It
+    sends `hello`, then `verdict` once a line has come, and records every byte it receives inside TLS
+    (put a Relay in front of it to see the bytes on the wire)."""
 
-    def __init__(self, folder: Path):
+    HELLO = b'{"service": 3, "name": "test-brick", "challenge": "' + b"ab" * 32 + b'"}\n'
+
+    def __init__(self, folder: Path, certificate: Path | None = None, key: Path | None = None,
+                 hello: bytes = HELLO, verdict: bytes = b'{"ok": true}\n'):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.plain = bytearray()
-        certificate, key = make_certificate("test-brick")
-        (folder / "impostor.crt").write_bytes(certificate)
-        (folder / "impostor.key").write_bytes(key)
+        self.hello, self.verdict = hello, verdict
+        if certificate is None:
+            pem, private = make_certificate("test-brick")
+            certificate, key = folder / "impostor.crt", folder / "impostor.key"
+            certificate.write_bytes(pem)
+            key.write_bytes(private)
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(folder / "impostor.crt", folder / "impostor.key")
+        self.context.load_cert_chain(certificate, key)
         self.done = threading.Event()
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -79,9 +86,12 @@ class Impostor:
             sock, _ = self.listener.accept()
             sock.settimeout(5)
             tls = self.context.wrap_socket(sock, server_side=True)
-            tls.sendall(b'{"service": 3, "name": "test-brick", "challenge": "' + b"ab" * 32 + b'"}\n')
+            tls.sendall(self.hello)
             while chunk := tls.recv(65536):
                 self.plain.extend(chunk)
+                if b"\n" in self.plain and self.verdict:
+                    tls.sendall(self.verdict)
+                    self.verdict = b""
         except OSError:
             pass
         finally:
