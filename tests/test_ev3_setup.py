@@ -92,6 +92,25 @@ def test_a_brick_paired_the_old_way_asks_to_be_set_up_again_and_then_gets_a_new_
     connect(again).close()
 
 
+def test_a_paired_brick_whose_certificate_changed_is_not_set_up_until_forgotten(folder, wheels, tmp_path):
+    pairings = Pairings(tmp_path / "bricks.json")
+    first = setup_brick(folder, "127.0.0.1", "group-3", port=free_port(), wheels=wheels, pairings=pairings,
+                        say=lambda _: None, wait=30)
+    (folder.home / ".robolab/brick.crt").unlink()  # re-flashed, or something else answering at its address
+    config_before = (folder.home / ".robolab/brick.json").read_bytes()
+    with pytest.raises(BrickError, match="is not the brick 'group-3' this computer was paired with: its certificate "
+                                         "is missing.*robolab brick forget group-3"):
+        setup_brick(folder, "127.0.0.1", "group-3", port=first.port, wheels=wheels, pairings=pairings,
+                    say=lambda _: None, wait=30)
+    assert (folder.home / ".robolab/brick.json").read_bytes() == config_before  # nothing was changed there
+    assert pairings.resolve("group-3") == first
+    pairings.remove("group-3")  # robolab brick forget group-3
+    again = setup_brick(folder, "127.0.0.1", "group-3", port=first.port, wheels=wheels, pairings=pairings,
+                        say=lambda _: None, wait=30)
+    assert again.fingerprint != first.fingerprint and again.key != first.key
+    connect(again).close()
+
+
 def test_not_ev3dev_is_refused(folder, wheels):
     (folder.root / "etc" / "os-release").write_text('NAME="Debian GNU/Linux"\n')
     with pytest.raises(BrickError, match="not an ev3dev brick"):

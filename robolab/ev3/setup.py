@@ -84,6 +84,8 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
     name = name or old.get("name") or _default_name(facts.get("hostname"), host)
     if not NAME_PATTERN.match(name):
         raise BrickError(f"'{name}' cannot be a brick's name: use 1-32 letters, digits, - or _, e.g. group-3")
+    pairings = pairings or Pairings()
+    _same_brick(brick, host, name, pairings)
     installed = brick.installed_rpyc(LIB)
     here = Path(brick_service.__file__).parent
     files = {name: (here / name).read_bytes() for name in BRICK_FILES}
@@ -117,7 +119,7 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
         say("starting the service (it starts by itself whenever the brick boots)")
         brick.install_service(unit)
     _wait_for(pairing, wait)
-    (pairings or Pairings()).save(pairing)
+    pairings.save(pairing)
     say(f"brick '{name}' at {host} is ready and paired with this computer; try: robolab push PROGRAM.rlab "
         f"--brick {name} --run")
     return pairing
@@ -145,6 +147,27 @@ def setup_command(args) -> int:
         print(f"robolab brick setup: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _same_brick(brick, host: str, name: str, pairings: Pairings) -> None:
+    """As ssh refuses a host whose key has changed: a brick this computer pinned a certificate for must
+    still have that certificate, or setting it up would pair this computer with whatever answers now."""
+    try:
+        known = next((p for p in pairings.all() if p.name == name and p.fingerprint), None)
+    except ValueError as error:
+        raise BrickError(str(error)) from None
+    if known is None:
+        return
+    pem = brick.read(CERTIFICATE)
+    try:
+        now = pem_fingerprint(pem) if pem else None
+    except ValueError:
+        now = None
+    if now != known.fingerprint:
+        raise BrickError(f"{host} is not the brick '{name}' this computer was paired with: its certificate "
+                         f"{'is another' if now else 'is missing'}, so nothing was changed there. If the brick was "
+                         f"re-flashed or set up from scratch, unpair it first (robolab brick forget {name}), then "
+                         f"set it up again; if not, something else answers at {host}: tell your tutor")
 
 
 def _certificate(brick, name: str) -> tuple[bytes, bool]:
