@@ -142,3 +142,31 @@ def test_push_to_a_brick_named_with_escapes_shows_none(hostile):
     code, out, err = _robolab(hostile, "push", str(PROGRAMS / "count.rlab"), "--run")
     assert code == 0, err
     assert "\x1b" not in out + err and "running on brick evil" in err
+
+
+def test_callbacks_of_the_wrong_kinds_are_read_safely(tmp_path, library):
+    """A brick gone bad sends output, line and exit callbacks carrying anything at all."""
+    text = SERVICE.read_text()
+    for old, new in (('self.tell("output", stream, text)',
+                      'self.tell("output", stream, text); self.tell("output", 5, {"a": 1}); self.tell("line", "x"); '
+                      'self.tell("bogus"); self.tell("output")'),
+                     ('self.tell("exit", code, self.stopped)', 'self.tell("exit", 10 ** 30, "yes")')):
+        assert old in text
+        text = text.replace(old, new)
+    service = tmp_path / "odd_service.py"
+    service.write_text(text)
+    shutil.copy(SERVICE.with_name("zygote.py"), tmp_path / "zygote.py")
+    standin = StandInBrick(tmp_path, service=service).start()
+    pairings = Pairings(tmp_path / "bricks.json")
+    pairings.save(standin.pairing)
+    heard = []
+    mode = EV3Mode(pairings, on_output=lambda stream, line: heard.append((stream, line)))
+    try:
+        mode.connect(standin.name)
+        handle = mode.run(BrickProgram.from_file(str(PROGRAMS / "count.rlab"), library))
+        assert handle.wait(10) == 1 and handle.stopped is True
+    finally:
+        mode.disconnect()
+        standin.close()
+    assert [line for _, line in heard] == ["log n 1", "log n 2", "log n 3"]  # the proxies for a dict were skipped
+    assert all(stream in ("out", "err") and isinstance(line, str) for stream, line in heard)

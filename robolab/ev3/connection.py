@@ -321,20 +321,27 @@ def printable(text: str) -> str:
 
 class InOrder:
     """The brick's callbacks in the order it sent them: each comes numbered, and rpyc may run two
-    at once on two threads (the serving thread and one waiting for an answer)."""
+    at once on two threads (the serving thread and one waiting for an answer).
+
+    Only plain values are delivered: anything else would be a proxy for an object on the brick, and
+    reading it (even str()) asks the brick, from inside this callback, which a brick gone bad could
+    make wait for ever. A callback carrying one is skipped, keeping its place in the order."""
+
+    WINDOW = 10_000  # how far ahead a callback may come; a brick sending more is not heard
+    PLAIN = (str, int, float, bool, type(None))
 
     def __init__(self, deliver: Callable):
         self.deliver, self.next, self.early = deliver, 0, {}
         self.lock = threading.Lock()
 
-    WINDOW = 10_000  # how far ahead a callback may come; a brick sending more is not heard
-
     def __call__(self, number: int, *args) -> None:
         with self.lock:
             if type(number) is not int or not self.next <= number < self.next + self.WINDOW:
                 return
-            self.early[number] = args
+            plain = all(type(arg) in self.PLAIN for arg in args)  # type(): a proxy's own class, no request
+            self.early[number] = args if plain and args else None
             while self.next in self.early:
                 args = self.early.pop(self.next)
                 self.next += 1
-                self.deliver(*args)
+                if args is not None:
+                    self.deliver(*args)

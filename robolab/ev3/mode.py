@@ -133,7 +133,7 @@ class EV3Mode:
                         self.on_block(origin)
             elif kind == "exit":
                 code, stopped = (tuple(args) + (1, False))[:2]
-                handle.code, handle.stopped = code if type(code) is int else 1, bool(stopped)
+                handle.code, handle.stopped = code if type(code) is int and -256 < code < 256 else 1, bool(stopped)
                 handle.ended.set()
                 if self.connection is connection:
                     self._set_state(CONNECTED, f"{program.name} ended")
