@@ -346,8 +346,9 @@ def test_traced_runs_name_the_running_block_and_plain_runs_do_not(brick, tmp_pat
     try:
         forever = program(library, "forever")
         handle = ev3.run(forever, trace=True)
-        deadline = time.monotonic() + 10
-        while len(set(blocks)) < 2 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(forever.program.block_at(path).command == "wait"
+                                                      for path in list(blocks)):
             time.sleep(0.05)
         ev3.stop()
         handle.wait(5)
