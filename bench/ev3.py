@@ -7,7 +7,10 @@ Prints, as medians of several runs:
 - second run: from Run to the program's first output line, forked from the zygote that has ev3dev2
   imported (download included),
 - stop latency: from Stop to the program ended and every motor braked, for a `forever` program,
-- the cost of tracing the running block: a busy loop of 200,000 steps, plain and traced.
+- the cost of tracing the running block: a busy loop of 200,000 steps, plain and traced,
+- connecting: TCP alone, TCP and TLS (the handshake with the pinned certificate), and the whole connect
+  (TLS, the challenge-response, rpyc, the status call). EV3Mode keeps its connection open between
+  runs (the window's link does), so only the first run pays it.
 Target (issue 6): a run after the first starts in under 2 s on the brick; Stop within 1 s.
 On the brick the cold start is about 20 s (importing ev3dev2 on a 300 MHz ARM9); here it is far less,
 so read the second-run figure as "what the link itself costs". Run: .venv/bin/python bench/ev3.py
@@ -70,6 +73,7 @@ def main() -> None:
             plain = [busy_seconds(mode, False) for _ in range(3)]
             traced = [busy_seconds(mode, True) for _ in range(3)]
             mode.disconnect()
+            tcp, tls, whole = connect_seconds(brick)
         finally:
             brick.close()
     print(f"EV3 link, stand-in brick on 127.0.0.1 (median of {RUNS})")
@@ -79,6 +83,29 @@ def main() -> None:
     print(f"  stop latency (Stop to ended, motors braked)      {statistics.median(stops) * 1000:7.0f} ms")
     print(f"  busy loop, plain / traced (running block shown)  {statistics.median(plain) * 1000:7.0f} ms /"
           f" {statistics.median(traced) * 1000:.0f} ms")
+    print(f"  connect: TCP / TCP+TLS / whole (proof, rpyc)     {statistics.median(tcp) * 1000:7.1f} ms /"
+          f" {statistics.median(tls) * 1000:.1f} ms / {statistics.median(whole) * 1000:.1f} ms")
+
+
+def connect_seconds(brick: StandInBrick) -> tuple[list[float], list[float], list[float]]:
+    import socket
+
+    from robolab.ev3.connection import connect
+    from robolab.ev3.tls import pinned_socket
+
+    tcp, tls, whole = [], [], []
+    for _ in range(RUNS * 3):
+        began = time.perf_counter()
+        sock = socket.create_connection(("127.0.0.1", brick.port))
+        tcp.append(time.perf_counter() - began)
+        pinned_socket(sock, brick.fingerprint).close()
+        tls.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        connection = connect(brick.pairing)
+        connection.status()
+        whole.append(time.perf_counter() - began)
+        connection.close()
+    return tcp, tls, whole
 
 
 def busy_seconds(mode: EV3Mode, trace: bool) -> float:

@@ -81,7 +81,7 @@ def test_pushing_to_an_unpaired_brick_is_refused_clearly(tmp_path, brick):
     empty = tmp_path / "nobody"
     code, _, err = finish(robolab(empty, "push", str(PROGRAMS / "count.rlab"), "--brick", f"127.0.0.1:{brick.port}"))
     assert code == 1
-    assert "refused the connection: this computer is not paired with it" in err
+    assert "this computer is not paired with it. Pair it with: robolab brick setup 127.0.0.1" in err
     assert not (brick.programs / "count.py").exists()
 
 

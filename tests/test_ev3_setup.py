@@ -7,9 +7,10 @@ import pytest
 from robolab.ev3.brick_files import FolderBrick, _parse_facts
 from robolab.ev3.connection import BrickError, connect
 from robolab.ev3.mode import EV3Mode
-from robolab.ev3.pairing import Pairings
+from robolab.ev3.pairing import Pairing, Pairings
 from robolab.ev3.program import BrickProgram
 from robolab.ev3.setup import BRICK_RPYC, brick_wheels, setup_brick
+from robolab.ev3.tls import pem_fingerprint
 
 try:
     from tests.ev3.standin import BRICKSIDE, PROGRAMS, free_port
@@ -51,8 +52,11 @@ def test_setup_installs_starts_and_pairs_then_a_program_runs(folder, wheels, tmp
     config = json.loads((home / ".robolab/brick.json").read_text())
     assert config["name"] == "group-3" and config["key"] == pairing.key
     assert (home / ".robolab/brick.json").stat().st_mode & 0o777 == 0o600
+    assert (home / ".robolab/brick.key").stat().st_mode & 0o777 == 0o600
+    assert pairing.fingerprint == pem_fingerprint((home / ".robolab/brick.crt").read_bytes())  # pinned
     unit = (folder.root / "etc/systemd/system/robolab-brick.service").read_text()
     assert "ExecStart=/usr/bin/python3" in unit and "User=robot" in unit
+    assert "Restart=always" in unit  # even after a clean exit
     assert any("ready and paired" in line for line in said)
     mode = EV3Mode(pairings)
     status = mode.connect("group-3")
@@ -71,6 +75,40 @@ def test_setup_again_keeps_the_key_and_changes_nothing_that_is_right(folder, whe
     assert again == first  # same name and key: the second computer is paired too
     assert not any("installing" in line or "starting" in line for line in said), said
     connect(second_computer.resolve("group-3")).close()
+
+
+def test_a_brick_paired_the_old_way_asks_to_be_set_up_again_and_then_gets_a_new_key(folder, wheels, tmp_path):
+    old = Pairing("group-3", "127.0.0.1", free_port(), "an-old-key-someone-overheard")  # no certificate pinned
+    pairings = Pairings(tmp_path / "bricks.json")
+    pairings.save(old)
+    with pytest.raises(BrickError, match="paired by an older RoboLab.*robolab brick setup 127.0.0.1 --name group-3"):
+        connect(pairings.resolve("group-3"))
+    folder.write(".robolab/brick.json", json.dumps({"sys_class": str(folder.fake.sys_class), "name": "group-3",
+                                                    "key": old.key}).encode(), 0o600)
+    again = setup_brick(folder, "127.0.0.1", None, port=old.port, wheels=wheels, pairings=pairings,
+                        say=lambda _: None, wait=30)
+    assert again.key != old.key and again.fingerprint.startswith("sha256:")
+    assert pairings.resolve("group-3") == again
+    connect(again).close()
+
+
+def test_a_paired_brick_whose_certificate_changed_is_not_set_up_until_forgotten(folder, wheels, tmp_path):
+    pairings = Pairings(tmp_path / "bricks.json")
+    first = setup_brick(folder, "127.0.0.1", "group-3", port=free_port(), wheels=wheels, pairings=pairings,
+                        say=lambda _: None, wait=30)
+    (folder.home / ".robolab/brick.crt").unlink()  # re-flashed, or something else answering at its address
+    config_before = (folder.home / ".robolab/brick.json").read_bytes()
+    with pytest.raises(BrickError, match="is not the brick 'group-3' this computer was paired with: its certificate "
+                                         "is missing.*robolab brick forget group-3"):
+        setup_brick(folder, "127.0.0.1", "group-3", port=first.port, wheels=wheels, pairings=pairings,
+                    say=lambda _: None, wait=30)
+    assert (folder.home / ".robolab/brick.json").read_bytes() == config_before  # nothing was changed there
+    assert pairings.resolve("group-3") == first
+    pairings.remove("group-3")  # robolab brick forget group-3
+    again = setup_brick(folder, "127.0.0.1", "group-3", port=first.port, wheels=wheels, pairings=pairings,
+                        say=lambda _: None, wait=30)
+    assert again.fingerprint != first.fingerprint and again.key != first.key
+    connect(again).close()
 
 
 def test_not_ev3dev_is_refused(folder, wheels):

@@ -15,6 +15,7 @@ from robolab.ev3.connection import BrickError
 from robolab.ev3.mode import EV3Mode
 from robolab.ev3.pairing import Pairings
 from robolab.ev3.setup import BRICK_RPYC, brick_wheels, setup_brick
+from robolab.ev3.tls import pem_fingerprint
 
 try:
     from tests.ev3.standin import free_port
@@ -156,6 +157,8 @@ def test_setup_over_ssh_installs_everything_and_the_service_answers(sshd, tmp_pa
         (folder / "pretend-ev3dev").unlink()
     assert "User=root" in (folder / "unit").read_text()
     assert pairings.resolve("group-5") == pairing
+    assert os.stat(Path(home) / ".robolab/brick.key").st_mode & 0o777 == 0o600  # the key, sent over SFTP
+    assert pairing.fingerprint == pem_fingerprint((Path(home) / ".robolab/brick.crt").read_bytes())
     mode = EV3Mode(pairings)
     try:
         status = mode.connect("group-5")  # the service systemd (here, its stand-in) started from the unit

@@ -18,7 +18,7 @@ SHOTS = Path(os.environ.get("ROBOLAB_SHOTS", "/tmp/robolab-shots"))
 def test_paired_bricks_show_their_status_and_one_can_be_chosen(qtbot, tmp_path, brick):
     pairings = Pairings(tmp_path / "bricks.json")
     pairings.save(brick.pairing)
-    pairings.save(Pairing("group-9", "127.0.0.1", free_port(), "k"))  # switched off
+    pairings.save(Pairing("group-9", "127.0.0.1", free_port(), "k", "sha256:" + "0" * 64))  # switched off
     dialog = ConnectDialog(pairings, timeout=2)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -71,8 +71,8 @@ class SSHBrick:
         path = self._path(rel)
         self.run(f"mkdir -p '{PurePosixPath(path).parent}'")
         with self.sftp.open(path + ".part", "wb") as f:
+            f.chmod(mode)  # before any data: a key is never readable by others, even for a moment
             f.write(data)
-        self.sftp.chmod(path + ".part", mode)
         self.sftp.posix_rename(path + ".part", path)
 
     def facts(self) -> dict:
@@ -123,9 +123,12 @@ class FolderBrick:
     def write(self, rel: str, data: bytes, mode: int = 0o644) -> None:
         path = self.home / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.with_name(path.name + ".part").write_bytes(data)
-        path.with_name(path.name + ".part").chmod(mode)
-        path.with_name(path.name + ".part").replace(path)
+        part = path.with_name(path.name + ".part")
+        part.unlink(missing_ok=True)
+        with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as f:  # 0600 from the start
+            os.fchmod(f.fileno(), mode)  # whatever the umask
+            f.write(data)
+        part.replace(path)
 
     def facts(self) -> dict:
         release = self.root / "etc" / "os-release"

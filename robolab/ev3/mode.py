@@ -7,7 +7,7 @@ them to its own thread). `robolab push` uses the same object.
 import threading
 from collections.abc import Callable
 
-from robolab.ev3.connection import BrickConnection, BrickError, BrickLost, connect
+from robolab.ev3.connection import BrickConnection, BrickError, BrickLost, connect, printable
 from robolab.ev3.pairing import Pairings
 from robolab.ev3.program import BrickProgram
 from robolab.errors import Problem
@@ -118,20 +118,22 @@ class EV3Mode:
         self.run_handle = handle
 
         def listen(kind, *args):
-            if kind == "output":
-                stream, line = args
+            """The brick's callbacks; whatever they carry is checked, since a brick could send anything."""
+            if kind == "output" and len(args) == 2:
+                stream, line = "err" if args[0] == "err" else "out", printable(str(args[1]))
                 if stream == "err":
                     handle.stderr.append(line)
                 if self.on_output:
                     self.on_output(stream, line)
-            elif kind == "line":
+            elif kind == "line" and args and type(args[0]) is int:
                 origin = program.compiled.block_at_line(args[0])
                 if origin is not None and origin != handle.block:
                     handle.block = origin
                     if self.on_block:
                         self.on_block(origin)
             elif kind == "exit":
-                handle.code, handle.stopped = args
+                code, stopped = (tuple(args) + (1, False))[:2]
+                handle.code, handle.stopped = code if type(code) is int and -256 < code < 256 else 1, bool(stopped)
                 handle.ended.set()
                 if self.connection is connection:
                     self._set_state(CONNECTED, f"{program.name} ended")

@@ -1,7 +1,9 @@
-"""Which bricks this computer is paired with (name, host, port, key), kept in the user's config folder.
+"""Which bricks this computer is paired with (name, host, port, key, certificate fingerprint), kept in
+the user's config folder.
 
 A classroom has a dozen bricks on one Wi-Fi: the key a brick was given at setup is what stops one
-group from driving another group's robot by mistake.
+group from driving another group's robot, and the pinned certificate is what stops anything else on
+the network from posing as the brick.
 """
 
 import json
@@ -19,12 +21,14 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 @dataclass(frozen=True)
 class Pairing:
-    """A brick to connect to; key is "" when this computer is not paired with it."""
+    """A brick to connect to; key is "" when this computer is not paired with it, fingerprint (its
+    certificate's, "sha256:...") is "" when it was paired before bricks had certificates."""
 
     name: str
     host: str
     port: int = DEFAULT_PORT
     key: str = ""
+    fingerprint: str = ""
 
     @property
     def address(self) -> str:
@@ -48,7 +52,8 @@ class Pairings:
     def all(self) -> list[Pairing]:
         try:
             entries = json.loads(self.path.read_text(encoding="utf-8"))["bricks"]
-            return [Pairing(e["name"], e["host"], int(e.get("port", DEFAULT_PORT)), e.get("key", "")) for e in entries]
+            return [Pairing(e["name"], e["host"], int(e.get("port", DEFAULT_PORT)), e.get("key", ""),
+                            e.get("fingerprint", "")) for e in entries]
         except FileNotFoundError:
             return []
         except (OSError, ValueError, KeyError, TypeError) as error:

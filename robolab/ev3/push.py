@@ -4,7 +4,7 @@ import sys
 from typing import TextIO
 
 from robolab.errors import RobolabError
-from robolab.ev3.connection import BrickError
+from robolab.ev3.connection import BrickError, printable
 from robolab.ev3.mode import EV3Mode
 from robolab.ev3.pairing import Pairings
 from robolab.ev3.program import BrickProgram
@@ -137,9 +137,11 @@ def describe(spec: str, pairings: Pairings, timeout: float) -> str:
 
 
 def status_line(info: dict) -> str:
-    versions = info.get("versions", {})
+    """One line from the brick's status, whatever the brick put in it (it is cleaned of control characters)."""
+    versions = info.get("versions")
+    versions = versions if isinstance(versions, dict) else {}
     volts = info.get("battery_volts")
-    battery = f"battery {volts:.1f} V" if volts else "battery unknown"
+    battery = f"battery {volts:.1f} V" if isinstance(volts, (int, float)) and volts else "battery unknown"
     running = f"running {info['running']}" if info.get("running") else "idle"
-    return (f"{battery}, {running}, Python {versions.get('python')}, rpyc {versions.get('rpyc')}, "
-            f"ev3dev2 {versions.get('ev3dev2')}, service {versions.get('service')}")
+    return printable(f"{battery}, {running}, Python {versions.get('python')}, rpyc {versions.get('rpyc')}, "
+                     f"ev3dev2 {versions.get('ev3dev2')}, service {versions.get('service')}")

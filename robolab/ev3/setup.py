@@ -1,8 +1,9 @@
-"""`robolab brick setup`: prepare a brick once (rpyc 4.1.5, the brick service, a systemd unit, a name and
-a pairing key) and pair this computer with it.
+"""`robolab brick setup`: prepare a brick once (rpyc 4.1.5, the brick service, a systemd unit, a name, a
+pairing key and a TLS certificate) and pair this computer with it, pinning the certificate.
 
-Running it again is safe: it keeps the brick's key (so a second computer that runs it is paired too),
-updates only what changed and restarts the service. The brick has no pip and maybe no internet, so the
+Running it again is safe: it keeps the brick's key and certificate (so a second computer that runs it
+is paired too), updates only what changed and restarts the service. A brick set up before it had a
+certificate gets a new key with its certificate: the old key may have been overheard. The brick has no pip and maybe no internet, so the
 rpyc 4.1.5 and plumbum wheels are fetched here (or given with --wheels) and unpacked there.
 """
 
@@ -22,10 +23,12 @@ from robolab import __version__
 from robolab.ev3.brick import service as brick_service
 from robolab.ev3.connection import BrickError, connect
 from robolab.ev3.pairing import DEFAULT_PORT, NAME_PATTERN, Pairing, Pairings
+from robolab.ev3.tls import make_certificate, pem_fingerprint
 
 BRICK_RPYC = "4.1.5"
 NEEDED_KB = 2048  # rpyc, plumbum and the service take about 1 MB unpacked
 LIB, SERVICE, CONFIG, PROGRAMS = ".robolab/lib", ".robolab/service.py", ".robolab/brick.json", "robolab"
+CERTIFICATE, PRIVATE_KEY = ".robolab/brick.crt", ".robolab/brick.key"  # where service.py looks, beside CONFIG
 BRICK_FILES = ("service.py", "zygote.py")  # robolab/ev3/brick/ -> ~/.robolab/ on the brick
 UNIT = """\
 [Unit]
@@ -36,7 +39,7 @@ After=network.target
 User={user}
 Environment=PYTHONPATH={home}/{lib}
 ExecStart=/usr/bin/python3 {home}/{service} --config {home}/{config}
-Restart=on-failure
+Restart=always
 RestartSec=3
 
 [Install]
@@ -81,6 +84,8 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
     name = name or old.get("name") or _default_name(facts.get("hostname"), host)
     if not NAME_PATTERN.match(name):
         raise BrickError(f"'{name}' cannot be a brick's name: use 1-32 letters, digits, - or _, e.g. group-3")
+    pairings = pairings or Pairings()
+    _same_brick(brick, host, name, pairings)
     installed = brick.installed_rpyc(LIB)
     here = Path(brick_service.__file__).parent
     files = {name: (here / name).read_bytes() for name in BRICK_FILES}
@@ -93,9 +98,12 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
         for wheel in wheels if wheels is not None else brick_wheels():
             brick.write(f".robolab/wheels/{wheel.name}", wheel.read_bytes())
             brick.extract(f".robolab/wheels/{wheel.name}", LIB)
-    config = dict(old, name=name, key=old.get("key") or secrets.token_urlsafe(24), port=port,
+    certificate, fresh = _certificate(brick, name)
+    key = (not fresh and old.get("key")) or secrets.token_urlsafe(24)  # a new certificate: a new key with it
+    config = dict(old, name=name, key=key, port=port,
                   programs=f"{_home(brick)}/{PROGRAMS}", robolab=__version__)  # other settings kept
-    changed = installed != BRICK_RPYC
+    config.pop("certfile", None), config.pop("keyfile", None)  # always beside brick.json
+    changed = installed != BRICK_RPYC or fresh
     stale = [file for file, data in files.items() if brick.read(f".robolab/{file}") != data]
     if stale:
         say(f"installing the RoboLab brick service {brick_service.SERVICE_VERSION}")
@@ -106,12 +114,12 @@ def setup_brick(brick, host: str, name: str | None, user: str = "robot", port: i
         brick.write(CONFIG, (json.dumps(config, indent=2) + "\n").encode(), 0o600)
         changed = True
     unit = UNIT.format(user=user, home=_home(brick), lib=LIB, service=SERVICE, config=CONFIG)
-    pairing = Pairing(name, host, port, config["key"])
+    pairing = Pairing(name, host, port, config["key"], pem_fingerprint(certificate))
     if changed or not _answers(pairing):
         say("starting the service (it starts by itself whenever the brick boots)")
         brick.install_service(unit)
     _wait_for(pairing, wait)
-    (pairings or Pairings()).save(pairing)
+    pairings.save(pairing)
     say(f"brick '{name}' at {host} is ready and paired with this computer; try: robolab push PROGRAM.rlab "
         f"--brick {name} --run")
     return pairing
@@ -139,6 +147,43 @@ def setup_command(args) -> int:
         print(f"robolab brick setup: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _same_brick(brick, host: str, name: str, pairings: Pairings) -> None:
+    """As ssh refuses a host whose key has changed: a brick this computer pinned a certificate for must
+    still have that certificate, or setting it up would pair this computer with whatever answers now."""
+    try:
+        known = next((p for p in pairings.all() if p.name == name and p.fingerprint), None)
+    except ValueError as error:
+        raise BrickError(str(error)) from None
+    if known is None:
+        return
+    pem = brick.read(CERTIFICATE)
+    try:
+        now = pem_fingerprint(pem) if pem else None
+    except ValueError:
+        now = None
+    if now != known.fingerprint:
+        raise BrickError(f"{host} is not the brick '{name}' this computer was paired with: its certificate "
+                         f"{'is another' if now else 'is missing'}, so nothing was changed there. If the brick was "
+                         f"re-flashed or set up from scratch, unpair it first (robolab brick forget {name}), then "
+                         f"set it up again; if not, something else answers at {host}: tell your tutor")
+
+
+def _certificate(brick, name: str) -> tuple[bytes, bool]:
+    """The brick's certificate (PEM), and whether it is new: made here and sent over SSH when the brick
+    has none, or a damaged one. Its private key is written 0600 and never leaves the brick again."""
+    pem = brick.read(CERTIFICATE)
+    if pem and brick.read(PRIVATE_KEY):
+        try:
+            pem_fingerprint(pem)
+            return pem, False
+        except ValueError:
+            pass
+    pem, private_key = make_certificate(name)
+    brick.write(PRIVATE_KEY, private_key, 0o600)
+    brick.write(CERTIFICATE, pem, 0o644)
+    return pem, True
 
 
 def _home(brick) -> str:

@@ -6,6 +6,7 @@ keeps the project's rpyc 5.3 while the brick side runs the old one, as in a clas
 """
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
     from fakebrick import PYTHON, FakeBrick
 
 from robolab.ev3.pairing import Pairing
+from robolab.ev3.tls import make_certificate, pem_fingerprint
 
 BRICK_RPYC = "4.1.5"
 HERE = Path(__file__).resolve().parent
@@ -73,20 +75,30 @@ class StandInBrick:
             "programs": str(self.programs), "sys_class": str(self.fake.sys_class)}))
         self.log = self.tmp / "service.log"
         self.proc = None
+        certificate, private_key = make_certificate(name)  # as `brick setup` makes them, beside brick.json
+        (self.tmp / "brick.crt").write_bytes(certificate)
+        (self.tmp / "brick.key").write_bytes(private_key)
+        (self.tmp / "brick.key").chmod(0o600)
+        self.fingerprint = pem_fingerprint(certificate)
 
     @property
     def pairing(self) -> Pairing:
-        return Pairing(self.name, "127.0.0.1", self.port, self.key)
+        return Pairing(self.name, "127.0.0.1", self.port, self.key, self.fingerprint)
 
     def env(self) -> dict:
         path = os.pathsep.join([str(BRICKSIDE), str(brick_rpyc_dir())])
         return dict(os.environ, PYTHONPATH=path, ROBOLAB_TEST_SYS_CLASS=str(self.fake.sys_class),
                     PYTHONDONTWRITEBYTECODE="1")
 
-    def start(self, timeout=30.0) -> "StandInBrick":
+    def start(self, timeout=30.0, open_files: int | None = None) -> "StandInBrick":
+        """Start the service; `open_files` caps its file descriptors (as a small brick's would run out)."""
+        def limit():
+            if open_files:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen([PYTHON, str(self.service), "--config", str(self.config)], stdout=log,
-                                         stderr=subprocess.STDOUT, env=self.env(), start_new_session=True)
+                                         stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
+                                         preexec_fn=limit if open_files else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -11,10 +11,18 @@ at once.
 Each program runs as its own process group; Stop escalates SIGINT, SIGTERM, SIGKILL and then
 brakes every motor through sysfs, because the kernel leaves motors running when a process dies.
 
+Every connection is TLS with the brick's own certificate, which the desktop pinned at setup (as SSH
+pins a host key); inside it the desktop answers a fresh challenge with an HMAC of the pairing key, so
+the key itself never crosses the network. Unauthenticated connections are bounded in number (in all
+and from any one address) and in time, and running out of file descriptors turns the oldest waiting
+connection away instead of ending the service.
+
     python3 service.py --config brick.json       (systemd starts it so)
 """
 import argparse
 import collections
+import errno
+import hashlib
 import hmac
 import itertools
 import json
@@ -23,16 +31,21 @@ import os
 import platform
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 
-SERVICE_VERSION = 2  # bump when the calls below change; the desktop names both on a mismatch
+SERVICE_VERSION = 3  # bump when the calls below change; the desktop names both on a mismatch
 DEFAULT_PORT = 18817
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 STOP_STEPS = ((signal.SIGINT, 0.4), (signal.SIGTERM, 0.3), (signal.SIGKILL, 1.0))
-HANDSHAKE_SECONDS = 5.0
+HANDSHAKE_SECONDS = 5.0  # from accept to a proven key, however slowly the other side sends
+MAX_HANDSHAKES = 32  # connections not yet authenticated; more are closed at once
+MAX_HANDSHAKES_PER_HOST = 8  # so one flooding computer leaves places for the desktops
+HELLO_BYTES = 4096  # a hello line is far shorter
+HELLO_BRACKETS = 8  # a hello is one flat object; deeper JSON is not a hello
 
 if __package__:
     from robolab.ev3.brick.zygote import LINE, Zygote  # imported on the desktop, from the package
@@ -197,6 +210,7 @@ class Brick(object):
     def __init__(self, config):
         self.name = config["name"]
         self.key = config.get("key", "")
+        self.fingerprint = config.get("fingerprint", "")  # of its own certificate, set by main()
         self.programs = config.get("programs", "/home/robot/robolab")
         self.sys_class = config.get("sys_class", "/sys/class")
         self.installed_by = config.get("robolab", "")
@@ -344,42 +358,277 @@ class Brick(object):
 
 # --- the network side ------------------------------------------------------------------------
 
-def handshake_authenticator(brick):
-    """Before any rpyc traffic: one JSON line with the key in, one JSON line out.
+def proof(key, fingerprint, challenge):
+    """What the desktop answers a challenge with: an HMAC of the pairing key over this brick's
+    certificate and a fresh challenge, so it proves the key without sending it, and a captured answer
+    is worth nothing on another connection or at another brick. The desktop uses this same function."""
+    message = ("robolab-brick-proof\n%s\n%s" % (fingerprint, challenge)).encode("utf-8")
+    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
-    A connection without the right key is answered with why, then closed, so the desktop can say
-    "not paired" instead of a bare connection error.
+
+def certificate_fingerprint(der):
+    """How a certificate is pinned: "sha256:" and the hex digest of its DER bytes."""
+    return "sha256:" + hashlib.sha256(der).hexdigest()
+
+
+def parse_hello(data):
+    """One hello line (bytes) -> dict; ValueError for anything else, however long or deeply nested."""
+    if len(data) > HELLO_BYTES or data.count(b"[") + data.count(b"{") > HELLO_BRACKETS:
+        raise ValueError("not a RoboLab hello (too long or too deeply nested)")
+    try:
+        hello = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("not a RoboLab hello (too deeply nested)")
+    if not isinstance(hello, dict):
+        raise ValueError("not a RoboLab hello (not a JSON object)")
+    return hello
+
+
+def read_line(sock):
+    """Bytes up to and including the first newline (at most HELLO_BYTES); the socket's timeout applies."""
+    data = b""
+    while not data.endswith(b"\n") and len(data) < HELLO_BYTES:
+        chunk = sock.recv(HELLO_BYTES - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def send_line(sock, message):
+    sock.sendall((json.dumps(message) + "\n").encode("utf-8"))
+
+
+def server_context(certfile, keyfile):
+    """TLS 1.2 or newer with the brick's certificate (Python 3.5's ssl and today's alike)."""
+    context = ssl.SSLContext(getattr(ssl, "PROTOCOL_TLS_SERVER", ssl.PROTOCOL_SSLv23))
+    if hasattr(ssl, "TLSVersion"):  # 3.7+; the options below are deprecated there
+        setattr(context, "minimum_version", getattr(ssl, "TLSVersion").TLSv1_2)
+    else:
+        context.options |= ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3 | ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
+class Deadline(object):
+    """Cuts a connection that has not finished its handshake in time, however slowly it trickles in:
+    a socket timeout alone starts again with every byte. It costs no file descriptor."""
+
+    def __init__(self, sock, seconds):
+        self.sock, self.cancelled = sock, False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def watch(self, sock):
+        """The object that holds the connection now (the TLS socket, once wrapped)."""
+        with self.lock:
+            self.sock = sock
+
+    def _cut(self):
+        with self.lock:
+            if not self.cancelled:
+                try:  # the plain socket's shutdown: it wakes the handshake's read, whoever is in it
+                    socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cancel(self):
+        """Before the socket is closed, so a late cut never reaches a descriptor used again since."""
+        with self.lock:
+            self.cancelled = True
+        self.timer.cancel()
+
+
+def handshake_authenticator(brick, context):
+    """Before any rpyc traffic: TLS, then one JSON line each way and a proof of the key.
+
+    The brick speaks first (inside TLS, so only after the desktop has checked its certificate): its
+    service version, name and a fresh challenge. The desktop answers with the proof; a wrong or
+    missing one is answered with why, then the connection is closed, so the desktop can say "not
+    paired" instead of a bare connection error.
     """
     from rpyc.utils.authenticators import AuthenticationError
 
     def authenticate(sock):
         sock.settimeout(HANDSHAKE_SECONDS)
-        data = b""
+        deadline = Deadline(sock, HANDSHAKE_SECONDS)
+        tls = None
         try:
-            while not data.endswith(b"\n") and len(data) < 4096:
-                chunk = sock.recv(4096 - len(data))
-                if not chunk:
-                    break
-                data += chunk
-            hello = json.loads(data.decode("utf-8"))
-            key = str(hello.get("key", ""))
-        except (OSError, ValueError, AttributeError):
-            raise AuthenticationError("not a RoboLab hello")
-        answer = {"service": SERVICE_VERSION, "name": brick.name, "robolab": brick.installed_by}
-        if not key:
-            answer["refused"] = "no key"
-        elif not hmac.compare_digest(key.encode("utf-8"), brick.key.encode("utf-8")):
-            answer["refused"] = "wrong key"
-        try:
-            sock.sendall((json.dumps(answer) + "\n").encode("utf-8"))
-        except OSError:
-            raise AuthenticationError("hung up during the hello")
-        if "refused" in answer:
-            log.warning("refused %s: %s", sock.getpeername(), answer["refused"])
-            raise AuthenticationError(answer["refused"])
-        sock.settimeout(None)
-        return sock, hello.get("client", "")
+            tls = context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+            deadline.watch(tls)
+            tls.do_handshake()
+            result = _prove(tls, brick)
+            deadline.cancel()
+            return result
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            deadline.cancel()
+            if tls is not None:
+                _close(tls)
+            raise AuthenticationError("no TLS hello: %s" % (error,))
+        except BaseException:
+            deadline.cancel()
+            if tls is not None:
+                _close(tls)
+            raise
     return authenticate
+
+
+def _prove(tls, brick):
+    """The hello and the challenge, inside TLS; (socket, client's name) or AuthenticationError."""
+    from rpyc.utils.authenticators import AuthenticationError
+    challenge = hashlib.sha256(os.urandom(32)).hexdigest()
+    try:
+        send_line(tls, {"service": SERVICE_VERSION, "name": brick.name, "robolab": brick.installed_by,
+                        "challenge": challenge})
+        hello = parse_hello(read_line(tls))
+    except (OSError, ValueError) as error:
+        raise AuthenticationError("no hello: %s" % (error,))
+    answer = hello.get("proof")
+    refused = None
+    if not isinstance(answer, str) or not answer:
+        refused = "no key"
+    elif not hmac.compare_digest(answer.encode("utf-8"),
+                                 proof(brick.key, brick.fingerprint, challenge).encode("utf-8")):
+        refused = "wrong key"
+    try:
+        send_line(tls, {"refused": refused} if refused else {"ok": True})
+    except OSError:
+        raise AuthenticationError("hung up during the hello")
+    if refused:
+        log.warning("refused %s: %s", tls.getpeername()[0], refused)
+        raise AuthenticationError(refused)
+    tls.settimeout(None)
+    client = hello.get("client")
+    return tls, client if isinstance(client, str) else ""
+
+
+def guarded_server_class():
+    """rpyc's ThreadedServer, made to outlive floods (rpyc imported late: the desktop imports this file)."""
+    from rpyc.utils.server import ThreadedServer
+
+    class GuardedServer(ThreadedServer):
+        """At most MAX_HANDSHAKES connections wait to authenticate, MAX_HANDSHAKES_PER_HOST from one
+        address (more are closed at once), each for at most HANDSHAKE_SECONDS; a failed accept (no file
+        descriptors left) or thread start carries on, where rpyc's own would end the service and the
+        program it runs."""
+
+        def __init__(self, *args, **kwargs):
+            ThreadedServer.__init__(self, *args, **kwargs)
+            self.waiting = collections.Counter()  # address -> connections authenticating now
+            self.places = threading.Lock()
+            self.turned_away = 0
+            self.spare = os.open(os.devnull, os.O_RDONLY)  # given up to turn one away when none is left
+
+        def accept(self):
+            while self.active:
+                try:
+                    sock, address = self.listener.accept()
+                    break
+                except socket.timeout:
+                    continue
+                except OSError as error:
+                    if not self.active:
+                        raise EOFError()  # closed: what rpyc's start() expects
+                    if error.errno in (errno.EMFILE, errno.ENFILE):
+                        self._turn_one_away(error)
+                    elif error.errno not in (errno.EINTR, errno.EAGAIN, errno.ECONNABORTED):
+                        log.warning("accept failed (%s); trying again", error)
+                        time.sleep(0.1)
+            else:
+                return
+            host = address[0] if isinstance(address, tuple) else address
+            if not self._take_place(host):
+                self.turned_away += 1
+                if self.turned_away % 100 == 1:
+                    log.warning("too many connections waiting to authenticate: turned away %d", self.turned_away)
+                _close(sock)
+                return
+            sock.setblocking(True)
+            _no_delay(sock)
+            self.clients.add(sock)
+            try:
+                thread = threading.Thread(target=self._handle, args=(sock, host))
+                thread.daemon = True
+                thread.start()
+            except RuntimeError as error:  # can't start a new thread
+                log.warning("could not start a thread (%s); closed a connection", error)
+                self._give_place(host)
+                self._drop(sock)
+
+        def _take_place(self, host):
+            with self.places:
+                if sum(self.waiting.values()) >= MAX_HANDSHAKES or self.waiting[host] >= MAX_HANDSHAKES_PER_HOST:
+                    return False
+                self.waiting[host] += 1
+                return True
+
+        def _give_place(self, host):
+            with self.places:
+                self.waiting[host] -= 1
+                if self.waiting[host] <= 0:
+                    del self.waiting[host]
+
+        def _turn_one_away(self, error):
+            """Out of file descriptors: the spare one makes room to accept the oldest waiting connection
+            and close it at once, so a flood drains instead of blocking everyone behind it."""
+            self.turned_away += 1
+            if self.turned_away % 100 == 1:
+                log.warning("accept failed (%s): turned away %d", error, self.turned_away)
+            os.close(self.spare)
+            try:
+                _close(self.listener.accept()[0])
+            except OSError:
+                time.sleep(0.05)
+            while True:  # another thread may have taken it meanwhile: wait for one to be freed
+                try:
+                    self.spare = os.open(os.devnull, os.O_RDONLY)
+                    return
+                except OSError:
+                    time.sleep(0.05)
+
+        def _handle(self, sock, host):
+            """Authenticate (holding one of the bounded places), then serve until the desktop hangs up."""
+            try:
+                try:
+                    tls, credentials = self.authenticator(sock)
+                finally:
+                    self._give_place(host)
+            except Exception as error:  # whatever a stranger sends ends here, never in a dead thread
+                log.info("turned away a connection: %s", error)
+                self._drop(sock)
+                return
+            self.clients.discard(sock)
+            self.clients.add(tls)
+            try:
+                self._serve_client(tls, credentials)
+            except Exception as error:
+                log.info("connection ended: %r", error)
+            finally:
+                self._drop(tls)
+
+        def _drop(self, sock):
+            self.clients.discard(sock)
+            _close(sock)
+
+    return GuardedServer
+
+
+def _no_delay(sock):
+    """Small messages go at once: the hello's lines would otherwise wait for a delayed ACK (40 ms)."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        pass
+
+
+def _close(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
 
 
 def make_service(brick):
@@ -418,6 +667,9 @@ def load_config(args):
         if value is not None:
             config[option] = value
     config.setdefault("name", socket.gethostname())
+    here = os.path.dirname(os.path.abspath(args.config)) if args.config else os.getcwd()
+    for option, file in (("certfile", "brick.crt"), ("keyfile", "brick.key")):  # beside the config file
+        config[option] = os.path.join(here, config.get(option) or file)
     return config
 
 
@@ -435,12 +687,17 @@ def main(argv=None):
     config = load_config(args)
     if not config.get("key"):
         parser.error("no pairing key: give --key or a --config file with one")
-    from rpyc.utils.server import ThreadedServer
+    try:
+        context = server_context(config["certfile"], config["keyfile"])
+        with open(config["certfile"]) as f:
+            config["fingerprint"] = certificate_fingerprint(ssl.PEM_cert_to_DER_cert(f.read()))
+    except (OSError, ValueError) as error:
+        parser.error("no usable certificate (%s): set the brick up again with robolab brick setup" % (error,))
     brick = Brick(config)
-    server = ThreadedServer(make_service(brick), hostname=config.get("host", "0.0.0.0"),
-                            port=int(config.get("port", DEFAULT_PORT)),
-                            authenticator=handshake_authenticator(brick),
-                            protocol_config={"allow_public_attrs": False, "sync_request_timeout": 10})
+    server = guarded_server_class()(
+        make_service(brick), hostname=config.get("host", "0.0.0.0"), port=int(config.get("port", DEFAULT_PORT)),
+        authenticator=handshake_authenticator(brick, context),
+        protocol_config={"allow_public_attrs": False, "sync_request_timeout": 10})
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     print("robolab brick %s: service %s listening on port %s" % (brick.name, SERVICE_VERSION, server.port))
     sys.stdout.flush()
