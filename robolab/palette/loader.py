@@ -27,6 +27,7 @@ class PackReader:
         self.problems: list[Problem] = []
         self.paths: dict[tuple, tuple] = {}  # ("command", id) -> key path, for later checks
         self.lines = key_lines(text)
+        self.text_lines = text.splitlines()
         try:
             self.data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

@@ -6,8 +6,10 @@ expression can (after `(`, `,`, `=`, `if`, ... and before `)`, `,`, `:` or the e
 """
 
 import ast
+import io
 import re
 import textwrap
+import tokenize
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -68,6 +70,35 @@ def slots(template: str) -> list[str]:
         if match.group(1):
             names.append(match.group(1))
     return names
+
+
+def slots_in_strings(template: str) -> list[tuple[str, int]]:
+    """Slots standing inside a string literal (quoted, triple-quoted or an f-string), with their
+    line in the template. A value there is no literal of its own: text holding the closing quotes
+    would end the string, and what follows would run. Tokenizing (not parsing) finds them even in broken Python."""
+    names: dict[str, str] = {}
+
+    def placeholder(match: re.Match) -> str:
+        token = match.group(0)
+        if match.group(1) is None:
+            return token[0]
+        stand_in = f"_slot{len(names)}_"
+        names[stand_in] = match.group(1)
+        return stand_in
+
+    source = SLOT.sub(placeholder, "\n".join(lines_of(template))) + "\n"
+    found, in_fstring = [], 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            kind = tokenize.tok_name[token.type]
+            in_fstring += {"FSTRING_START": 1, "FSTRING_END": -1}.get(kind, 0)
+            if kind == "STRING" or (in_fstring and kind in ("NAME", "FSTRING_MIDDLE")):
+                for stand_in, name in names.items():
+                    if stand_in in token.string:
+                        found.append((name, token.start[0] + token.string[:token.string.index(stand_in)].count("\n")))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # not Python at all: the template check reports that
+    return sorted(set(found), key=lambda item: item[1])
 
 
 def body_slot(line: str) -> str | None:
