@@ -17,12 +17,17 @@ from robolab.palette.types import format_number
 def parse_expression(text: str) -> e.Expr:
     """Parse one expression, like `x + 1`; RobolabError (column in the text) when it is not one."""
     try:
-        return parser().parse(text, start="expr")
+        node = parser().parse(text, start="expr")
     except UnexpectedInput as error:
         column = error.column if error.column not in (None, -1) else len(text) + 1
         raise RobolabError([Problem("this is not a complete expression", "", 1, column)]) from None
     except ValueProblem as error:
         raise RobolabError([Problem(str(error), "", error.line, error.column)]) from None
+    from robolab.language.depth import expression_problem
+
+    if message := expression_problem(node):
+        raise RobolabError([Problem(message, "", 1, 1)])
+    return node
 
 
 def render(node: e.Expr, leaf: Callable[[e.Expr], str], whole_division: bool = False) -> str:

@@ -150,3 +150,67 @@ def _fill_line(line: str, values: dict[str, Code]) -> str:
 
 def _indent(text: str) -> str:
     return text[: len(text) - len(text.lstrip())]
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """How deep a template nests Python: blocks (loops, with, try: CPython allows 20 inside one
+    another in a function or module) and indentation levels (it allows 99), for each body slot
+    and at most anywhere in the template. `new_scope` bodies are inside a def: blocks start at 0."""
+
+    blocks: int = 0
+    indents: int = 0
+    bodies: tuple = ()  # (body name, blocks around it, indents around it, new_scope)
+
+    def body(self, name: str) -> tuple[int, int, bool]:
+        return next(((b, i, s) for n, b, i, s in self.bodies if n == name), (0, 1, False))
+
+
+_BODY_MARK = "_robolab_body_"
+
+
+@lru_cache(maxsize=1024)
+def nesting(template: str, body_names: tuple = ()) -> Nesting:
+    """The nesting of a template (counted generously where Python versions differ, e.g. an
+    `except` body counts two blocks), found from its syntax tree with every slot filled in."""
+    def stand_in(match: re.Match) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)[0]
+        return _BODY_MARK + name if name in body_names else "_"
+
+    filled = "\n".join(SLOT.sub(stand_in, line) for line in lines_of(template))
+    try:
+        tree = ast.parse(filled)
+    except SyntaxError:
+        return Nesting()
+    deepest_blocks = deepest_indents = 0
+    bodies = []
+    todo = [(statement, 0, 0, False) for statement in tree.body]
+    while todo:
+        node, blocks, indents, in_def = todo.pop()
+        deepest_blocks, deepest_indents = max(deepest_blocks, blocks), max(deepest_indents, indents)
+        value = getattr(node, "value", None)
+        if isinstance(node, ast.Expr) and isinstance(value, ast.Name) and value.id.startswith(_BODY_MARK):
+            bodies.append((value.id[len(_BODY_MARK):], blocks, indents, in_def))
+        for suite, extra in _suites(node):
+            todo += [(child, 0 if extra is None else blocks + extra, indents + 1, in_def or extra is None)
+                     for child in suite]
+    return Nesting(deepest_blocks, deepest_indents, tuple(sorted(bodies)))
+
+
+def _suites(node: ast.AST):
+    """The statement lists inside a statement, with the blocks each adds (None: a new function)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [(node.body, None)]
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        return [(node.body, 1), (node.orelse, 1)]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [(node.body, 1)]
+    if isinstance(node, ast.If):
+        return [(node.body, 0), (node.orelse, 0)]
+    if isinstance(node, ast.Try):
+        both = 1 if node.handlers and node.finalbody else 0
+        return ([(node.body, 1 + both), (node.orelse, 1 + both), (node.finalbody, 2)]
+                + [(handler.body, 2 + both) for handler in node.handlers])
+    return []
