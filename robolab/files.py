@@ -25,6 +25,18 @@ def read_text(path: str | Path) -> str:
         raise RobolabError([Problem(f"cannot read: {error.strerror}", str(path))]) from None
 
 
+def check_writable(path: str | Path, suggested: str = "out") -> None:
+    """RobolabError in one line when a file cannot be written at `path` (a folder is there, or the
+    folder it would go in does not exist), before any work is done to make it."""
+    path = Path(path)
+    if path.is_dir():
+        raise RobolabError([Problem(f"is a folder; name the file to write in it, such as {path / suggested}",
+                                    str(path))])
+    if not path.parent.is_dir():
+        why = "is not a folder" if path.parent.exists() else "does not exist"
+        raise RobolabError([Problem(f"cannot write here: the folder {path.parent} {why}", str(path))])
+
+
 def write_atomic(path: str | Path, text: str, executable: bool = False, mode: int | None = None) -> None:
     """Write via a temporary file, fsync and rename: the old file stays whole if anything fails.
 

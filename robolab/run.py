@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from robolab.errors import Problem
-from robolab.files import read_text
+from robolab.files import check_writable, read_text
 from robolab.language import compile_program, parse_program
 from robolab.model.program import Program
 from robolab.palette import PackLibrary
@@ -37,6 +37,8 @@ def _program_line(program: Program, compiled, python_line: int) -> int | None:
 def run_file(path: str, library: PackLibrary, world: str | None = None, until: float | None = None,
              seed: int = 0, trace: str | None = None) -> tuple[RunSummary, list[Problem]]:
     """Compile and run a program; the summary, and the program error on the student's line if any."""
+    if trace:
+        check_writable(trace, Path(path).stem + ".csv")
     source = read_text(path)
     program, pack = parse_program(source, library, path)
     compiled = compile_program(program, pack, name=Path(path).stem)
