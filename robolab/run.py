@@ -55,7 +55,8 @@ def run_file(path: str, library: PackLibrary, world: str | None = None, until: f
                                 "run was stopped (give it something that takes time, e.g. a wait)",
                                 path, *_where(block)))
     elif summary.returncode and not summary.stopped:
-        block = _block_of(program, compiled, summary.error_line)
+        origin = compiled.block_in_traceback(summary.error, python)
+        block = program.block_at(origin) if origin else _block_of(program, compiled, summary.error_line)
         last = summary.error.strip().splitlines()[-1] if summary.error.strip() else "the program failed"
         problems.append(Problem(f"while running: {last}", path, *_where(block)))
     return summary, problems

@@ -8,6 +8,7 @@ from itertools import chain
 
 from robolab.errors import Problem
 from robolab.palette import model as m
+from robolab.palette import numbers
 from robolab.palette.lines import line_of
 from robolab.palette.loader import PackReader
 from robolab.palette.templates import (TEXT_SUFFIX, Code, TemplateError, body_slot, fill, is_atomic, lines_of,
@@ -327,7 +328,7 @@ def _defined_names(pack: m.Pack, requires: tuple[str, ...]) -> set[str]:
         if sid in by_id and sid not in needed:
             needed.add(sid)
             todo.extend(by_id[sid].requires)
-    names = set(dir(builtins))
+    names = set(dir(builtins)) | {numbers.HELPER}  # the compiler provides it to every program
     for source in [pack.prelude] + [by_id[sid].python for sid in needed]:
         try:
             names |= bound_names(ast.parse(source))
