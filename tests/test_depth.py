@@ -21,6 +21,7 @@ from robolab.model.program import Block, Program
 from robolab.palette import PackLibrary
 from robolab.palette.types import sample_value
 from strategies import shipped_pack
+from test_fuzz import assert_answers_cleanly
 
 LIBRARY = PackLibrary()
 HEADER = "robolab 1 palette ev3 1.0\n"
@@ -185,3 +186,38 @@ def test_any_nesting_the_checker_accepts_compiles_and_none_recurses_too_deep(cas
     compile(source, "nested.py", "exec")  # no "too many statically nested blocks"
     text = print_program(program, pack)
     assert read_program(text, LIBRARY).problems == []
+
+
+# --- Fuzz: deep text answers cleanly -----------------------------------------------------------
+
+HEADS = ["repeat times=2", "if condition=true", "forever", "while condition=(x < 3)", "repeat_until condition=false",
+         "define name=p inputs=[]"]
+CHAINS = [" * ", " + ", " - ", " / ", " and ", " or ", " < "]
+
+
+@st.composite
+def deep_texts(draw):
+    """Programs with lines nested 0-300 deep and expressions up to 3,000 terms, `not` chains or
+    nested brackets, in any mix."""
+    depth = draw(st.one_of(st.integers(0, 30), st.integers(90, 110), st.integers(0, 300)))
+    heads = draw(st.lists(st.sampled_from(HEADS), min_size=depth, max_size=depth))
+    kind = draw(st.sampled_from(["chain", "not", "brackets", "minus"]))
+    size = draw(st.one_of(st.integers(1, 60), st.integers(0, 3000)))
+    if kind == "chain":
+        value = draw(st.sampled_from(CHAINS)).join(["x"] * (size + 1))
+    elif kind == "not":
+        value = "not " * size + "true"
+    elif kind == "brackets":
+        value = "(1 - " * size + "x" + ")" * size
+    else:
+        value = "-" * size + "x"
+    lines = ["robolab 1 palette ev3 1.0", "var name=x value=1"]
+    lines += ["    " * i + head + " {" for i, head in enumerate(heads)]
+    lines += ["    " * depth + f"set name=x value=({value})"] + ["    " * i + "}" for i in reversed(range(depth))]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(deep_texts())
+def test_deep_text_gives_a_program_or_problems_never_a_recursion_error(text):
+    assert_answers_cleanly(text)
