@@ -314,3 +314,46 @@ def test_file_dialogs_start_in_the_folder_used_last(window, tmp_path, monkeypatc
                         staticmethod(lambda parent, title, start, filter_: asked.append(start) or ("", "")))
     assert not window.files.open_file()  # cancelled: nothing happens
     assert asked[-1] == str(target.parent)
+
+
+def answer_dialog(button_text: str, seen: list) -> None:
+    """Click a button of the message box about to open, once it is shown (the real dialog)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, click)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_the_recovery_dialog_offers_open_save_discard_and_later(qtbot, tmp_path, library):
+    folder = tmp_path / "autosave"
+    Autosave(folder, pid=2 ** 22 + 54321).write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
+    window = make_window(qtbot, tmp_path, library, Autosave(folder))
+    seen = []
+    answer_dialog("Ask me next time", seen)
+    assert not window.files.offer_recovery()
+    assert "lost.rlab" in seen[0] and len(window.files.autosave.orphans()) == 1
+    answer_dialog("Open it", seen)
+    assert window.files.offer_recovery()
+    assert window.document.text().endswith("beep\n") and window.files.autosave.orphans() == []
+
+
+def test_the_changed_on_disk_dialog_cancels_by_default(window, tmp_path):
+    path = tmp_path / "shared.rlab"
+    path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    window.files.open_file(path)
+    window.insert_command("wait")
+    path.write_text("robolab 1 palette ev3 1.0\n# theirs\n")
+    seen = []
+    answer_dialog("Cancel", seen)
+    assert not window.files.save()
+    assert "changed by another program" in seen[0] and path.read_text().endswith("# theirs\n")
+    answer_dialog("Replace them", seen)
+    assert window.files.save() and "wait" in path.read_text()
