@@ -22,7 +22,7 @@ from robolab.language import compile_program, parse_program
 from robolab.language.printer import format_value
 from robolab.model import Block, Program
 from robolab.model import expr as e
-from robolab.palette import PackLibrary
+from robolab.palette import PackLibrary, numbers
 from robolab.palette.model import Pack
 from robolab.palette.types import name_problem, text_problem
 from strategies import comment_texts, names, shipped_pack, texts
@@ -463,9 +463,10 @@ def expression_params():
 
 
 def pack_python(pack: Pack) -> tuple[set, set, set]:
-    """Strings, names and attributes the pack's own Python (prelude, setup, values, functions) has."""
+    """Strings, names and attributes the pack's own Python (prelude, setup, values, functions) and
+    the compiler's in_range have."""
     strings, identifiers, attributes = set(), set(), set()
-    sources = [pack.prelude, *(s.python for s in pack.setup)]
+    sources = [pack.prelude, numbers.SOURCE, *(s.python for s in pack.setup)]
     sources += [f"({item.python})" for item in (*pack.values, *pack.functions) if item.python]
     for source in sources:
         for node in ast.walk(ast.parse(textwrap.dedent(source))):
@@ -510,5 +511,5 @@ def test_an_expression_is_only_numbers_names_and_operators(where, text):
     allowed = pack_python(pack)
     found = module_parts(student)
     assert found[0] <= harmless[0] | allowed[0], "a string came from the expression"
-    assert found[1] <= harmless[1] | allowed[1] | {"in_range", "int"}, "a name came from the expression"
+    assert found[1] <= harmless[1] | allowed[1] | {numbers.HELPER, "int"}, "a name came from the expression"
     assert found[2] <= harmless[2] | allowed[2], "an attribute came from the expression"
