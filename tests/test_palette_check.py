@@ -552,3 +552,20 @@ def test_student_text_cannot_break_out_of_a_template_that_passes(tmp_path):
     assert check(tmp_path, text)[1]
     text = VALID + SAY.replace("PYTHON", "'print({words})'")
     assert check(tmp_path, text)[1] == []
+
+
+def test_a_program_for_a_pack_with_a_slot_in_a_string_is_refused_and_runs_nothing(tmp_path):
+    from robolab.errors import RobolabError
+    from robolab.language import parse_program
+    from robolab.palette import PackLibrary
+
+    ev3 = next(p for p in PACKS if p.stem == "ev3").read_text()
+    evil = ev3.replace('id = "ev3"', 'id = "evil"', 1).replace(
+        'python = "say_aloud({words})"', "python = 'print(\"\"\"{words}\"\"\")'", 1)
+    assert evil.count("evil") == 1 and 'print("""{words}""")' in evil
+    (tmp_path / "evil.toml").write_text(evil)
+    words = '"""+str(__import__("os").system("touch ' + str(tmp_path / "pwned") + '"))+"""'
+    text = 'robolab 1 palette evil 1.0\nsay words="' + words.replace('"', '\\"') + '"\n'
+    with pytest.raises(RobolabError, match="inside a string literal"):
+        parse_program(text, PackLibrary([str(tmp_path)]), "evil.rlab")
+    assert not (tmp_path / "pwned").exists()
