@@ -357,3 +357,23 @@ def test_the_changed_on_disk_dialog_cancels_by_default(window, tmp_path):
     assert "changed by another program" in seen[0] and path.read_text().endswith("# theirs\n")
     answer_dialog("Replace them", seen)
     assert window.files.save() and "wait" in path.read_text()
+
+
+def test_work_left_by_a_process_whose_id_another_program_took_is_offered(qtbot, tmp_path, library):
+    """After a reboot (a power cut), another program may run with the crashed RoboLab's process id."""
+    import json
+
+    folder = tmp_path / "autosave"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        Autosave(folder, pid=other.pid).write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
+        assert Autosave(folder).orphans() == []  # that process runs: its own work, not offered
+        meta = folder / f"autosave-{other.pid}.json"
+        recorded = json.loads(meta.read_text())
+        if recorded["started"] is None:
+            pytest.skip("this system does not say when a process started")
+        meta.write_text(json.dumps({**recorded, "started": "an-earlier-boot:12345"}))
+        assert [o.original for o in Autosave(folder).orphans()] == [str(tmp_path / "lost.rlab")]
+    finally:
+        other.kill()
+        other.wait()
