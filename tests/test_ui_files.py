@@ -4,6 +4,7 @@ losing work, autosave and recovery after a crash, exports, recent files and exam
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from PySide6.QtGui import QImage
@@ -155,7 +156,8 @@ def test_recovery_after_a_crash(qtbot, tmp_path, library):
     folder = tmp_path / "autosave"
     # A RoboLab that dies without cleaning up: a real process, killed.
     crashed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    Autosave(folder, pid=crashed.pid).write("robolab 1 palette ev3 1.0\nbeep\nwait seconds=3\n",
+    left = Autosave(folder, pid=crashed.pid)
+    left.write("robolab 1 palette ev3 1.0\nbeep\nwait seconds=3\n",
                                             str(tmp_path / "lost.rlab"))
     running = make_window(qtbot, tmp_path, library, Autosave(folder))
     assert running.files.autosave.orphans() == []  # its process still runs: not offered
@@ -167,14 +169,14 @@ def test_recovery_after_a_crash(qtbot, tmp_path, library):
     assert "lost.rlab" in offered[0]
     assert window.document.text().endswith("beep\nwait seconds=3\n")
     assert window.document.dirty and window.document.path == tmp_path / "lost.rlab"
-    assert not (folder / f"autosave-{crashed.pid}.rlab").exists()
+    assert not left.file.exists()
     assert window.files.autosave.file.exists()  # now held by this session's autosave
     # "ask me next time" keeps it; discarding deletes it
-    Autosave(folder, pid=crashed.pid).write("robolab 1 palette ev3 1.0\nbeep\n")
+    left.write("robolab 1 palette ev3 1.0\nbeep\n")
     assert not window.files.offer_recovery(ask=lambda description, can_open: "later")
-    assert (folder / f"autosave-{crashed.pid}.rlab").exists()
+    assert left.file.exists()
     assert not window.files.offer_recovery(ask=lambda description, can_open: "discard")
-    assert not (folder / f"autosave-{crashed.pid}.rlab").exists()
+    assert not left.file.exists()
 
 
 CRASHING_WINDOW = """
@@ -211,8 +213,7 @@ def test_two_crashed_windows_are_both_offered_and_each_kept_until_chosen(qtbot, 
     for window in crashed:
         window.kill()
         window.wait()
-    files = {window.pid: folder / f"autosave-{window.pid}.rlab" for window in crashed}
-    assert all(file.exists() for file in files.values())
+    files = {window.pid: next(folder.glob(f"autosave-{window.pid}-*.rlab")) for window in crashed}
 
     window = make_window(qtbot, tmp_path, library, Autosave(folder))
     asked, answers = [], ["open", "later"]
@@ -366,9 +367,10 @@ def test_work_left_by_a_process_whose_id_another_program_took_is_offered(qtbot, 
     folder = tmp_path / "autosave"
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        Autosave(folder, pid=other.pid).write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
+        left = Autosave(folder, pid=other.pid)
+        left.write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
         assert Autosave(folder).orphans() == []  # that process runs: its own work, not offered
-        meta = folder / f"autosave-{other.pid}.json"
+        meta = left.file.with_suffix(".json")
         recorded = json.loads(meta.read_text())
         if recorded["started"] is None:
             pytest.skip("this system does not say when a process started")
@@ -377,3 +379,22 @@ def test_work_left_by_a_process_whose_id_another_program_took_is_offered(qtbot, 
     finally:
         other.kill()
         other.wait()
+
+
+def test_a_new_robolab_with_a_crashed_ones_process_id_neither_hides_nor_overwrites_its_work(tmp_path):
+    import json
+
+    folder = tmp_path / "autosave"
+    crashed = Autosave(folder)  # this very process id, in an earlier boot
+    crashed.write("robolab 1 palette ev3 1.0\nbeep\n", "lost.rlab")
+    meta = crashed.file.with_suffix(".json")
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "started": "an-earlier-boot:1"}))
+    time.sleep(0.002)
+    now = Autosave(folder)
+    assert now.pid == crashed.pid and now.file != crashed.file
+    now.write("robolab 1 palette ev3 1.0\nwait seconds=1\n")
+    from robolab.ui.autosave import _started
+
+    if _started(os.getpid()) is not None:  # where the system says when a process started (Linux)
+        assert [o.file for o in now.orphans()] == [crashed.file]
+    assert crashed.file.read_text().endswith("beep\n")

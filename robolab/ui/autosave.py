@@ -1,6 +1,7 @@
 """Autosave: unsaved work is copied to the user's state folder, so a crash loses at most 30 s.
 
-Each running RoboLab writes its own file (named by process id); a clean exit removes it. A file
+Each running RoboLab writes its own file (named by process id and start time, so no later
+process overwrites it); a clean exit removes it. A file
 whose process is gone was left by a crash, and the next start offers to recover it. A process id
 can be taken again by another program (after a reboot, say), so the file also records when its
 process started, where the system says. Plain Python.
@@ -42,10 +43,11 @@ class Autosave:
     def __init__(self, folder: Path | None = None, pid: int | None = None):
         self.folder = Path(folder) if folder else state_dir() / "autosave"
         self.pid = pid or os.getpid()
+        self.session = f"{self.pid}-{time.time_ns() // 1_000_000}"
 
     @property
     def file(self) -> Path:
-        return self.folder / f"autosave-{self.pid}.rlab"
+        return self.folder / f"autosave-{self.session}.rlab"
 
     def _meta(self, file: Path) -> Path:
         return file.with_suffix(".json")
@@ -65,9 +67,11 @@ class Autosave:
         """Autosaves of RoboLabs that are no longer running, newest first."""
         found = []
         for file in sorted(self.folder.glob("autosave-*.rlab")) if self.folder.is_dir() else []:
+            if file == self.file:
+                continue
             try:
-                pid = int(file.stem.split("-", 1)[1])
-            except ValueError:
+                pid = int(file.stem.split("-")[1])
+            except (ValueError, IndexError):
                 continue
             try:
                 meta = json.loads(self._meta(file).read_text(encoding="utf-8"))
@@ -75,7 +79,7 @@ class Autosave:
                 meta = {}
             if not isinstance(meta, dict):
                 meta = {}
-            if pid == self.pid or _running(pid, meta.get("started")):
+            if _running(pid, meta.get("started")):
                 continue
             try:
                 text = read_text(file)
