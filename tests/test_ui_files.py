@@ -264,12 +264,18 @@ def test_save_over_a_file_another_program_changed_asks_first(window, tmp_path):
     assert window.files.save() and len(asked) == 2
 
 
-def test_save_as_another_file_when_the_file_was_changed(window, tmp_path):
+def edited_while_another_program_changes_it(window, tmp_path):
+    """A file opened and edited here, then changed on disk by another program."""
     path = tmp_path / "shared.rlab"
     path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
     window.files.open_file(path)
     window.insert_command("wait")
     path.write_text("robolab 1 palette ev3 1.0\n# theirs\n")
+    return path
+
+
+def test_save_as_another_file_when_the_file_was_changed(window, tmp_path):
+    path = edited_while_another_program_changes_it(window, tmp_path)
     other = tmp_path / "mine.rlab"
     window.files.ask_changed_on_disk = lambda p: "save_as"
     window.files._choose = lambda *args: str(other)
@@ -347,11 +353,7 @@ def test_the_recovery_dialog_offers_open_save_discard_and_later(qtbot, tmp_path,
 
 
 def test_the_changed_on_disk_dialog_cancels_by_default(window, tmp_path):
-    path = tmp_path / "shared.rlab"
-    path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
-    window.files.open_file(path)
-    window.insert_command("wait")
-    path.write_text("robolab 1 palette ev3 1.0\n# theirs\n")
+    path = edited_while_another_program_changes_it(window, tmp_path)
     seen = []
     answer_dialog("Cancel", seen)
     assert not window.files.save()
