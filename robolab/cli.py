@@ -48,7 +48,7 @@ def _compile(args) -> int:
     from pathlib import Path
 
     from robolab.errors import RobolabError
-    from robolab.files import read_text, write_atomic
+    from robolab.files import check_writable, read_text, write_atomic
     from robolab.language import compile_program, parse_program
 
     try:
@@ -59,8 +59,16 @@ def _compile(args) -> int:
         return 1
     if args.output in (None, "-"):
         sys.stdout.write(compiled.source)
-    else:
+        return 0
+    try:
+        check_writable(args.output, Path(args.file).stem + ".py")
         write_atomic(args.output, compiled.source, executable=True)
+    except RobolabError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{args.output}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0
 
 

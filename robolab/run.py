@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from robolab.errors import Problem
-from robolab.files import read_text
+from robolab.files import check_writable, read_text
 from robolab.runnable import Runnable, runnable
 from robolab.worlds import world_to_run
 from simulator.run import RunSummary, run_program
@@ -17,6 +17,8 @@ def run_file(path: str, library, world: str | None = None, until: float | None =
              seed: int = 0, trace: str | None = None) -> tuple[RunSummary, list[Problem]]:
     """Compile (or take from the cache) and run a program; the summary, and the program error on the
     student's line if any. library: a PackLibrary, or the extra pack places (see runnable())."""
+    if trace:
+        check_writable(trace, Path(path).stem + ".csv")
     program: Runnable = runnable(path, read_text(path), library)
     with tempfile.TemporaryDirectory(prefix="robolab-run-") as folder:
         python = Path(folder) / f"{Path(path).stem}.py"
@@ -31,5 +33,6 @@ def run_file(path: str, library, world: str | None = None, until: float | None =
                                 path, *(program.place(busy.get("line")) or (0, 0))))
     elif summary.returncode and not summary.stopped:
         last = summary.error.strip().splitlines()[-1] if summary.error.strip() else "the program failed"
-        problems.append(Problem(f"while running: {last}", path, *(program.place(summary.error_line) or (0, 0))))
+        place = program.place_in_traceback(summary.error, python) or program.place(summary.error_line)
+        problems.append(Problem(f"while running: {last}", path, *(place or (0, 0))))
     return summary, problems

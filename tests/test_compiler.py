@@ -92,5 +92,5 @@ def test_text_slot_gives_the_value_as_the_student_wrote_it(pack_dir):
     assert text != MINI
     (pack_dir / "mini.toml").write_text(text)
     _, result = compiled(pack_dir, "var name=print value=3\nmain {\n    show value=(print * 2)\n}\n")
-    assert "print('print * 2', print_ * 2)" in result.source
+    assert "print('print * 2', in_range(print_ * 2))" in result.source
     assert output_of(result.source) == ["print", "*", "2", "6"]

@@ -22,7 +22,7 @@ from robolab.language import compile_program, parse_program
 from robolab.language.printer import format_value
 from robolab.model import Block, Program
 from robolab.model import expr as e
-from robolab.palette import PackLibrary
+from robolab.palette import PackLibrary, numbers
 from robolab.palette.model import Pack
 from robolab.palette.types import name_problem, text_problem
 from strategies import comment_texts, names, shipped_pack, texts
@@ -443,3 +443,73 @@ def test_the_shape_check_can_fail():
     two = one.replace(f"say_aloud({HARMLESS_TEXT!r})", f"say_aloud({HARMLESS_TEXT!r}); print(1)")
     assert one != two
     assert constants_replaced(one, {HARMLESS_TEXT}) != constants_replaced(two, {HARMLESS_TEXT})
+
+
+# --- Expressions: whatever is typed into one, only numbers, names and operators come out --------
+
+EXPRESSION_HOSTILE = [
+    '__import__("os").system("x")', "os.system", '"x"', "'x'", "x.y", "x[0]", "lambda: 1", "1; import os",
+    ")\nimport os\n(", "exec(1)", "eval(1)", "open(1)", "print(1)", "1 if 1 else 2", "{}", "[1]", "a := 1",
+    "2 ** 999", "1e999", "9" * 5000, "not " * 60 + "true", "x" * 5000, "abs(-1))\nimport os\n(", "f'{x}'",
+    "distance + 1", "abs(distance) * 2",
+]
+EXPRESSION_TOKENS = ["(", ")", ",", "+", "-", "*", "/", "%", "<", "==", "and", "or", "not", "true", "1", "2.5",
+                     '"', "'", ".", "[", "]", ";", "\\", "#", "\n", "__import__", "os", "system", "x", " "]
+
+
+def expression_params():
+    return [(pack.id, command.id, param.name) for pack in PACKS.values() for command in pack.commands
+            for param in command.params if param.type == "expression" and not param.list]
+
+
+def pack_python(pack: Pack) -> tuple[set, set, set]:
+    """Strings, names and attributes the pack's own Python (prelude, setup, values, functions) and
+    the compiler's in_range have."""
+    strings, identifiers, attributes = set(), set(), set()
+    sources = [pack.prelude, numbers.SOURCE, *(s.python for s in pack.setup)]
+    sources += [f"({item.python})" for item in (*pack.values, *pack.functions) if item.python]
+    for source in sources:
+        for node in ast.walk(ast.parse(textwrap.dedent(source))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+            elif isinstance(node, ast.Name):
+                identifiers.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                attributes.add(node.attr)
+    for value in pack.values:
+        identifiers.add(value.name)
+    for function in pack.functions:
+        identifiers.add(function.name)
+    return strings, identifiers, attributes
+
+
+def module_parts(source: str) -> tuple[set, set, set]:
+    tree = ast.parse(source)
+    return ({n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)},
+            {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)},
+            {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(where=st.sampled_from(expression_params()),
+       text=st.one_of(st.sampled_from(EXPRESSION_HOSTILE),
+                      st.lists(st.sampled_from(EXPRESSION_TOKENS), max_size=12).map("".join)))
+def test_an_expression_is_only_numbers_names_and_operators(where, text):
+    pack_id, command_id, param_name = where
+    pack = PACKS[pack_id]
+
+    def program(value: str) -> str:
+        return header(pack) + NEEDS.get((pack_id, command_id), "") + placed(
+            pack, command_id, f"{command_id} {param_name}=({value})")
+
+    try:
+        student = compiled_text(program(text)).source
+    except RobolabError as error:
+        assert error.problems and all(p.line >= 1 for p in error.problems)
+        return
+    harmless = module_parts(compiled_text(program("0")).source)
+    allowed = pack_python(pack)
+    found = module_parts(student)
+    assert found[0] <= harmless[0] | allowed[0], "a string came from the expression"
+    assert found[1] <= harmless[1] | allowed[1] | {numbers.HELPER, "int"}, "a name came from the expression"
+    assert found[2] <= harmless[2] | allowed[2], "an attribute came from the expression"

@@ -496,3 +496,76 @@ def test_cli_checks_several_packs_and_fails_if_any_fails(tmp_path):
     assert result.returncode == 1
     assert result.stdout == f"{good}: ok (t 1.0, 3 commands, 2 levels)\n"
     assert result.stderr == f'{bad}:{line_no(VALID, "extends")}: level "Week 2": extends unknown level "Week 0"\n'
+
+
+# --- values inside string literals --------------------------------------------------------------
+
+SAY = '''
+[[commands]]
+id = "say"
+category = "motion"
+text = "say {words}"
+python = PYTHON
+
+[[commands.params]]
+name = "words"
+type = "text"
+default = "hello"
+'''
+
+
+@pytest.mark.parametrize("python", [
+    "'print(\"\"\"{words}\"\"\")'",
+    "'print(\"{words}\")'",
+    "\"print('say: {words}')\"",
+    "'print(f\"{{{words}}}\")'",
+    "'print(\"\"\"{words.text}\"\"\")'",
+    "'print(r\"{words}\")'",
+])
+def test_a_slot_inside_a_string_literal_is_refused(tmp_path, python):
+    text = VALID + SAY.replace("PYTHON", python)
+    path, problems = check(tmp_path, text)
+    name = "words.text" if ".text" in python else "words"
+    assert problems == [f'{path}:{line_no(text, f"python = {python}")}: command "say": python puts {{{name}}} inside a '
+                        "string literal (line 1 of its python); a value there could end the string and run as "
+                        f"code: pass it as a value of its own, for example print({{{name}}}) or "
+                        f"'text ' + str({{{name}}})"]
+
+
+def test_a_slot_inside_a_multi_line_template_string_is_found_on_its_line(tmp_path):
+    python = "'''\nif True:\n    print(\"\"\"\n    said: {words}\n    \"\"\")\n'''"
+    text = VALID + SAY.replace("PYTHON", python)
+    path, problems = check(tmp_path, text)
+    assert len(problems) == 1
+    assert problems[0].startswith(f'{path}:{line_no(text, "said: {words}")}: command "say": python puts '
+                                  "{words} inside a string literal (line 3 of its python)")
+
+
+def test_a_slot_beside_a_string_literal_is_fine(tmp_path):
+    text = VALID + SAY.replace("PYTHON", "'print(\"said:\", {words}, \"{{braces}}\")'")
+    assert check(tmp_path, text)[1] == []
+
+
+def test_student_text_cannot_break_out_of_a_template_that_passes(tmp_path):
+    """With the template refused, the injection the audit found has nowhere to go."""
+    text = VALID + SAY.replace("PYTHON", "'print(\"\"\"{words}\"\"\")'")
+    assert check(tmp_path, text)[1]
+    text = VALID + SAY.replace("PYTHON", "'print({words})'")
+    assert check(tmp_path, text)[1] == []
+
+
+def test_a_program_for_a_pack_with_a_slot_in_a_string_is_refused_and_runs_nothing(tmp_path):
+    from robolab.errors import RobolabError
+    from robolab.language import parse_program
+    from robolab.palette import PackLibrary
+
+    ev3 = next(p for p in PACKS if p.stem == "ev3").read_text()
+    evil = ev3.replace('id = "ev3"', 'id = "evil"', 1).replace(
+        'python = "say_aloud({words})"', "python = 'print(\"\"\"{words}\"\"\")'", 1)
+    assert evil.count("evil") == 1 and 'print("""{words}""")' in evil
+    (tmp_path / "evil.toml").write_text(evil)
+    words = '"""+str(__import__("os").system("touch ' + str(tmp_path / "pwned") + '"))+"""'
+    text = 'robolab 1 palette evil 1.0\nsay words="' + words.replace('"', '\\"') + '"\n'
+    with pytest.raises(RobolabError, match="inside a string literal"):
+        parse_program(text, PackLibrary([str(tmp_path)]), "evil.rlab")
+    assert not (tmp_path / "pwned").exists()

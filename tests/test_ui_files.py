@@ -4,6 +4,7 @@ losing work, autosave and recovery after a crash, exports, recent files and exam
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from PySide6.QtGui import QImage
@@ -155,7 +156,8 @@ def test_recovery_after_a_crash(qtbot, tmp_path, library):
     folder = tmp_path / "autosave"
     # A RoboLab that dies without cleaning up: a real process, killed.
     crashed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    Autosave(folder, pid=crashed.pid).write("robolab 1 palette ev3 1.0\nbeep\nwait seconds=3\n",
+    left = Autosave(folder, pid=crashed.pid)
+    left.write("robolab 1 palette ev3 1.0\nbeep\nwait seconds=3\n",
                                             str(tmp_path / "lost.rlab"))
     running = make_window(qtbot, tmp_path, library, Autosave(folder))
     assert running.files.autosave.orphans() == []  # its process still runs: not offered
@@ -163,16 +165,137 @@ def test_recovery_after_a_crash(qtbot, tmp_path, library):
     crashed.wait()
     window = make_window(qtbot, tmp_path, library, Autosave(folder))
     offered = []
-    assert window.files.offer_recovery(ask=lambda description: offered.append(description) or True)
+    assert window.files.offer_recovery(ask=lambda description, can_open: offered.append(description) or "open")
     assert "lost.rlab" in offered[0]
     assert window.document.text().endswith("beep\nwait seconds=3\n")
     assert window.document.dirty and window.document.path == tmp_path / "lost.rlab"
-    assert not (folder / f"autosave-{crashed.pid}.rlab").exists()
+    assert not left.file.exists()
     assert window.files.autosave.file.exists()  # now held by this session's autosave
-    # declining discards it
-    Autosave(folder, pid=crashed.pid).write("robolab 1 palette ev3 1.0\nbeep\n")
-    assert not window.files.offer_recovery(ask=lambda description: False)
-    assert not (folder / f"autosave-{crashed.pid}.rlab").exists()
+    # "ask me next time" keeps it; discarding deletes it
+    left.write("robolab 1 palette ev3 1.0\nbeep\n")
+    assert not window.files.offer_recovery(ask=lambda description, can_open: "later")
+    assert left.file.exists()
+    assert not window.files.offer_recovery(ask=lambda description, can_open: "discard")
+    assert not left.file.exists()
+
+
+CRASHING_WINDOW = """
+import sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from robolab.palette import PackLibrary
+from robolab.ui.autosave import Autosave
+from robolab.ui.main_window import MainWindow
+
+app = QApplication([])
+folder, settings, command = sys.argv[1:]
+window = MainWindow(PackLibrary(), settings=QSettings(settings, QSettings.Format.IniFormat),
+                    autosave=Autosave(folder))
+window.insert_command(command)
+assert window.files.autosave_now()
+print("autosaved", flush=True)
+app.exec()  # until killed
+"""
+
+
+def crash_a_window(tmp_path, folder, command):
+    """A real RoboLab window with unsaved work, killed as a crash kills it."""
+    window = subprocess.Popen([sys.executable, "-c", CRASHING_WINDOW, str(folder), str(tmp_path / f"{command}.ini"),
+                               command], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert window.stdout.readline().strip() == "autosaved"
+    return window
+
+
+def test_two_crashed_windows_are_both_offered_and_each_kept_until_chosen(qtbot, tmp_path, library):
+    folder = tmp_path / "autosave"
+    crashed = [crash_a_window(tmp_path, folder, "beep"), crash_a_window(tmp_path, folder, "wait")]
+    for window in crashed:
+        window.kill()
+        window.wait()
+    files = {window.pid: next(folder.glob(f"autosave-{window.pid}-*.rlab")) for window in crashed}
+
+    window = make_window(qtbot, tmp_path, library, Autosave(folder))
+    asked, answers = [], ["open", "later"]
+    assert window.files.offer_recovery(ask=lambda description, can_open: asked.append(can_open) or answers.pop(0))
+    assert asked == [True, False]  # both offered; only one can open in this window
+    assert window.document.dirty and window.document.program.blocks
+    still_there = [file for file in files.values() if file.exists()]
+    assert len(still_there) == 1  # the one opened is held by this session's autosave now
+    kept = still_there[0].read_text()
+
+    # The next start offers the other one again; saving it to a file keeps the work.
+    later = make_window(qtbot, tmp_path, library, Autosave(folder))
+    target = tmp_path / "recovered.rlab"
+    later.files._choose = lambda *args: str(target)
+    offered = []
+    assert not later.files.offer_recovery(ask=lambda description, can_open: offered.append(description) or "save_as")
+    assert target.read_text() == kept
+    assert not still_there[0].exists()
+    assert len(offered) == 1  # the first window's autosave is not offered: that window still runs
+
+
+def test_a_recovery_that_is_not_saved_anywhere_is_kept(qtbot, tmp_path, library):
+    folder = tmp_path / "autosave"
+    Autosave(folder, pid=2 ** 22 + 12345).write("robolab 1 palette ev3 1.0\nbeep\n")  # no such process
+    window = make_window(qtbot, tmp_path, library, Autosave(folder))
+    window.files._choose = lambda *args: ""  # the file dialog is cancelled
+    assert not window.files.offer_recovery(ask=lambda description, can_open: "save_as")
+    assert len(window.files.autosave.orphans()) == 1
+
+
+def test_save_over_a_file_another_program_changed_asks_first(window, tmp_path):
+    path = tmp_path / "shared.rlab"
+    path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    assert window.files.open_file(path)
+    window.insert_command("wait")
+    path.write_text("robolab 1 palette ev3 1.0\n# changed in another editor\nbeep\n")
+    asked = []
+    window.files.ask_changed_on_disk = lambda p: asked.append(p) or "cancel"
+    assert not window.files.save()
+    assert asked == [path] and "another editor" in path.read_text()  # nothing replaced
+    assert window.document.dirty
+    window.files.ask_changed_on_disk = lambda p: asked.append(p) or "replace"
+    assert window.files.save()
+    assert "another editor" not in path.read_text() and not window.document.dirty
+    # Saved now: the next save does not ask, nor does one after the file was only touched.
+    window.insert_command("beep")
+    os.utime(path, (1, 1))
+    assert window.files.save() and len(asked) == 2
+
+
+def edited_while_another_program_changes_it(window, tmp_path):
+    """A file opened and edited here, then changed on disk by another program."""
+    path = tmp_path / "shared.rlab"
+    path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    window.files.open_file(path)
+    window.insert_command("wait")
+    path.write_text("robolab 1 palette ev3 1.0\n# theirs\n")
+    return path
+
+
+def test_save_as_another_file_when_the_file_was_changed(window, tmp_path):
+    path = edited_while_another_program_changes_it(window, tmp_path)
+    other = tmp_path / "mine.rlab"
+    window.files.ask_changed_on_disk = lambda p: "save_as"
+    window.files._choose = lambda *args: str(other)
+    assert window.files.save()
+    assert path.read_text().endswith("# theirs\n") and other.read_text().endswith("wait seconds=1\n")
+    assert window.document.path == other
+
+
+def test_save_of_a_program_opened_through_a_link_edits_the_target(window, tmp_path):
+    real = tmp_path / "course" / "real.rlab"
+    real.parent.mkdir()
+    real.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    real.chmod(0o600)
+    link = tmp_path / "link.rlab"
+    link.symlink_to(real)
+    assert window.files.open_file(link)
+    window.insert_command("wait")
+    assert window.files.save()
+    assert link.is_symlink() and "wait" in real.read_text()
+    assert (real.stat().st_mode & 0o777) == 0o600
 
 
 def test_new_program_for_another_pack_switches_the_palette(window):
@@ -198,3 +321,82 @@ def test_file_dialogs_start_in_the_folder_used_last(window, tmp_path, monkeypatc
                         staticmethod(lambda parent, title, start, filter_: asked.append(start) or ("", "")))
     assert not window.files.open_file()  # cancelled: nothing happens
     assert asked[-1] == str(target.parent)
+
+
+def answer_dialog(button_text: str, seen: list) -> None:
+    """Click a button of the message box about to open, once it is shown (the real dialog)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(10, click)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_the_recovery_dialog_offers_open_save_discard_and_later(qtbot, tmp_path, library):
+    folder = tmp_path / "autosave"
+    Autosave(folder, pid=2 ** 22 + 54321).write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
+    window = make_window(qtbot, tmp_path, library, Autosave(folder))
+    seen = []
+    answer_dialog("Ask me next time", seen)
+    assert not window.files.offer_recovery()
+    assert "lost.rlab" in seen[0] and len(window.files.autosave.orphans()) == 1
+    answer_dialog("Open it", seen)
+    assert window.files.offer_recovery()
+    assert window.document.text().endswith("beep\n") and window.files.autosave.orphans() == []
+
+
+def test_the_changed_on_disk_dialog_cancels_by_default(window, tmp_path):
+    path = edited_while_another_program_changes_it(window, tmp_path)
+    seen = []
+    answer_dialog("Cancel", seen)
+    assert not window.files.save()
+    assert "changed by another program" in seen[0] and path.read_text().endswith("# theirs\n")
+    answer_dialog("Replace them", seen)
+    assert window.files.save() and "wait" in path.read_text()
+
+
+def test_work_left_by_a_process_whose_id_another_program_took_is_offered(qtbot, tmp_path, library):
+    """After a reboot (a power cut), another program may run with the crashed RoboLab's process id."""
+    import json
+
+    folder = tmp_path / "autosave"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        left = Autosave(folder, pid=other.pid)
+        left.write("robolab 1 palette ev3 1.0\nbeep\n", str(tmp_path / "lost.rlab"))
+        assert Autosave(folder).orphans() == []  # that process runs: its own work, not offered
+        meta = left.file.with_suffix(".json")
+        recorded = json.loads(meta.read_text())
+        if recorded["started"] is None:
+            pytest.skip("this system does not say when a process started")
+        meta.write_text(json.dumps({**recorded, "started": "an-earlier-boot:12345"}))
+        assert [o.original for o in Autosave(folder).orphans()] == [str(tmp_path / "lost.rlab")]
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_new_robolab_with_a_crashed_ones_process_id_neither_hides_nor_overwrites_its_work(tmp_path):
+    import json
+
+    folder = tmp_path / "autosave"
+    crashed = Autosave(folder)  # this very process id, in an earlier boot
+    crashed.write("robolab 1 palette ev3 1.0\nbeep\n", "lost.rlab")
+    meta = crashed.file.with_suffix(".json")
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "started": "an-earlier-boot:1"}))
+    time.sleep(0.002)
+    now = Autosave(folder)
+    assert now.pid == crashed.pid and now.file != crashed.file
+    now.write("robolab 1 palette ev3 1.0\nwait seconds=1\n")
+    from robolab.ui.autosave import _started
+
+    if _started(os.getpid()) is not None:  # where the system says when a process started (Linux)
+        assert [o.file for o in now.orphans()] == [crashed.file]
+    assert crashed.file.read_text().endswith("beep\n")

@@ -74,8 +74,7 @@ class Pairings:
     def _write(self, bricks: list[Pairing]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"bricks": [asdict(p) for p in sorted(bricks, key=lambda p: p.name)]}, indent=2)
-        write_atomic(self.path, text + "\n")
-        self.path.chmod(0o600)  # the keys are the only secret here
+        write_atomic(self.path, text + "\n", mode=0o600)  # the keys are the only secret here
 
     def resolve(self, spec: str) -> Pairing:
         """--brick NAME | HOST | HOST:PORT -> the pairing, or an unpaired address (key "")."""

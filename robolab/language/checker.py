@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from robolab.errors import Problem
 from robolab.language.binder import suggestion
+from robolab.language.depth import program_problems
 from robolab.model import expr as e
 from robolab.model.program import Block, Program
 from robolab.palette.model import COMMENT, Command, Pack, Param
@@ -47,9 +48,13 @@ class _Scope:
 def check_program(program: Program, pack: Pack, file: str = "", assume_declared=frozenset()) -> Analysis:
     """Check a bound program. Names in `assume_declared` (from lines that could not be read)
     are not reported as unknown."""
+    too_deep, walkable = program_problems(program.blocks, pack, file)
+    if not walkable:
+        return Analysis(problems=too_deep)
     checker = _Checker(program, pack, file)
     checker.assume_declared = assume_declared
     checker.run()
+    checker.analysis.problems += too_deep
     return checker.analysis
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from robolab.errors import Problem, RobolabError
+from robolab.palette import numbers
 from robolab.language.checker import Analysis, check_program
 from robolab.language.expressions import render
 from robolab.language.printer import as_written
@@ -23,6 +24,9 @@ from robolab.palette.check import bound_names
 from robolab.palette.model import COMMENT, Pack, Param
 from robolab.palette.templates import SLOT, TEXT_SUFFIX, Code, Line, fill, is_atomic, lines_of
 from robolab.palette.types import format_number, item_param, literal
+from robolab.tracebacks import lines_in
+
+
 
 
 @dataclass
@@ -38,6 +42,12 @@ class Compiled:
 
     def lines_of_block(self, path: tuple) -> list[int]:
         return [n for n, origin in enumerate(self.origins, start=1) if origin == path]
+
+    def block_in_traceback(self, traceback: str, filename: str) -> tuple | None:
+        """The block where a run failed, from its traceback: the innermost line of the program's
+        file that belongs to a block (a line inside a runtime helper such as in_range belongs to
+        none: the block that called it is meant)."""
+        return next((block for line in lines_in(traceback, filename) if (block := self.block_at_line(line))), None)
 
 
 def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None) -> Compiled:
@@ -57,6 +67,7 @@ class _Compiler:
         self.identifiers = _python_identifiers(analysis.declared, _reserved(pack))
         self.required: set[str] = set()
         self.epilogues: list[str] = []
+        self.numbers_bounded = False  # whether the program needs numbers.HELPER
 
     def run(self, name: str) -> Compiled:
         body = self.blocks(self.program.blocks, ())
@@ -70,6 +81,8 @@ class _Compiler:
         lines += [Line(text) for text in lines_of(self.pack.prelude)]
         for setup in self.setup_needed():
             lines += [Line("")] + [Line(text) for text in lines_of(setup.python)]
+        if self.numbers_bounded:
+            lines += [Line("")] + [Line(text) for text in lines_of(numbers.SOURCE)]
         lines += [Line(""), Line("")] + body
         for epilogue in self.epilogues:
             lines += [Line("")] + [Line(text) for text in lines_of(epilogue)]
@@ -112,6 +125,7 @@ class _Compiler:
             return [Line(f"# {block.args['text']}".rstrip(), path)]
         command = self.pack.command(block.command)
         self.require(command.requires)
+        self.numbers_bounded |= numbers.uses_helper(command.python)
         if command.epilogue and command.epilogue not in self.epilogues:
             self.epilogues.append(command.epilogue)
         uses = self.analysis.names.get(path, {})
@@ -155,8 +169,12 @@ class _Compiler:
             self.require(builtin.requires)
             return _wrapped(builtin.python)
 
-        text = render(node, leaf, whole_division=self.pack.division == "whole")
+        text = render(node, leaf, whole_division=self.pack.division == "whole", bound=self.bound)
         return Code(text, compound=not is_atomic(text))
+
+    def bound(self, arithmetic: str) -> str:
+        self.numbers_bounded = True
+        return f"{numbers.HELPER}({arithmetic})"
 
 
 def _header_safe(name: str) -> str:
@@ -177,7 +195,7 @@ def _reserved(pack: Pack) -> frozenset[str]:
     prelude and setup snippets define at module level, and every name the command templates use
     (they run beside the student's names). Names local to the runtime's functions are free."""
     # `__builtins__` is not in dir(builtins), but a module that assigns it loses its builtins.
-    names = set(dir(builtins)) | set(keyword.kwlist) | {"__builtins__"}
+    names = set(dir(builtins)) | set(keyword.kwlist) | {"__builtins__", numbers.HELPER}
     for source in [pack.prelude, *(s.python for s in pack.setup)]:
         names |= module_level_names(ast.parse(source))
     templates = [*(c.python for c in pack.commands), *(c.epilogue for c in pack.commands),

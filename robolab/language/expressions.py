@@ -9,6 +9,7 @@ from typing import Callable
 from lark.exceptions import UnexpectedInput
 
 from robolab.errors import Problem, RobolabError
+from robolab.palette.numbers import ARITHMETIC
 from robolab.language.syntax import ValueProblem, parser
 from robolab.model import expr as e
 from robolab.palette.types import format_number
@@ -17,41 +18,65 @@ from robolab.palette.types import format_number
 def parse_expression(text: str) -> e.Expr:
     """Parse one expression, like `x + 1`; RobolabError (column in the text) when it is not one."""
     try:
-        return parser().parse(text, start="expr")
+        node = parser().parse(text, start="expr")
     except UnexpectedInput as error:
         column = error.column if error.column not in (None, -1) else len(text) + 1
         raise RobolabError([Problem("this is not a complete expression", "", 1, column)]) from None
     except ValueProblem as error:
         raise RobolabError([Problem(str(error), "", error.line, error.column)]) from None
+    from robolab.language.depth import expression_problem
+
+    if message := expression_problem(node):
+        raise RobolabError([Problem(message, "", 1, 1)])
+    return node
 
 
-def render(node: e.Expr, leaf: Callable[[e.Expr], str], whole_division: bool = False) -> str:
+def render(node: e.Expr, leaf: Callable[[e.Expr], str], whole_division: bool = False,
+           bound: Callable[[str], str] | None = None) -> str:
     """Write an expression with only the parentheses its structure needs; `leaf` writes atoms.
 
     With `whole_division`, a / b is written int(a / b): whole numbers, rounded towards zero, as
-    RobotLab's brick computed them.
+    RobotLab's brick computed them. With `bound`, each outermost piece of arithmetic is passed
+    through it (`in_range(x * x) > 5`), so no number can grow without limit.
     """
-    def strength(n: e.Expr) -> int:
-        if whole_division and isinstance(n, e.Binary) and n.op == "/":
+    def arithmetic(n: e.Expr) -> bool:
+        return isinstance(n, e.Binary) and n.op in ARITHMETIC or isinstance(n, e.Unary) and n.op == "-"
+
+    def bounded(n: e.Expr, inside_arithmetic: bool) -> bool:
+        """Is `n` an outermost piece of arithmetic that can grow (not just `-x`)?"""
+        if bound is None or inside_arithmetic:
+            return False
+        while isinstance(n, e.Unary) and n.op == "-":
+            n = n.operand
+        return isinstance(n, e.Binary) and n.op in ARITHMETIC
+
+    def strength(n: e.Expr, inside_arithmetic: bool) -> int:
+        if whole_division and isinstance(n, e.Binary) and n.op == "/" or bounded(n, inside_arithmetic):
             return e.PRECEDENCE["atom"]
         return e.precedence(n)
 
-    def write(n: e.Expr, parenthesise: bool = False) -> str:
-        text = go(n)
+    def write(n: e.Expr, parenthesise: bool = False, inside_arithmetic: bool = False) -> str:
+        text = go(n, inside_arithmetic)
         return f"({text})" if parenthesise else text
 
-    def go(n: e.Expr) -> str:
+    def go(n: e.Expr, inside_arithmetic: bool = False) -> str:
+        if bounded(n, inside_arithmetic):
+            return bound(go(n, True))
         if isinstance(n, e.Binary):
             mine = e.precedence(n)
             comparison = n.op in e.COMPARISONS
-            left = write(n.left, strength(n.left) < mine or (comparison and strength(n.left) == mine))
-            right = write(n.right, strength(n.right) <= mine)
+            inside = inside_arithmetic or arithmetic(n)
+            left_strength, right_strength = strength(n.left, inside), strength(n.right, inside)
+            left = write(n.left, left_strength < mine or (comparison and left_strength == mine), inside)
+            right = write(n.right, right_strength <= mine, inside)
             text = f"{left} {n.op} {right}"
             return f"int({text})" if whole_division and n.op == "/" else text
         if isinstance(n, e.Unary):
-            inner = strength(n.operand) < e.precedence(n) or (
-                n.op == "-" and (isinstance(n.operand, e.Unary) or strength(n.operand) == e.PRECEDENCE["neg"]))
-            operand = write(n.operand, inner)
+            inside = inside_arithmetic or arithmetic(n)
+            operand_strength = strength(n.operand, inside)
+            inner = operand_strength < e.precedence(n) or (
+                n.op == "-" and (isinstance(n.operand, e.Unary) or operand_strength == e.PRECEDENCE["neg"]))
+            operand = write(n.operand, inner, inside)
             return f"not {operand}" if n.op == "not" else f"-{operand}"
         if isinstance(n, e.Call):
             return f"{leaf(n)}({', '.join(go(arg) for arg in n.args)})"

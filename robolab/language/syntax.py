@@ -104,6 +104,11 @@ class _ToRaw(Transformer):
 
     def header(self, items):
         fmt, pack, version, *world = items
+        if len(fmt) > 6:
+            raise ValueProblem(f"the file format number {fmt[:12]}… is not one RoboLab knows", fmt)
+        if any(len(part) > 6 for part in version.split(".")):
+            raise ValueProblem(f"the palette version {version[:12]}… is not one RoboLab knows (too many digits)",
+                               version)
         place = ""
         if world:
             place = _unescape(world[0]) if world[0].type == "STRING" else str(world[0])
@@ -230,7 +235,7 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         text += "\n"
     try:
         with gc_paused():
-            return parser().parse(text, start="start")
+            raw = parser().parse(text, start="start")
     except ValueProblem as error:
         raise RobolabError([Problem(str(error), file, error.line, error.column)]) from None
     except UnexpectedInput as error:
@@ -241,3 +246,8 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         if message == UNCLOSED and (brace := unclosed_brace(text)):
             line, column = brace  # point at the '{', not at the end of the file
         raise RobolabError([Problem(message, file, line, column)]) from None
+    from robolab.language.depth import raw_problems  # it needs the palette model; this module must not
+
+    if problems := raw_problems(raw.statements, file):
+        raise RobolabError(problems)
+    return raw

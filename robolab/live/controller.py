@@ -196,7 +196,8 @@ class LiveRun:
             return None
         lines = result.stderr.strip().splitlines()
         message = lines[-1] if lines else f"the program ended with exit code {result.returncode}"
-        return message, self.program.block_at_line(result.line)
+        block = self.program.compiled.block_in_traceback(result.stderr, self.filename)
+        return message, block or self.program.block_at_line(result.line)
 
     # --- the worker thread ---------------------------------------------------------------
     def _work(self):

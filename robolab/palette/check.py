@@ -8,9 +8,11 @@ from itertools import chain
 
 from robolab.errors import Problem
 from robolab.palette import model as m
+from robolab.palette import numbers
 from robolab.palette.lines import line_of
 from robolab.palette.loader import PackReader
-from robolab.palette.templates import TEXT_SUFFIX, Code, TemplateError, body_slot, fill, is_atomic, lines_of, slots
+from robolab.palette.templates import (TEXT_SUFFIX, Code, TemplateError, body_slot, fill, is_atomic, lines_of,
+                                       slots, slots_in_strings)
 from robolab.palette.types import check_number, check_value, literal, sample_value
 
 _COMMAND_ID = re.compile(r"[a-z_][a-z0-9_]*\Z")
@@ -158,7 +160,7 @@ class _Checker:
                   for name in used if c.param(name.removesuffix(TEXT_SUFFIX)) is None and name not in c.bodies]
         for message in wrong:
             self.problem(key, f"{subject}: {message}", ("python",))
-        if wrong:
+        if wrong or self.slots_in_strings(c):
             return
         for values, choice in _sample_fillings(c):
             filled = fill(c.python, values, {b: [] for b in c.bodies})
@@ -177,6 +179,26 @@ class _Checker:
             own = bound_names(ast.parse(source))
             self.python(key, c.epilogue, f"{subject} epilogue", sub=("epilogue",), also=own,
                         requires=c.requires)
+
+    def slots_in_strings(self, c: m.Command) -> bool:
+        """A value may stand only where a literal can: never inside a string literal."""
+        found = slots_in_strings(c.python)
+        for name, line in found:
+            self.problems.append(Problem(
+                f'command "{c.id}": python puts {{{name}}} inside a string literal (line {line} of its python); '
+                f"a value there could end the string and run as code: pass it as a value of its own, "
+                f"for example print({{{name}}}) or 'text ' + str({{{name}}})",
+                self.reader.file, self._template_line(("command", c.id), line)))
+        return bool(found)
+
+    def _template_line(self, key: tuple, line: int) -> int | None:
+        """The pack file's line of a template's line `line` (a multi-line string starts on the next)."""
+        first = line_of(self.reader.lines, self.reader.paths.get(key, ()) + ("python",))
+        if first is None:
+            return None
+        text = self.reader.text_lines
+        opening = text[first - 1].split("=", 1)[-1].strip() if 0 < first <= len(text) else ""
+        return first + line if opening in ("'''", '"""') else first + line - 1
 
     def python(self, key, source: str, subject: str, sub=("python",), eval_mode=False, template="",
                also=frozenset(), requires=None) -> bool:
@@ -306,7 +328,7 @@ def _defined_names(pack: m.Pack, requires: tuple[str, ...]) -> set[str]:
         if sid in by_id and sid not in needed:
             needed.add(sid)
             todo.extend(by_id[sid].requires)
-    names = set(dir(builtins))
+    names = set(dir(builtins)) | {numbers.HELPER}  # the compiler provides it to every program
     for source in [pack.prelude] + [by_id[sid].python for sid in needed]:
         try:
             names |= bound_names(ast.parse(source))

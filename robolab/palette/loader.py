@@ -27,6 +27,7 @@ class PackReader:
         self.problems: list[Problem] = []
         self.paths: dict[tuple, tuple] = {}  # ("command", id) -> key path, for later checks
         self.lines = key_lines(text)
+        self.text_lines = text.splitlines()
         try:
             self.data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -34,6 +35,9 @@ class PackReader:
             line, column = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
             message = _TOML_POSITION.sub("", str(error)).strip()
             self.problems.append(Problem(f"not valid TOML: {message}", file, line, column))
+            self.data = None
+        except (ValueError, RecursionError):  # a number of over 4,300 digits; arrays nested too deep
+            self.problems.append(Problem("not valid TOML: a number too long or arrays nested too deeply", file))
             self.data = None
 
     def problem(self, path: tuple, message: str) -> None:
@@ -90,8 +94,8 @@ class PackReader:
         if fmt != FORMAT:
             self.problem(("format",), f"pack format {fmt} is not supported (this RoboLab reads format {FORMAT})")
         version = self.get(d, "version", root, "pack", _TEXT, default="0.0", required=True)
-        if not re.fullmatch(r"\d+\.\d+", version):
-            self.problem(("version",), f"pack: version must look like 1.0, not {version!r}")
+        if not re.fullmatch(r"\d{1,6}\.\d{1,6}", version):
+            self.problem(("version",), f"pack: version must look like 1.0, not {version if len(version) < 20 else version[:20] + '…'!r}")
         division = self.get(d, "division", root, "pack", _TEXT, default="exact")
         if division not in ("exact", "whole"):
             self.problem(("division",), f'pack: division must be "exact" or "whole", not {division!r}')

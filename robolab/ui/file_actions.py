@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from robolab.errors import RobolabError
-from robolab.files import read_text, write_atomic
+from robolab.files import DiskState, changed_on_disk, disk_state, read_text, write_atomic
 from robolab.shipped import examples_dir
 from robolab.ui.autosave import INTERVAL_MS, Autosave
 from robolab.ui.document import Document
@@ -27,6 +27,7 @@ class FileActions:
         self.timer = QTimer(window, interval=INTERVAL_MS, timeout=self.autosave_now)
         self.timer.start()
         self.actions: dict[str, QAction] = {}
+        self.on_disk: DiskState | None = None  # the open file as it was read or last saved
 
     @property
     def document(self) -> Document:
@@ -79,6 +80,23 @@ class FileActions:
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
+    def ask_changed_on_disk(self, path: Path) -> str:
+        """"replace", "save_as" or "cancel": another program changed the file since it was opened."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The file was changed",
+                          f"{path.name} was changed by another program since you opened it. Saving "
+                          "replaces those changes with this program.", parent=self.window)
+        roles = QMessageBox.ButtonRole
+        choices = {box.addButton("Replace them", roles.DestructiveRole): "replace",
+                   box.addButton("Save as another file…", roles.AcceptRole): "save_as"}
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return choices.get(box.clickedButton(), "cancel")
+
+    def _is_open_file(self, path: Path) -> bool:
+        current = self.document.path
+        return current is not None and Path(path).resolve() == Path(current).resolve()
+
     def confirm_discard(self) -> bool:
         """True when the open program may be replaced: it is saved, or the user says so."""
         if not self.document.dirty:
@@ -118,6 +136,7 @@ class FileActions:
             else:
                 pack_id = self.document.pack.id
         self.document.replace(Document.new(self.document.library, pack_id))
+        self.on_disk = None
         return True
 
     def open_file(self, path: str | Path | None = None) -> bool:
@@ -125,15 +144,20 @@ class FileActions:
             path = self._choose(False, "Open a program", PROGRAMS)
             if not path:
                 return False
+        before = disk_state(path)  # before reading: a change made meanwhile is noticed at Save
         if not self._replace_with(lambda: Document.open(path, self.document.library), "This program cannot be opened"):
             return False
+        self.on_disk = before
         self.remember(self.document.path)
         return True
 
     def open_example(self, path: Path) -> bool:
         """An example opens as an unsaved copy, so the shipped one stays as it is."""
-        return self._replace_with(lambda: Document.from_text(read_text(path), self.document.library, str(path)),
-                                  "This example cannot be opened")
+        if not self._replace_with(lambda: Document.from_text(read_text(path), self.document.library, str(path)),
+                                  "This example cannot be opened"):
+            return False
+        self.on_disk = None
+        return True
 
     def _replace_with(self, read, failure: str) -> bool:
         """Read a document and, once unsaved work is dealt with, show it; a file that cannot be read
@@ -188,11 +212,18 @@ class FileActions:
         return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
+        if self._is_open_file(path) and changed_on_disk(path, self.on_disk):
+            answer = self.ask_changed_on_disk(path)
+            if answer == "save_as":
+                return self.save_as()
+            if answer != "replace":
+                return False
         try:
             self.document.save(path)
         except OSError as error:
             self.show_error("The program was not saved", f"{path}: {error.strerror or error}")
             return False
+        self.on_disk = disk_state(path)
         self.remember(path)
         self.autosave.discard()
         self.window._update_title()
@@ -273,38 +304,74 @@ class FileActions:
         return True
 
     def offer_recovery(self, ask=None) -> bool:
-        """After a crash: offer the newest autosave left behind. `ask(description) -> bool`."""
-        orphans = self.autosave.orphans()
-        if not orphans:
-            return False
-        newest = orphans[0]
-        if ask is None:
-            def ask(description: str) -> bool:
-                buttons = QMessageBox.StandardButton
-                answer = QMessageBox.question(
-                    self.window, "Recover unsaved work?",
-                    f"RoboLab did not close properly last time. Recover {description}?",
-                    buttons.Yes | buttons.No, buttons.Yes)
-                return answer == buttons.Yes
-        if not ask(newest.describe()):
-            for orphan in orphans:
+        """After a crash: offer the work every crashed RoboLab left, one by one, newest first.
+
+        `ask(description, can_open) -> "open" | "save_as" | "discard" | "later"`. An autosave is
+        deleted only once its work is safe (opened here and autosaved again, or saved to a file)
+        or the user discarded it; "later" keeps it for the next start. True when one was opened.
+        """
+        ask = ask or self._ask_recovery
+        opened = False
+        for orphan in self.autosave.orphans():
+            answer = ask(orphan.describe(), not opened)
+            if answer == "open" and not opened:
+                opened = self._recover(orphan)
+                done = opened and self.autosave.file.is_file()
+            elif answer == "save_as":
+                done = self._save_recovered(orphan)
+            else:
+                done = answer == "discard"
+            if done:
                 self.autosave.discard(orphan.file)
-            return False
+        return opened
+
+    def _ask_recovery(self, description: str, can_open: bool) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?",
+                          f"RoboLab did not close properly. It kept {description}.", parent=self.window)
+        roles = QMessageBox.ButtonRole
+        choices = {}
+        if can_open:
+            choices[box.addButton("Open it", roles.AcceptRole)] = "open"
+        choices[box.addButton("Save it as…", roles.ActionRole)] = "save_as"
+        choices[box.addButton("Discard it", roles.DestructiveRole)] = "discard"
+        later = box.addButton("Ask me next time", roles.RejectRole)
+        choices[later] = "later"
+        box.setEscapeButton(later)
+        box.exec()
+        return choices.get(box.clickedButton(), "later")
+
+    def _recovered_document(self, orphan) -> Document | None:
         try:
-            recovered = Document.from_text(newest.text, self.document.library, "recovered")
+            return Document.from_text(orphan.text, self.document.library, "recovered")
         except RobolabError as error:
             self.show_error("The autosaved work cannot be read", str(error))
+            return None
+
+    def _recover(self, orphan) -> bool:
+        recovered = self._recovered_document(orphan)
+        if recovered is None or not self.confirm_discard():
             return False
-        if not self.confirm_discard():
-            return False
-        recovered.origin = Path(newest.original).stem if newest.original else "recovered"
-        recovered.path = Path(newest.original) if newest.original else None
+        recovered.origin = Path(orphan.original).stem if orphan.original else "recovered"
+        recovered.path = Path(orphan.original) if orphan.original else None
         self.document.replace(recovered)
+        self.on_disk = None  # the file it came from may hold anything now: a save must not ask
         self.document.mark_dirty()
         self.window._update_title()
-        for orphan in orphans:
-            self.autosave.discard(orphan.file)
+        self._autosaved_at = -1
         self.autosave_now()  # now this session's own autosave holds it
+        return True
+
+    def _save_recovered(self, orphan) -> bool:
+        """Write recovered work to a file the user picks (its text as it was, even if it no longer reads)."""
+        suggested = Path(orphan.original).stem + " (recovered).rlab" if orphan.original else "recovered.rlab"
+        path = self._choose(True, "Save the recovered work", PROGRAMS, suggested)
+        if not path:
+            return False
+        try:
+            write_atomic(path, orphan.text)
+        except OSError as error:
+            self.show_error("The recovered work was not saved", f"{path}: {error.strerror or error}")
+            return False
         return True
 
     def closed(self) -> None:
