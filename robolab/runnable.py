@@ -14,7 +14,6 @@ from pathlib import Path
 
 from robolab import __version__, cache
 from robolab.shipped import pack_files, pack_places
-from robolab.tracebacks import lines_in
 
 KEEP = 200          # compiled programs kept (the oldest go first)
 _SOURCES = ("language", "model", "palette")   # what compiling a program depends on, beside the packs
@@ -47,10 +46,10 @@ class Runnable:
             return self.places[python_line - 1]
         return None
 
-    def place_in_traceback(self, traceback: str, filename) -> tuple[int, int] | None:
-        """(line, column) of the block where a run failed: the innermost line of the program's file
-        that belongs to a block (a runtime helper's line, such as in_range's, belongs to none)."""
-        return next((place for line in lines_in(traceback, filename) if (place := self.place(line))), None)
+    def place_first(self, python_lines) -> tuple[int, int] | None:
+        """(line, column) of the first of these lines (innermost first) that belongs to a block: a
+        runtime helper's line, such as in_range's, belongs to none, so the block that called it is meant."""
+        return next((place for line in python_lines if (place := self.place(line))), None)
 
     def line_of(self, python_line: int | None) -> int | None:
         place = self.place(python_line)

@@ -247,11 +247,13 @@ class LockstepRunner:
         last = self._last
         return last.gr_frame if last is not None and not last.dead else None
 
-    def report_busy(self, line):
-        """The program has not waited for busy_limit wall seconds (from the watchdog)."""
+    def report_busy(self, lines):
+        """The program has not waited for busy_limit wall seconds (from the watchdog). lines: where
+        it was caught in its file, innermost first (a helper's line, then the line that called it)."""
+        line = lines[0] if lines else None
         where = f" (line {line})" if line else ""
         self.events.append({
-            "time": self.now_us / 1e6, "kind": "busy", "line": line,
+            "time": self.now_us / 1e6, "kind": "busy", "line": line, "lines": list(lines),
             "text": f"the program has not waited for {self.busy_limit:g} s of real time{where}; "
                     "simulated time stands still meanwhile"})
         if self.stop_when_busy:

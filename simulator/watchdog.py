@@ -25,15 +25,6 @@ def raise_in_thread(thread_id: int, exc_type: type) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc_type))
 
 
-def line_in(frame, filename):
-    """The line of the innermost frame of `filename` in the stack from `frame`, or None."""
-    while frame is not None:
-        if frame.f_code.co_filename == filename:
-            return frame.f_lineno
-        frame = frame.f_back
-    return None
-
-
 def lines_in(frame, filename):
     """The lines of every frame of `filename` in the stack from `frame`, innermost first."""
     lines = []
@@ -76,7 +67,7 @@ class Watchdog:
             now = real_perf()
             if now - since > runner.busy_limit and reported != (g, since):
                 reported = (g, since)
-                runner.report_busy(line_in(thread_frame(self.thread_id), runner.filename))
+                runner.report_busy(lines_in(thread_frame(self.thread_id), runner.filename))
             if runner.stop_asked and now - since > POLL and self._should_send(g, now):
                 self._sent = (g, now)
                 if runner.running is g:

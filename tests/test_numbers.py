@@ -61,12 +61,12 @@ def test_the_window_shows_the_error_at_the_block(library):
     from pathlib import Path
 
     from robolab.live import FAST, LiveProgram, LiveRun
-    from robolab.run import world_for
+    from robolab.worlds import world_to_run
     from simulator.world import load_world
 
     program, pack = parse_program(SQUARING, library, "runaway.rlab")
     live = LiveRun(LiveProgram.build(program, pack, "runaway"),
-                   load_world(world_for(Path("runaway.rlab"), program)), speed=FAST)
+                   load_world(world_to_run(Path("runaway.rlab"), program.world)), speed=FAST)
     live.start()
     assert live.wait(30)
     message, block = live.error
