@@ -215,7 +215,7 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
 
 def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):
     open_text(window, tmp_path, "robolab 1 palette ev3 1.0\nbeep\nset name=speed value=5\n", "p.rlab")
-    problems = window.document.problems()
+    problems = window.document.snapshot().problems
     assert problems and problems[0][1] == (1,)
     window.refresh_analysis()
     assert window.problems_view.problem_count() == 1
@@ -346,3 +346,23 @@ def test_typing_on_the_program_finds_the_command_and_enter_inserts_it(window, tm
     qtbot.keyClick(search, Qt.Key.Key_Escape)
     assert canvas.hasFocus() and search.text() == ""
     assert canvas.selected_paths() == [(3,)]
+
+
+def test_setting_one_value_again_and_again_is_one_undo_step(window, tmp_path, qtbot):
+    open_text(window, tmp_path, SQUARE + 'show_text text="Hi" line=3\n', "show.rlab")
+    window.canvas.select_paths([(2,)])
+    spin = window.values.field("line").spin
+    spin.setFocus()
+    for _ in range(3):  # each step of the arrow is applied at once, as a value being set
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "9")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert body(window)[-1] == 'show_text text="Hi" line=9'
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Change value"
+    window.canvas.select_paths([(0,)])
+    window.set_value("times", Num(5))  # another value: its own step
+    assert window.undo_stack.count() == 2
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE + 'show_text text="Hi" line=3\n'

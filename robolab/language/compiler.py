@@ -14,7 +14,7 @@ from functools import lru_cache
 from robolab.errors import Problem, RobolabError
 from robolab.language.checker import Analysis, check_program
 from robolab.language.expressions import render
-from robolab.language.printer import as_written
+from robolab.language.printer import Layout, as_written
 from robolab.language.validate import unchecked_values
 from robolab.language.syntax import gc_paused
 from robolab.model import expr as e
@@ -40,11 +40,13 @@ class Compiled:
         return [n for n, origin in enumerate(self.origins, start=1) if origin == path]
 
 
-def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None) -> Compiled:
-    """Compile a program that checks clean; RobolabError with the problems when it does not."""
-    if problems := unchecked_values(program, pack, name):
+def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None,
+                    layout: Layout | None = None) -> Compiled:
+    """Compile a program that checks clean; RobolabError with the problems when it does not
+    (where they are in `layout`, the printer's map, when given)."""
+    if problems := unchecked_values(program, pack, name, layout):
         raise RobolabError(problems)
-    analysis = analysis or check_program(program, pack, name)
+    analysis = analysis or check_program(program, pack, name, layout=layout)
     if analysis.problems:
         raise RobolabError(analysis.problems)
     with gc_paused():

@@ -16,7 +16,7 @@ from robolab.palette import COMMENT
 from robolab.ui import labels
 from robolab.ui import theme as th
 from robolab.ui.canvas_drops import DragAndDrop
-from robolab.ui.document import Document, Event
+from robolab.document import Changed, Document, Reset
 from robolab.ui.line_painter import BLOCK, BODY, COLOUR, COMMENT_LINE, KIND, PROBLEM, RUNNING, SEGMENTS, LineDelegate
 
 COMMENT_COLOUR = "#8a94a3"
@@ -56,10 +56,10 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
 
     # --- mirroring the document ----------------------------------------------------------------
 
-    def _on_event(self, event: Event) -> None:
-        if event.kind == "reset":
+    def _on_event(self, event) -> None:
+        if isinstance(event, Reset):
             self.rebuild()
-        elif event.kind == "changed":
+        elif isinstance(event, Changed):
             self._mirror(event.change)
 
     def rebuild(self) -> None:
