@@ -366,3 +366,16 @@ def test_setting_one_value_again_and_again_is_one_undo_step(window, tmp_path, qt
     window.undo_stack.undo()
     window.undo_stack.undo()
     assert window.document.text() == SQUARE + 'show_text text="Hi" line=3\n'
+
+
+def test_palette_search_matches_the_words_a_user_reads(window):
+    palette = window.palette_view
+    for query in ("br", "driv"):  # every tooltip holds a <br>: that matched every command once
+        palette.search.setText(query)
+        for command_id in palette.visible_ids():
+            assert query in f"{palette._item(command_id).text(0)} {command_id}".lower(), command_id
+    assert {"drive", "start_driving", "stop_driving"} <= set(palette.visible_ids())
+    palette.search.setText("<b>")  # the tooltips' markup is not searched
+    assert palette.visible_ids() == []
+    palette.search.setText("stop_driving")
+    assert palette.visible_ids() == ["stop_driving"]
