@@ -77,7 +77,7 @@ class _Compiler:
             lines += [Line("")] + [Line(text) for text in lines_of(epilogue)]
         source = "\n".join(line.text for line in lines) + "\n"
         try:
-            ast.parse(source)
+            _check_syntax(lines, source)
         except SyntaxError as error:
             origin = lines[error.lineno - 1].origin if error.lineno and error.lineno <= len(lines) else None
             culprit = self.program.block_at(origin).command if origin else "the prelude or setup"
@@ -159,6 +159,25 @@ class _Compiler:
 
         text = render(node, leaf, whole_division=self.pack.division == "whole")
         return Code(text, compound=not is_atomic(text))
+
+
+def _check_syntax(lines: list[Line], source: str) -> None:
+    """SyntaxError if the Python is not valid. Parsed a top-level block at a time (the whole of a
+    long program at once holds the interpreter for most of a second, and a window computing this
+    on a thread would freeze meanwhile); the whole source only to find the line of an error."""
+    pieces: list[list[str]] = []
+    key = object()
+    for line in lines:
+        own = line.origin[0] if line.origin else None
+        if own != key or not pieces:
+            pieces.append([])
+            key = own
+        pieces[-1].append(line.text)
+    try:
+        for piece in pieces:
+            ast.parse("\n".join(piece))
+    except SyntaxError:
+        ast.parse(source)  # where the error is in the whole (and if the whole parses, there is none)
 
 
 def _header_safe(name: str) -> str:
