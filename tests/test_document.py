@@ -54,9 +54,9 @@ def test_unsaved_comes_from_the_clean_point(library, tmp_path):
 
 def test_a_value_typed_digit_by_digit_is_one_undo_step(library):
     doc = document(library)
-    for digits in ("1", "12", "120"):
+    for digits in ("1", "10", "100"):
         doc.edit(edits.set_value(doc.program, doc.pack, (0, "do", 0), "speed", Num(int(digits))), "Change value")
-    assert doc.history.count() == 1 and "speed=120" in doc.text()
+    assert doc.history.count() == 1 and "speed=100" in doc.text()
     doc.edit(edits.set_value(doc.program, doc.pack, (0, "do", 0), "amount", Num(3)), "Change value")
     assert doc.history.count() == 2  # another value: another step
     doc.history.undo()

@@ -9,7 +9,7 @@ import math
 from robolab.model import expr as e
 from robolab.model.program import Block
 from robolab.palette.model import COMMENT, Command, Pack, Param
-from robolab.palette.types import check_value, text_problem
+from robolab.palette.types import check_number, check_value, item_param, text_problem
 
 COMMENT_LENGTH = 1000  # characters in one comment line
 
@@ -60,14 +60,17 @@ def line_problems(block: Block, pack: Pack) -> list[tuple[str, str]]:
 
 def value_problem(param: Param, value) -> str | None:
     """Why `value` cannot be this param's value: for an expression, anything but a tree the
-    reader could have built (the compiler turns the tree into code, so it takes no other)."""
+    reader could have built (the compiler turns the tree into code, so it takes no other), and a
+    plain number outside the param's range (as the reader refuses `speed=101`)."""
     if param.type != "expression":
         return check_value(param, value)
-    if not param.list:
-        return expression_problem(value)
-    if not isinstance(value, tuple):
-        return f"{param.name} must be a list, like [a, b]"
-    return next(filter(None, map(expression_problem, value)), None)
+    if param.list:
+        if not isinstance(value, tuple):
+            return f"{param.name} must be a list, like [a, b]"
+        return next(filter(None, (value_problem(item_param(param), item) for item in value)), None)
+    if problem := expression_problem(value):
+        return problem
+    return check_number(param, value.value) if isinstance(value, e.Num) else None
 
 
 _OPERATORS = {op for op in e.PRECEDENCE if op not in ("not", "compare", "neg", "atom")} | set(e.COMPARISONS)

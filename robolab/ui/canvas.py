@@ -17,9 +17,7 @@ from robolab.model.edits import Change, EditError
 from robolab.ui import theme as th
 from robolab.ui.canvas_drops import DragAndDrop
 from robolab.ui.line_painter import PROBLEM, RUNNING, LineDelegate
-from robolab.ui.program_model import COMMENT_COLOUR, ProgramModel
-
-__all__ = ["COMMENT_COLOUR", "ProgramCanvas"]
+from robolab.ui.program_model import ProgramModel
 
 
 class ProgramCanvas(DragAndDrop, QTreeView):
@@ -174,7 +172,7 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         return edits.outermost(self.document.program, self.document.pack, paths)
 
     def _selection_changed(self, *_) -> None:
-        if not self._quiet:
+        if not self._quiet and not self.program_model.busy:
             self.paths_selected.emit(self.selected_paths())
 
     def select_paths(self, paths: list[tuple]) -> None:

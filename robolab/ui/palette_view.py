@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, Q
 from robolab.palette import COMMENT, Pack
 from robolab.ui import labels
 from robolab.ui import theme as th
-from robolab.ui.canvas import COMMENT_COLOUR
+from robolab.ui.program_model import COMMENT_COLOUR
 from robolab.ui.canvas_drops import COMMAND_MIME
 from robolab.ui.line_painter import BLOCK, CATEGORY, COLOUR, COMMENT_LINE, KIND, SEGMENTS, LineDelegate
 

@@ -28,6 +28,7 @@ class ProgramModel(QStandardItemModel):
         super().__init__(parent)
         self.document = document
         self.moved: list[QStandardItem] = []  # rows a move took out and put back (the view keeps them open)
+        self.busy = False  # between the program's change and the rows' (a view waits before reading paths)
         document.subscribe(self._on_event)
         self.rebuild()
 
@@ -42,12 +43,23 @@ class ProgramModel(QStandardItemModel):
     def rebuild(self) -> None:
         """All rows anew, as one model reset (Open, New: linear in the lines)."""
         rows = [self.make(block) for block in self.document.program.blocks]
-        self.clear()
-        if rows:
-            self.invisibleRootItem().appendRows(rows)
+        self.busy = True
+        try:
+            self.clear()
+            if rows:
+                self.invisibleRootItem().appendRows(rows)
+        finally:
+            self.busy = False
 
     def mirror(self, change: Change) -> None:
         """Change just the rows of the blocks the change took out, put in or set."""
+        self.busy = True
+        try:
+            self._mirror(change)
+        finally:
+            self.busy = False
+
+    def _mirror(self, change: Change) -> None:
         taken = {}  # a moved block keeps its rows: id(block) -> its row
         for path, block in reversed(change.removed):
             owner, index = self.slot(path)
