@@ -56,6 +56,7 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self._closed: list[QStandardItem] = []  # rows a move takes out closed
         self.program_model.rowsAboutToBeRemoved.connect(self._note_closed)
+        self.program_model.about_to_rebuild.connect(self.collapseAll)
         if model is None:  # a second view of the same rows (a picture) does not follow edits
             document.subscribe(self._on_event)
         self.expandAll()
