@@ -148,3 +148,13 @@ def test_a_stale_snapshot_is_not_kept(library):
     assert not doc.offer(old) and doc.current_snapshot is None
     fresh = take(doc.program, doc.pack, doc.revision, doc.name)
     assert doc.offer(fresh) and doc.snapshot() is fresh
+
+
+def test_the_value_editor_scope_is_kept_with_the_revision(library):
+    doc = document(library, "robolab 1 palette ev3 1.0\nvar name=speed value=5\nbeep\n")
+    doc.snapshot()
+    scope = doc.scope_at((1,))
+    assert doc.scope_at((1,)) is scope and "speed" in scope.declared
+    doc.edit(edits.set_value(doc.program, doc.pack, (0,), "name", "fast"), "Change value")
+    doc.snapshot()
+    assert "fast" in doc.scope_at((1,)).declared and "speed" not in doc.scope_at((1,)).declared

@@ -119,6 +119,17 @@ class Document:
         snapshot = self._snapshot
         return snapshot if snapshot and snapshot.revision == self.revision and snapshot.name == self.name else None
 
+    def scope_at(self, path: tuple):
+        """The names the line at `path` can use in its values (the value editor's drop-downs), kept
+        with this revision's snapshot so choosing lines back and forth works them out once."""
+        from robolab.language.scope import Scope
+
+        snapshot = self.current_snapshot
+        scopes = snapshot.extra.setdefault("scopes", {}) if snapshot is not None else {}
+        if path not in scopes:
+            scopes[path] = Scope(self.program, self.pack, path)
+        return scopes[path]
+
     # --- text and files -------------------------------------------------------------------------
 
     @property

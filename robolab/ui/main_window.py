@@ -206,7 +206,9 @@ class MainWindow(QMainWindow):
 
     def _show_values(self) -> None:
         paths = self.canvas.selected_paths()
-        self.values.show_block(self.document.program, paths[0] if len(paths) == 1 else None, self.document.pack)
+        path = paths[0] if len(paths) == 1 else None
+        self.values.show_block(self.document.program, path, self.document.pack,
+                               self.document.scope_at(path) if path else None)
 
     def _focus_values(self) -> None:
         self.panels["Values"].show()

@@ -30,7 +30,7 @@ def to_html(source: str) -> str:
     return "<pre style='margin:0'>" + "".join(parts) + "</pre>"
 
 
-LAZY_FROM = 2000  # lines of Python from which the text is laid out only when the tab is shown
+LAZY_FROM = 500  # lines of Python from which the text is laid out only when the tab is shown
 
 
 class PythonView(QTextEdit):
