@@ -14,7 +14,6 @@ from robolab.errors import Problem, RobolabError
 from robolab.language.checker import Analysis, check_program
 from robolab.language.compiler import Compiled, compile_program
 from robolab.language.printer import Layout, print_program
-from robolab.language.syntax import gc_paused
 from robolab.language.validate import unchecked_values
 from robolab.model.program import Program
 from robolab.palette import Pack
@@ -49,17 +48,18 @@ class Snapshot:
 
 def take(program: Program, pack: Pack, revision: int, name: str = "program") -> Snapshot:
     """The snapshot of `program` as it is now (read only; the caller says which revision it is)."""
-    with gc_paused():
-        layout = Layout()
-        text = print_program(program, pack, layout)
-        found = unchecked_values(program, pack, name, layout)
-        analysis = check_program(program, pack, name, layout=layout)
-        found += analysis.problems
-        compiled = None
-        if not found:
-            try:
-                compiled = compile_program(program, pack, name=name, analysis=analysis, layout=layout)
-            except RobolabError as error:  # the pack's Python is broken: say so, as a problem
-                found = list(error.problems)
-        problems = tuple((p, layout.path_at(p.line)) for p in found)
-        return Snapshot(revision, name, text, layout, problems, analysis, compiled, len(layout.blocks))
+    # No pause of the cycle collector here (as reading a file has): on a thread, the one
+    # collection after it walked everything made meanwhile while holding the interpreter.
+    layout = Layout()
+    text = print_program(program, pack, layout)
+    found = unchecked_values(program, pack, name, layout)
+    analysis = check_program(program, pack, name, layout=layout)
+    found += analysis.problems
+    compiled = None
+    if not found:
+        try:
+            compiled = compile_program(program, pack, name=name, analysis=analysis, layout=layout)
+        except RobolabError as error:  # the pack's Python is broken: say so, as a problem
+            found = list(error.problems)
+    problems = tuple((p, layout.path_at(p.line)) for p in found)
+    return Snapshot(revision, name, text, layout, problems, analysis, compiled, len(layout.blocks))

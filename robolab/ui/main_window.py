@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
 
     def _on_document(self, event) -> None:
         if isinstance(event, Reset):
+            self.snapshots.settle()
             if self.palette_view.pack is not self.document.pack:
                 level = self.settings.value(f"level/{self.document.pack.id}", "")
                 self.palette_view.set_pack(self.document.pack, str(level or ""))

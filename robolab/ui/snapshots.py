@@ -3,6 +3,8 @@
 worker thread for a big one, so typing never waits for checking and compiling. A result that
 arrives after a newer edit is dropped; the newer revision's own turn comes."""
 
+import gc
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -11,6 +13,7 @@ from robolab.document import Document
 from robolab.document.snapshot import take
 
 THREAD_FROM = 400  # lines (blocks) from which a snapshot is computed off the window's thread
+SWITCH_S = 0.001  # while it computes, the window's thread waits at most this long for the interpreter
 
 
 class SnapshotKeeper(QObject):
@@ -22,6 +25,7 @@ class SnapshotKeeper(QObject):
         self.document = document
         self._pool: ThreadPoolExecutor | None = None
         self._busy = self._again = False
+        self._switch = sys.getswitchinterval()
         self._arrived.connect(self._take_result, Qt.ConnectionType.QueuedConnection)
 
     def refresh(self) -> None:
@@ -35,6 +39,8 @@ class SnapshotKeeper(QObject):
             self._again = True  # one at a time: the newest revision goes next
         else:
             self._busy = True
+            self._switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch, SWITCH_S))  # Python's default: 5 ms at every turn
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="robolab-snapshot")
             self._pool.submit(self._compute, document.program, document.pack, document.revision, document.name)
@@ -52,6 +58,7 @@ class SnapshotKeeper(QObject):
 
     def _take_result(self, revision: int, snapshot) -> None:
         self._busy = False
+        sys.setswitchinterval(self._switch)
         if snapshot is not None and self.document.offer(snapshot):
             self.ready.emit(snapshot)
         elif snapshot is None and revision == self.document.revision:
@@ -59,6 +66,13 @@ class SnapshotKeeper(QObject):
         if self._again:
             self._again = False
             self.refresh()
+
+    @staticmethod
+    def settle() -> None:
+        """After opening a program: set the objects alive now (the program, its rows) aside from
+        the cycle collector. They are freed as usual when no longer used, but a collection no
+        longer walks all of them: at 20,000 lines that walk froze the window for 300 ms now and then."""
+        gc.freeze()
 
     def close(self) -> None:
         if self._pool is not None:
