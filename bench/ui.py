@@ -1,11 +1,15 @@
-"""Benchmark: the window's start-up, and edits on a 2,000-line program (offscreen).
+"""Benchmark: the window's start-up, and edits on big programs (offscreen).
 
-Prints: start to window shown (a fresh process, interpreter start included); then for a
-2,000-line program: load (read + canvas built), insert, move, value change, undo, each as the
-median of several runs, measured to when Qt has processed the resulting events. Targets on the
-2-core machine: window shown in under 1 s, each edit under one 60 Hz frame (16 ms). Each
-edit is timed after one untimed run of it. Then the simulator panel's figures (bench/sim_view.py).
-Run: .venv/bin/python bench/ui.py
+Prints: start to window shown (a fresh process, interpreter start included); then for a 2,000-
+and a 20,000-line program (the examples' commands, nested up to 4 deep), each on its own line:
+open, replace by another program, insert at the top, move, undo, change a value (each edit the
+median of several runs after one untimed run, measured until Qt has processed what it caused),
+and the longest stall of the event loop in the 2 s after an edit (a 5 ms timer noting how late
+its ticks come: the checking and compiling that follow an edit included). Then a 100,000-line
+program opened and replaced. Targets on the 2-core machine: window shown in under 1 s; each edit
+under 16 ms at 2k lines and 50 ms at 20k; replace under 1 s and the stall under 50 ms at 20k.
+Then the simulator panel's figures (bench/sim_view.py).
+Run: .venv/bin/python bench/ui.py [--quick] (quick: no start-up, no 100k, no simulator)
 """
 
 import os
@@ -51,35 +55,49 @@ qt.processEvents()
 print(FirstPaint.shown, FirstPaint.heavy)
 """
 
-# 20 lines (17 commands) of a lesson-like program, repeated to 2,000 lines.
+# 40 lines of a lesson-like program (the examples' commands, nested up to 4 deep), repeated.
 CHUNK = """\
-# lap {n}
+# lap {n}: drive a square, then look around
 set name=speed value=(speed + 1)
 repeat times=4 {{
     drive speed=(speed) amount=1 unit=rotations
+    # turn on the spot
     tank_drive left=30 right=-30 amount=190 unit=degrees
-    say_number value=(speed)
+    if condition=(distance < 20 and reflected_light > 40) {{
+        repeat times=2 {{
+            beep
+            if condition=(timer > 5) {{
+                say_number value=(speed)
+                tone frequency=440 seconds=0.1
+            }}
+        }}
+    }} else {{
+        wait seconds=0.2
+    }}
 }}
-if condition=(distance < 20 and reflected_light > 40) {{
-    beep
+repeat_until condition=(distance < 10 or timer > 20) {{
+    log label="distance" value=distance
     wait seconds=0.2
-}} else {{
-    wait seconds=0.5
-    beep
 }}
 forever {{
     start_driving speed=(speed)
     wait_until condition=(distance < 30)
     stop_driving how=brake
-    tone frequency=440 seconds=0.1
+    steer steering=100 speed=30 amount=1 unit=rotations
+    change name=speed amount=1
     leave_loop
 }}
+note note=C4 seconds=0.3
+say words="lap {n} done"
+reset_timer
 """
 
 
-def big_program(lines: int) -> str:
+def big_program(lines: int, variant: str = "") -> str:
+    """About `lines` lines of program text; another `variant` differs in every chunk's comment."""
     chunks = -(-lines // CHUNK.count("\n"))
-    return "robolab 1 palette ev3 1.0\nvar name=speed value=10\n" + "".join(CHUNK.format(n=n) for n in range(chunks))
+    return ("robolab 1 palette ev3 1.0\nvar name=speed value=10\n" +
+            "".join(CHUNK.format(n=f"{variant}{n}") for n in range(chunks)))
 
 
 def startup(scratch: Path) -> tuple[float, str]:
@@ -90,17 +108,17 @@ def startup(scratch: Path) -> tuple[float, str]:
 
 
 def main() -> None:
+    quick = "--quick" in sys.argv
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        runs = [startup(scratch) for _ in range(5)]
-        shown = statistics.median(r[0] for r in runs)
-        print(f"start to window shown        {shown * 1000:7.0f} ms   (median of 5; loaded before the first frame: {runs[0][1]})")
+        if not quick:
+            runs = [startup(scratch) for _ in range(5)]
+            shown = statistics.median(r[0] for r in runs)
+            print(f"start to window shown              {shown * 1000:8.0f} ms   "
+                  f"(median of 5; loaded before the first frame: {runs[0][1]})")
 
         from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
 
-        from robolab.model import edits
-        from robolab.model.expr import Num
         from robolab.palette import PackLibrary
         from robolab.ui import app
         from robolab.ui.autosave import Autosave
@@ -113,52 +131,90 @@ def main() -> None:
         window.resize(1280, 800)
         window.show()
         qt.processEvents()
-        path = scratch / "big.rlab"
-        path.write_text(big_program(2000))
-
-        def timed(action) -> float:
-            begin = time.perf_counter()
-            action()
-            QApplication.processEvents()
-            return (time.perf_counter() - begin) * 1000
-
-        loads = [timed(lambda: window.files.open_file(path)) for _ in range(3)]
-        lines = sum(1 for _ in window.document.program.walk())
-        text_lines = path.read_text().count("\n")
-        print(f"load {text_lines:,} lines ({lines:,} commands) {statistics.median(loads):6.1f} ms   (read + canvas built)")
-        canvas = window.canvas
-        middle = len(window.document.program.blocks) // 2
-
-        def insert():  # after the selected line, as the palette's Enter does; the new line is selected
-            window.insert_command("beep")
-
-        def move():
-            canvas.request(lambda p, k: edits.move(p, k, [(middle + 1,)], (3,)), "Move")
-
-        def value():  # as the value editor does it: a value for the selected line arrives
-            window.set_value("amount", Num(2 + len(results.get("value change", []))))
-
-        results = {}
-        steps = (("insert", insert, [(middle,)]), ("move", move, None),
-                 ("value change", value, "drive"), ("undo", window.undo_stack.undo, None))
-        for name, action, selection in steps:
-            if selection == "drive":  # a drive line past the middle
-                selection = [next(p for p, b in window.document.program.walk()
-                                  if b.command == "drive" and p[0] > middle)]
-            if selection:  # choosing the line is the user's step before the edit, not part of it
-                canvas.select_paths(selection)
-                QApplication.processEvents()
-            timed(action)  # once untimed: Qt and Python build some things on first use
-            results[name] = []
-            for _ in range(7):
-                results[name].append(timed(action))
-        for name, times in results.items():
-            print(f"{name:<28} {statistics.median(times):7.1f} ms   (max {max(times):.1f})")
-        refresh = [timed(window.refresh_analysis) for _ in range(3)]
-        print(f"problems + Python refresh    {statistics.median(refresh):7.1f} ms   "
-              f"(after edits, debounced {250} ms; not part of an edit)")
+        for lines in (2000, 20000):
+            edits_of(window, scratch, lines)
+        if not quick:
+            for lines in (100_000,):
+                first, second = scratch / "huge_a.rlab", scratch / "huge_b.rlab"
+                first.write_text(big_program(lines))
+                second.write_text(big_program(lines, "b"))
+                opened = timed(lambda: window.files.open_file(first))
+                replaced = timed(lambda: window.files.open_file(second))
+                print(f"{lines // 1000}k lines: open {opened:8.0f} ms, replace {replaced:8.0f} ms")
         window.close()
-    simulator_panel()
+    if not quick:
+        simulator_panel()
+
+
+def timed(action) -> float:
+    from PySide6.QtWidgets import QApplication
+
+    begin = time.perf_counter()
+    action()
+    QApplication.processEvents()
+    return (time.perf_counter() - begin) * 1000
+
+
+def longest_stall(action, seconds: float = 2.0) -> float:
+    """The longest the event loop went without running a 5 ms timer, in the `seconds` after `action`."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    clock, ticks = QElapsedTimer(), []
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    loop = QEventLoop()
+    clock.start()
+    timer.start()
+    action()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    timer.stop()
+    times = [0] + ticks
+    return max(b - a for a, b in zip(times, times[1:]))
+
+
+def edits_of(window, scratch: Path, lines: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from robolab.model import edits
+    from robolab.model.expr import Num
+
+    label = f"{lines // 1000}k"
+    first, second = scratch / f"a{lines}.rlab", scratch / f"b{lines}.rlab"
+    first.write_text(big_program(lines))
+    second.write_text(big_program(lines, "b"))
+    window.files.open_file(scratch / "a2000.rlab" if lines != 2000 else second)  # something open already
+    QApplication.processEvents()
+    opened = timed(lambda: window.files.open_file(first))
+    replaced = timed(lambda: window.files.open_file(second))
+    commands = sum(1 for _ in window.document.program.walk())
+    print(f"{label} open ({lines:,} lines, {commands:,} commands) {opened:8.1f} ms")
+    print(f"{label} replace by another program   {replaced:8.1f} ms")
+    canvas = window.canvas
+    middle = len(window.document.program.blocks) // 2
+    values = iter(range(2, 10_000))
+
+    def insert():
+        canvas.request(lambda p, k: edits.insert(p, k, (0,), [window.document.new_block("beep")]), "Insert")
+
+    def move():  # a block with its body, from the middle to the top
+        canvas.request(lambda p, k: edits.move(p, k, [(middle + 1,)], (3,)), "Move")
+
+    def value():  # as the value editor does it: a value for the selected line arrives
+        window.set_value("amount", Num(next(values)))
+
+    steps = (("insert at the top", insert), ("move", move), ("undo", window.undo_stack.undo),
+             ("change a value", value))
+    for name, action in steps:
+        if action is value:  # choosing the line is the user's step before the edit, not part of it
+            canvas.select_paths([next(p for p, b in window.document.program.walk()
+                                      if b.command == "drive" and p[0] > middle)])
+            QApplication.processEvents()
+        timed(action)  # once untimed: Qt and Python build some things on first use
+        times = [timed(action) for _ in range(5)]
+        print(f"{label} {name:<30} {statistics.median(times):8.1f} ms   (max {max(times):.1f})")
+    stall = longest_stall(insert)
+    print(f"{label} longest stall in 2 s after an edit {stall:6.0f} ms   (checking and compiling included)")
 
 
 def simulator_panel() -> None:

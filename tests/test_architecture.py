@@ -1,5 +1,5 @@
-"""The import rules of DESIGN.md, checked by import-linter: ui -> language -> model -> palette;
-the simulator imports nothing of robolab and no Qt."""
+"""The import rules of DESIGN.md, checked by import-linter: ui -> document -> language -> model ->
+palette; Qt nowhere in robolab but robolab.ui; the simulator imports nothing of robolab and no Qt."""
 
 import shutil
 import subprocess

@@ -196,3 +196,21 @@ def test_a_no_op_move_is_empty(library):
     assert edits.move(program, pack, [(1,)], (1,)).is_empty
     assert edits.move(program, pack, [(1,)], (2,)).is_empty
     assert not edits.move(program, pack, [(1,)], (0,)).is_empty
+
+
+def test_edits_and_the_reader_refuse_with_the_same_words(library):
+    """One rules module: a value the reader refuses, the editor refuses in the same words."""
+    from robolab.errors import RobolabError
+    from robolab.language import read_program
+
+    program, pack = load(library)
+    with pytest.raises(EditError) as refused:
+        edits.set_value(program, pack, (0, "do", 0), "speed", Num(101))
+    with pytest.raises(RobolabError) as read:
+        read_program(SQUARE.replace("speed=50", "speed=101"), library)
+    assert str(refused.value) == read.value.problems[0].message == "speed must be at most 100%, not 101"
+    program, pack = load(library)
+    placed = read_program("robolab 1 palette ev3 1.0\nleave_loop\n", library).problems[0].message
+    with pytest.raises(EditError) as refused:
+        edits.insert(program, pack, (0,), [Block("leave_loop", {})])
+    assert str(refused.value) == placed

@@ -161,7 +161,7 @@ MEANING = {
                               ["3:5: 'var' must be at the top level of the program, not inside 'main'"]),
     "place=top two deep": ("main {\n    repeat times=1 {\n        const name=x value=1\n    }\n}\n",
                            ["4:9: 'const' must be at the top level of the program, not inside 'repeat'"]),
-    "place=inside at top level": ('say message="hi"\n', ["2:1: 'say' must be inside another line, such as a loop or main"]),
+    "place=inside at top level": ('say message="hi"\n', ["2:1: 'say' must be inside another line, such as a loop"]),
     "inside=[repeat] elsewhere": ("main {\n    lap\n}\n", ["3:5: 'lap' must be inside 'repeat'"]),
     "inside=[repeat] at top level": ("lap\n", ["2:1: 'lap' must be inside 'repeat'"]),
     "unique command twice": ("main {\n}\nmain {\n}\n", ["4:1: a program has only one 'main' (the first is on line 2)"]),

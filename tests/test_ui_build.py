@@ -20,10 +20,10 @@ def window(qtbot, tmp_path, library):
 def drop_into_body(window, owner: tuple, body: str, command: str) -> None:
     canvas = window.canvas
     item = canvas.item_at(owner)
-    if item.childCount() and canvas._is_body(item.child(0)):
-        item = next(item.child(i) for i in range(item.childCount()) if item.child(i).text(0) == body)
-    canvas.scrollToItem(item)
-    rect = canvas.visualItemRect(item)
+    if item.rowCount() and canvas._is_body(item.child(0)):
+        item = next(item.child(i) for i in range(item.rowCount()) if item.child(i).text() == body)
+    canvas.scrollTo(item.index())
+    rect = canvas.item_rect(item)
     mime = window.palette_view.tree.mimeData([window.palette_view._item(command)])
     pos = QPointF(rect.left() + 30, rect.bottom() - 3)
     event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)

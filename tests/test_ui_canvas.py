@@ -40,7 +40,7 @@ def body(window) -> list[str]:
 
 
 def point(canvas, path, where="upper"):
-    rect = canvas.visualItemRect(canvas.item_at(path))
+    rect = canvas.item_rect(canvas.item_at(path))
     y = rect.top() + 3 if where == "upper" else rect.bottom() - 3
     return QPointF(rect.left() + 40, y)
 
@@ -90,10 +90,10 @@ def test_move_a_block_with_its_body(window, tmp_path):
     assert drop(canvas, canvas.lines_mime(), point(canvas, (1,), "lower"))
     assert body(window) == ["beep", "repeat times=4 {", "    drive speed=50 amount=2 unit=rotations",
                             "    tank_drive left=30 right=-30 amount=190 unit=degrees", "}"]
-    assert canvas.item_at((1,)).childCount() == 2  # the canvas moved the rows along
+    assert canvas.item_at((1,)).rowCount() == 2  # the canvas moved the rows along
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
-    assert canvas.item_at((0,)).childCount() == 2
+    assert canvas.item_at((0,)).rowCount() == 2
 
 
 def test_refused_drop_says_why_and_changes_nothing(window, tmp_path):
@@ -196,13 +196,13 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
                                 "    wait seconds=1\n}\n", "if.rlab")
     canvas = window.canvas
     item = canvas.item_at((0,))
-    assert [item.child(i).text(0) for i in range(item.childCount())] == ["then", "else"]
+    assert [item.child(i).text() for i in range(item.rowCount())] == ["then", "else"]
     assert canvas.path_of(item.child(1).child(0)) == (0, "else", 0)
     # a line dropped on the else header goes first in else
-    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.visualItemRect(item.child(1)).center()))
+    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.item_rect(item.child(1)).center()))
     assert body(window)[2:4] == ["} else {", "    beep"]
-    item.setExpanded(False)
-    assert not canvas.item_at((0,)).isExpanded()
+    canvas.setExpanded(item.index(), False)
+    assert not canvas.isExpanded(canvas.item_at((0,)).index())
     # a closed line stays closed when it moves
     canvas.select_paths([(0,)])
     window.insert_command("beep")
@@ -210,16 +210,16 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
     canvas._keyboard_edit(edits.move_down, "Move down")
     assert body(window)[0] == "beep"
     moved = canvas.item_at((1,))
-    assert moved is item and not moved.isExpanded()
+    assert moved is item and not canvas.isExpanded(moved.index())
 
 
 def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):
     open_text(window, tmp_path, "robolab 1 palette ev3 1.0\nbeep\nset name=speed value=5\n", "p.rlab")
-    problems = window.document.problems()
+    problems = window.document.snapshot().problems
     assert problems and problems[0][1] == (1,)
     window.refresh_analysis()
     assert window.problems_view.problem_count() == 1
-    assert window.canvas.item_at((1,)).toolTip(0) == problems[0][0].message
+    assert window.canvas.item_at((1,)).toolTip() == problems[0][0].message
     window.problems_view.line_chosen.emit((1,))
     assert window.canvas.selected_paths() == [(1,)]
     assert "cannot become Python" in window.python_view.toPlainText()
@@ -248,14 +248,14 @@ def test_dragging_over_shows_where_it_would_land(window, tmp_path):
 
     accepted, (line, allowed) = hover(palette_mime(window, "beep"), point(canvas, (0,), "lower"))
     assert accepted and allowed
-    row = canvas.visualItemRect(canvas.item_at((0,)))
+    row = canvas.item_rect(canvas.item_at((0,)))
     assert line.left() > row.left()  # inside the loop's body: indented further than the loop
     accepted, (line, allowed) = hover(palette_mime(window, "beep"), point(canvas, (1,), "upper"))
-    assert accepted and allowed and line.left() == canvas.visualItemRect(canvas.item_at((1,))).left()
+    assert accepted and allowed and line.left() == canvas.item_rect(canvas.item_at((1,))).left()
     accepted, (line, allowed) = hover(palette_mime(window, "leave_loop"), point(canvas, (1,), "upper"))
     assert not accepted and not allowed and "leave_loop" in window.refusal.text()
     # on the last line of a body, further left means after the loop
-    last = canvas.visualItemRect(canvas.item_at((0, "do", 1)))
+    last = canvas.item_rect(canvas.item_at((0, "do", 1)))
     target, _ = canvas.drop_target(QPointF(last.left() - canvas.indentation(), last.bottom() - 3).toPoint())
     assert target == (1,)
     target, _ = canvas.drop_target(QPointF(last.left() + 40, last.bottom() - 3).toPoint())
@@ -296,7 +296,7 @@ def test_duplicate_and_ctrl_drag_copy(window, tmp_path):
 
 def test_find_a_line(window, tmp_path, qtbot):
     open_text(window, tmp_path, SQUARE + "repeat times=2 {\n    beep\n}\n", "two.rlab")
-    window.canvas.item_at((2,)).setExpanded(False)
+    window.canvas.collapse(window.canvas.item_at((2,)).index())
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     bar = window.find_bar
     assert bar.isVisible() and bar.edit.hasFocus()
@@ -304,7 +304,7 @@ def test_find_a_line(window, tmp_path, qtbot):
     assert window.canvas.selected_paths() == [(1,)] and bar.count.text() == "1 of 2"
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
     assert window.canvas.selected_paths() == [(2, "do", 0)]
-    assert window.canvas.item_at((2,)).isExpanded()  # the closed loop opened to show it
+    assert window.canvas.isExpanded(window.canvas.item_at((2,)).index())  # the closed loop opened to show it
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert window.canvas.selected_paths() == [(1,)]
     bar.edit.setText("teleport")
@@ -346,3 +346,36 @@ def test_typing_on_the_program_finds_the_command_and_enter_inserts_it(window, tm
     qtbot.keyClick(search, Qt.Key.Key_Escape)
     assert canvas.hasFocus() and search.text() == ""
     assert canvas.selected_paths() == [(3,)]
+
+
+def test_setting_one_value_again_and_again_is_one_undo_step(window, tmp_path, qtbot):
+    open_text(window, tmp_path, SQUARE + 'show_text text="Hi" line=3\n', "show.rlab")
+    window.canvas.select_paths([(2,)])
+    spin = window.values.field("line").spin
+    spin.setFocus()
+    for _ in range(3):  # each step of the arrow is applied at once, as a value being set
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "9")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert body(window)[-1] == 'show_text text="Hi" line=9'
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Change value"
+    window.canvas.select_paths([(0,)])
+    window.set_value("times", Num(5))  # another value: its own step
+    assert window.undo_stack.count() == 2
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.document.text() == SQUARE + 'show_text text="Hi" line=3\n'
+
+
+def test_palette_search_matches_the_words_a_user_reads(window):
+    palette = window.palette_view
+    for query in ("br", "driv"):  # every tooltip holds a <br>: that matched every command once
+        palette.search.setText(query)
+        for command_id in palette.visible_ids():
+            assert query in f"{palette._item(command_id).text(0)} {command_id}".lower(), command_id
+    assert {"drive", "start_driving", "stop_driving"} <= set(palette.visible_ids())
+    palette.search.setText("<b>")  # the tooltips' markup is not searched
+    assert palette.visible_ids() == []
+    palette.search.setText("stop_driving")
+    assert palette.visible_ids() == ["stop_driving"]

@@ -150,9 +150,9 @@ def test_highlight_the_running_line_outlines_the_blocks_the_brick_runs(window, q
     window.ev3.run_action.trigger()
     program = window.document.program
     qtbot.waitUntil(lambda: "wait" in {program.block_at(tuple(p)).command for p in shown if p}, timeout=15000)
-    outlined = lambda: [p for p in shown[-1:] if p and window.canvas.item_at(tuple(p)).data(0, RUNNING)]  # noqa: E731
+    outlined = lambda: [p for p in shown[-1:] if p and window.canvas.item_at(tuple(p)).data(RUNNING)]  # noqa: E731
     assert outlined()  # the canvas outlines the block the brick runs
     window.ev3.stop_action.trigger()
     qtbot.waitUntil(lambda: "the program was stopped" in window.ev3.output.texts(), timeout=10000)
     last = next(tuple(p) for p in reversed(shown) if p)
-    assert shown[-1] is None and not window.canvas.item_at(last).data(0, RUNNING)  # the outline goes when it ends
+    assert shown[-1] is None and not window.canvas.item_at(last).data(RUNNING)  # the outline goes when it ends

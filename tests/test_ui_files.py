@@ -30,7 +30,7 @@ def window(qtbot, tmp_path, library):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_opens_and_saves_back_the_same(window, tmp_path, example):
     assert window.files.open_file(example)
-    assert window.canvas.topLevelItemCount() == len(window.document.program.blocks)
+    assert window.canvas.program_model.rowCount() == len(window.document.program.blocks)
     out = tmp_path / "copy.rlab"
     assert window.files.save_as(out)
     assert out.read_text() == example.read_text()

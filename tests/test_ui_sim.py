@@ -270,7 +270,7 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
         from robolab.ui.canvas import RUNNING
 
         def outlined(path):
-            return bool(window.canvas.item_at(path).data(0, RUNNING))
+            return bool(window.canvas.item_at(path).data(RUNNING))
 
         choose_speed(panel, 5.0)
         panel.run_program()

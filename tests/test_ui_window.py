@@ -95,7 +95,7 @@ def test_the_level_only_filters_the_palette_never_the_program(window, tmp_path):
     window.files.open_file(path)
     window.palette_view.level.setCurrentText("Week 1: driving")
     assert "define" not in window.palette_view.visible_ids()
-    assert window.canvas.topLevelItemCount() == 2 and "define" in window.document.text()
+    assert window.canvas.program_model.rowCount() == 2 and "define" in window.document.text()
 
 
 def test_palette_search_filters_and_tooltips_explain(window):
@@ -137,7 +137,7 @@ def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
     combo.activated.emit(combo.findData("seconds"))
     assert "unit=seconds" in window.document.text()
     assert window.undo_stack.undoText() == "Change value"
-    assert "seconds" in window.canvas.item_at((0, "do", 0)).text(0)
+    assert "seconds" in window.canvas.item_at((0, "do", 0)).text()
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
     # the editor shows the program as it is after the undo
@@ -181,12 +181,12 @@ def test_a_run_panel_is_told_the_program_and_shows_the_running_line(window, tmp_
     open_square(window, tmp_path)
     assert panel.documents[-1] == "square.rlab"
     panel.running_block.emit((0, "do", 0))
-    assert window.canvas.item_at((0, "do", 0)).data(0, RUNNING)
+    assert window.canvas.item_at((0, "do", 0)).data(RUNNING)
     panel.running_block.emit((1,))
-    assert not window.canvas.item_at((0, "do", 0)).data(0, RUNNING)
-    assert window.canvas.item_at((1,)).data(0, RUNNING)
+    assert not window.canvas.item_at((0, "do", 0)).data(RUNNING)
+    assert window.canvas.item_at((1,)).data(RUNNING)
     panel.running_block.emit(None)
-    assert not window.canvas.item_at((1,)).data(0, RUNNING)
+    assert not window.canvas.item_at((1,)).data(RUNNING)
     panel.error_block.emit((0,), "division by zero")
     assert window.canvas.selected_paths() == [(0,)]
     assert "division by zero" in window.statusBar().currentMessage()
@@ -214,7 +214,7 @@ def test_an_expression_built_by_clicking_changes_the_program_undoably(window, tm
         assert dialog.add(piece), piece
     dialog.apply()
     assert "drive speed=(distance / 2) amount=2" in window.document.text()
-    assert "distance / 2" in window.canvas.item_at((0, "do", 0)).text(0)
+    assert "distance / 2" in window.canvas.item_at((0, "do", 0)).text()
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from robolab.errors import Problem
 from robolab.files import read_text
 from robolab.language import Compiled, compile_program, parse_program
+from robolab.language.printer import Layout
 from robolab.model.program import Program
 from robolab.palette import PackLibrary
 
@@ -21,6 +22,7 @@ class BrickProgram:
     file: str
     program: Program
     compiled: Compiled
+    layout: Layout | None = None  # where the blocks are in the text now (an edited program's snapshot)
 
     @classmethod
     def from_file(cls, path: str, library: PackLibrary) -> "BrickProgram":
@@ -48,7 +50,8 @@ class BrickProgram:
             origin = self.compiled.block_at_line(line)
             block = self.program.block_at(origin) if origin else None
             if block is not None:
-                return Problem(f"while running on the brick: {last}", self.file, block.line, block.column)
+                line, column = self.layout.where(origin) if self.layout else (block.line, block.column)
+                return Problem(f"while running on the brick: {last}", self.file, line, column)
         return Problem(f"while running on the brick: {last}", self.file)
 
 

@@ -6,9 +6,10 @@ from robolab.model.program import Program
 from robolab.palette.model import COMMENT, Pack
 
 
-def empty_bodies(program: Program, pack: Pack, file: str = "") -> list[tuple[Problem, tuple]]:
+def empty_bodies(program: Program, pack: Pack, file: str = "", layout=None) -> list[tuple[Problem, tuple]]:
     """Each line whose bodies hold no commands (comments do not count), with its path.
-    An `if` with an empty `else` is fine; one with nothing in any part is not."""
+    An `if` with an empty `else` is fine; one with nothing in any part is not. With `layout` (the
+    printer's map of an edited program), problems say where the lines are now."""
     found = []
     for path, block in program.walk():
         command = pack.command(block.command) if block.command != COMMENT else None
@@ -17,7 +18,8 @@ def empty_bodies(program: Program, pack: Pack, file: str = "") -> list[tuple[Pro
         if any(inner.command != COMMENT for name in command.bodies for inner in block.bodies.get(name, [])):
             continue
         what = command.text.split("{")[0].strip(" :") or command.id
-        found.append((Problem(f"“{what}” has nothing inside it yet: put commands in it", file, block.line), path))
+        line = layout.where(path)[0] if layout is not None else block.line
+        found.append((Problem(f"“{what}” has nothing inside it yet: put commands in it", file, line), path))
     return found
 
 

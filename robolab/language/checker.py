@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from robolab.errors import Problem
 from robolab.language.binder import suggestion
 from robolab.language.depth import program_problems
+from robolab.language.printer import Layout
 from robolab.model import expr as e
 from robolab.model.program import Block, Program
+from robolab.model.rules import place_problem, unique_problem
 from robolab.palette.model import COMMENT, Command, Pack, Param
 
 
@@ -45,13 +47,15 @@ class _Scope:
         return None
 
 
-def check_program(program: Program, pack: Pack, file: str = "", assume_declared=frozenset()) -> Analysis:
+def check_program(program: Program, pack: Pack, file: str = "", assume_declared=frozenset(),
+                  layout: Layout | None = None) -> Analysis:
     """Check a bound program. Names in `assume_declared` (from lines that could not be read)
-    are not reported as unknown."""
+    are not reported as unknown. Problems say where the blocks were read from, or with `layout`
+    (the printer's map of an edited program) where they are now."""
     too_deep, walkable = program_problems(program.blocks, pack, file)
     if not walkable:
         return Analysis(problems=too_deep)
-    checker = _Checker(program, pack, file)
+    checker = _Checker(program, pack, file, layout)
     checker.assume_declared = assume_declared
     checker.run()
     checker.analysis.problems += too_deep
@@ -59,14 +63,20 @@ def check_program(program: Program, pack: Pack, file: str = "", assume_declared=
 
 
 class _Checker:
-    def __init__(self, program: Program, pack: Pack, file: str):
-        self.program, self.pack, self.file = program, pack, file
+    def __init__(self, program: Program, pack: Pack, file: str, layout: Layout | None):
+        self.program, self.pack, self.file, self.layout = program, pack, file, layout
         self.analysis = Analysis()
         self.seen_unique: dict[str, int] = {}
         self.later: dict[str, int] = {}  # every declared name -> its first line, to say "used before"
 
     def problem(self, message: str, where: tuple[int, int]) -> None:
         self.analysis.problems.append(Problem(message, self.file, where[0], where[1]))
+
+    def where(self, path: tuple, block: Block, param: str = "") -> tuple[int, int]:
+        return self.layout.where(path, param) if self.layout else block.where(param)
+
+    def line(self, path: tuple, block: Block) -> int:
+        return self.where(path, block)[0]
 
     def run(self) -> None:
         top = _Scope(None, None)
@@ -76,7 +86,7 @@ class _Checker:
                 if param.role == "declare" and block.args.get(param.name) is not None:
                     for name in _names(block.args[param.name]):
                         if len(path) == 1 and not param.scope:  # body-scoped names are never "later"
-                            self.later.setdefault(name, block.line)
+                            self.later.setdefault(name, self.line(path, block))
                         if not param.scope and len(path) == 1 and self._kind(param).hoisted:
                             self.declare(top, name, param, path, block)
         self.blocks(self.program.blocks, (), top, ancestors=())
@@ -90,7 +100,7 @@ class _Checker:
             if block.command == COMMENT:
                 continue
             command = self.pack.command(block.command)
-            self.place(command, block, ancestors)
+            self.place(command, path, block, ancestors)
             inner = _Scope(scope, path) if command.scope == "function" else scope
             if command.scope == "function":
                 self.analysis.globals_assigned[path] = set()
@@ -104,22 +114,18 @@ class _Checker:
             for name, body in block.bodies.items():
                 self.blocks(body, path + (name,), _Scope(body_scope, body_scope.function), ancestors + (command.id,))
 
-    def place(self, command: Command, block: Block, ancestors: tuple) -> None:
-        where = (block.line, block.column)
-        if command.place == "top" and ancestors:
-            self.problem(f"'{command.id}' must be at the top level of the program, not inside '{ancestors[-1]}'", where)
-        if command.place == "inside" and not ancestors:
-            self.problem(f"'{command.id}' must be inside another line, such as a loop or main", where)
-        if command.inside and not set(command.inside) & set(ancestors):
-            self.problem(f"'{command.id}' must be inside {' or '.join(repr(c) for c in command.inside)}", where)
+    def place(self, command: Command, path: tuple, block: Block, ancestors: tuple) -> None:
+        where = self.where(path, block)
+        if problem := place_problem(command, ancestors):
+            self.problem(problem, where)
         if command.unique:
             if command.id in self.seen_unique:
-                self.problem(f"a program has only one '{command.id}' (the first is on line "
-                             f"{self.seen_unique[command.id]})", where)
-            self.seen_unique.setdefault(command.id, block.line)
+                self.problem(f"{unique_problem(command.id)} (the first is on line {self.seen_unique[command.id]})",
+                             where)
+            self.seen_unique.setdefault(command.id, where[0])
 
     def argument(self, param: Param, value, path, block, scope, body_scope, uses) -> None:
-        where = block.where(param.name)
+        where = self.where(path, block, param.name)
         if param.type == "name":
             for name in _names(value):
                 if param.role == "declare":
@@ -141,7 +147,7 @@ class _Checker:
                 self.count(param, value, block, uses, where)
 
     def declare(self, scope: _Scope, name: str, param: Param, path, block) -> None:
-        where = block.where(param.name)
+        where = self.where(path, block, param.name)
         existing = scope.find(name)
         if existing is not None and existing.path == path:
             value = block.args.get(param.name)
@@ -157,7 +163,7 @@ class _Checker:
             self.problem(f"'{name}' is already a name in {self.pack.id} ({builtin.help or 'built in'}); "
                          "choose another name", where)
             return
-        declaration = Declaration(name, kind, path, block.line, scope.function is None, param.name)
+        declaration = Declaration(name, kind, path, self.line(path, block), scope.function is None, param.name)
         scope.names[name] = declaration
         self.analysis.declared.setdefault(name, declaration)
 
@@ -195,7 +201,7 @@ class _Checker:
 
     def expression(self, node: e.Expr, scope: _Scope, where, uses) -> None:
         for name in e.names_in(node):
-            spot = (name.line, name.column) if name.line else where
+            spot = (name.line, name.column) if name.line and not self.layout else where
             if self.pack.value(name.id) is not None and scope.find(name.id) is None:
                 continue
             found = self.resolve(name.id, scope, (), spot)
@@ -204,7 +210,7 @@ class _Checker:
                     self.problem(f"'{name.id}' is a {self._label(found.kind)}; it has no value to use here", spot)
                 uses[name.id] = found
         for call in e.calls_in(node):
-            spot = (call.line, call.column) if call.line else where
+            spot = (call.line, call.column) if call.line and not self.layout else where
             function = self.pack.function(call.function)
             if function is None:
                 names = [f.name for f in self.pack.functions]

@@ -15,7 +15,7 @@ from robolab.errors import Problem, RobolabError
 from robolab.palette import numbers
 from robolab.language.checker import Analysis, check_program
 from robolab.language.expressions import render
-from robolab.language.printer import as_written
+from robolab.language.printer import Layout, as_written
 from robolab.language.validate import unchecked_values
 from robolab.language.syntax import gc_paused
 from robolab.model import expr as e
@@ -50,11 +50,13 @@ class Compiled:
         return next((block for line in lines_in(traceback, filename) if (block := self.block_at_line(line))), None)
 
 
-def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None) -> Compiled:
-    """Compile a program that checks clean; RobolabError with the problems when it does not."""
-    if problems := unchecked_values(program, pack, name):
+def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None,
+                    layout: Layout | None = None) -> Compiled:
+    """Compile a program that checks clean; RobolabError with the problems when it does not
+    (where they are in `layout`, the printer's map, when given)."""
+    if problems := unchecked_values(program, pack, name, layout):
         raise RobolabError(problems)
-    analysis = analysis or check_program(program, pack, name)
+    analysis = analysis or check_program(program, pack, name, layout=layout)
     if analysis.problems:
         raise RobolabError(analysis.problems)
     with gc_paused():
@@ -88,7 +90,7 @@ class _Compiler:
             lines += [Line("")] + [Line(text) for text in lines_of(epilogue)]
         source = "\n".join(line.text for line in lines) + "\n"
         try:
-            ast.parse(source)
+            _check_syntax(lines, source)
         except SyntaxError as error:
             origin = lines[error.lineno - 1].origin if error.lineno and error.lineno <= len(lines) else None
             culprit = self.program.block_at(origin).command if origin else "the prelude or setup"
@@ -175,6 +177,25 @@ class _Compiler:
     def bound(self, arithmetic: str) -> str:
         self.numbers_bounded = True
         return f"{numbers.HELPER}({arithmetic})"
+
+
+def _check_syntax(lines: list[Line], source: str) -> None:
+    """SyntaxError if the Python is not valid. Parsed a top-level block at a time (the whole of a
+    long program at once holds the interpreter for most of a second, and a window computing this
+    on a thread would freeze meanwhile); the whole source only to find the line of an error."""
+    pieces: list[list[str]] = []
+    key = object()
+    for line in lines:
+        own = line.origin[0] if line.origin else None
+        if own != key or not pieces:
+            pieces.append([])
+            key = own
+        pieces[-1].append(line.text)
+    try:
+        for piece in pieces:
+            ast.parse("\n".join(piece))
+    except SyntaxError:
+        ast.parse(source)  # where the error is in the whole (and if the whole parses, there is none)
 
 
 def _header_safe(name: str) -> str:

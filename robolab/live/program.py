@@ -30,7 +30,18 @@ class LiveProgram:
     def build(cls, program: Program, pack: Pack, name: str = "program") -> "LiveProgram":
         """Compile `program` (RobolabError when it has problems)."""
         analysis: Analysis = check_program(program, pack, name)
-        compiled = compile_program(program, pack, name=name, analysis=analysis)
+        return cls.from_compiled(program, pack, compile_program(program, pack, name=name, analysis=analysis),
+                                 analysis, name)
+
+    @classmethod
+    def from_snapshot(cls, program: Program, pack: Pack, snapshot) -> "LiveProgram":
+        """The program of an editor's snapshot (robolab.document.snapshot), compiled already;
+        RobolabError when it has problems."""
+        return cls.from_compiled(program, pack, snapshot.compiled_or_raise(), snapshot.analysis, snapshot.name)
+
+    @classmethod
+    def from_compiled(cls, program: Program, pack: Pack, compiled: Compiled, analysis: Analysis,
+                      name: str) -> "LiveProgram":
         names = compiled.identifiers  # the compiler's own naming (a student's `sleep` becomes `sleep_`)
         variables = {n: names[n] for n, d in analysis.declared.items() if n in names and _holds_value(pack, d.kind)}
         starts, seen, lines = {}, set(), compiled.source.splitlines()

@@ -11,10 +11,9 @@ in the `do` body of block 2; the container of a path is the path without its las
 
 from dataclasses import dataclass
 
-from robolab.model.expr import Expr
 from robolab.model.program import Block, Program
-from robolab.palette.model import COMMENT, Command, Pack, Param
-from robolab.palette.types import check_value, item_param, text_problem
+from robolab.model.rules import comment_problem, line_problems, place_problem, unique_problem, value_problem
+from robolab.palette.model import COMMENT, Pack
 
 
 class EditError(ValueError):
@@ -36,6 +35,17 @@ class Change:
     def is_empty(self) -> bool:
         same_place = [(p, id(b)) for p, b in self.removed] == [(p, id(b)) for p, b in self.added]
         return same_place and all(old == new for _, _, old, new in self.values)
+
+    def merge(self, later: "Change") -> "Change | None":
+        """This change and a later one as one undo step, when they are one gesture: the same
+        value of the same line set twice in a row (a number typed digit by digit). Else None."""
+        if self.removed or self.added or later.removed or later.added or len(self.values) != 1 \
+                or len(later.values) != 1:
+            return None
+        (path, name, old, _), (later_path, later_name, _, new) = self.values[0], later.values[0]
+        if (path, name) != (later_path, later_name):
+            return None
+        return Change(values=((path, name, old, new),))
 
     def touched(self) -> list[tuple]:
         """Paths to select after the change: what was put in or set."""
@@ -105,8 +115,8 @@ def move(program: Program, pack: Pack, paths: list[tuple], target: tuple) -> Cha
 def set_value(program: Program, pack: Pack, path: tuple, name: str, value) -> Change:
     block = program.block_at(path)
     if block.command == COMMENT:
-        if name != "text" or not isinstance(value, str) or (problem := text_problem(value, 1000)):
-            raise EditError(f"comment: {problem if name == 'text' and isinstance(value, str) else 'needs text'}")
+        if problem := comment_problem(value) if name == "text" else "comment: a comment has only its text":
+            raise EditError(problem)
     else:
         command = pack.command(block.command)
         param = command.param(name) if command else None
@@ -182,46 +192,10 @@ def move_down(program: Program, pack: Pack, paths: list[tuple]) -> Change:
 
 # --- checks -------------------------------------------------------------------------------------
 
-def place_problem(command: Command, ancestors: tuple[str, ...]) -> str | None:
-    """Why a command cannot stand inside these commands (outermost first), or None."""
-    if command.place == "top" and ancestors:
-        return f"'{command.id}' can only go at the top level, not inside '{ancestors[-1]}'"
-    if command.place == "inside" and not ancestors:
-        return f"'{command.id}' must go inside another line, such as a loop"
-    if command.inside and not set(command.inside) & set(ancestors):
-        return f"'{command.id}' can only go inside {' or '.join(repr(c) for c in command.inside)}"
-    return None
-
-
-def value_problem(param: Param, value) -> str | None:
-    """Why `value` cannot be this param's value (expressions: any well-formed expression tree)."""
-    if param.type != "expression":
-        return check_value(param, value)
-    items = value if param.list else (value,)
-    if param.list and not isinstance(value, tuple):
-        return f"{param.name} must be a list"
-    if not all(isinstance(item, Expr) for item in items):
-        return f"{param.name} must be an expression"
-    return None
-
-
 def values_problem(block: Block, pack: Pack) -> str | None:
-    """Why a block is not a complete, valid line of this pack (unknown command, missing value)."""
-    if block.command == COMMENT:
-        text = block.args.get("text")
-        return None if isinstance(text, str) and not text_problem(text, 1000) else "a comment needs one line of text"
-    command = pack.command(block.command)
-    if command is None:
-        return f"'{block.command}' is not a command of {pack.label}"
-    for param in command.params:
-        if param.name not in block.args:
-            return f"'{command.id}' needs a value for '{param.name}'"
-        if problem := value_problem(param, block.args[param.name]):
-            return problem
-    for name, body in block.bodies.items():
-        if body and name not in command.bodies:
-            return f"'{command.id}' has no part called '{name}'"
-    return None
+    """Why a block is not a complete, valid line of this pack (the first reason), or None."""
+    problems = line_problems(block, pack)
+    return problems[0][1] if problems else None
 
 
 def _check_container(program: Program, pack: Pack, container: tuple, index: int) -> None:
@@ -251,7 +225,7 @@ def _check_places(program: Program, pack: Pack, container: tuple, blocks: list[B
     if unique and not moving:
         for _, existing in program.walk():
             if existing.command in unique:
-                raise EditError(f"a program has only one '{existing.command}'")
+                raise EditError(unique_problem(existing.command))
     if not moving:
         counts: dict[str, int] = {}
         for block in blocks:
@@ -259,7 +233,7 @@ def _check_places(program: Program, pack: Pack, container: tuple, blocks: list[B
                 counts[b.command] = counts.get(b.command, 0) + 1
         for command_id in unique:
             if counts[command_id] > 1:
-                raise EditError(f"a program has only one '{command_id}'")
+                raise EditError(unique_problem(command_id))
 
 
 def _is_unique(pack: Pack, command_id: str) -> bool:

@@ -1,28 +1,26 @@
-"""The program canvas: a tree of text lines that mirrors the document and never writes it.
+"""The program canvas: a tree view over the program's lines (robolab.ui.program_model), which
+mirrors the document and never writes it.
 
 Every edit it wants (a drop, Alt+Up, Tab, Delete) is computed as a model Change and handed to the
-window as `edit_requested`, which pushes an undo command; the document then tells the canvas what
-changed and the canvas updates just those rows. A drop the palette would refuse is not offered:
-the indicator turns red and `refused` carries the reason.
+window as `edit_requested`, which pushes an undo command; the document then tells the model what
+changed, the model updates just those rows, and the canvas selects what changed. A drop the
+palette would refuse is not offered: the indicator turns red and `refused` carries the reason.
 """
 
-from PySide6.QtCore import QItemSelectionModel, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QStandardItem
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
+from robolab.document import Changed, Document, Reset
 from robolab.model import edits
 from robolab.model.edits import Change, EditError
-from robolab.palette import COMMENT
-from robolab.ui import labels
 from robolab.ui import theme as th
 from robolab.ui.canvas_drops import DragAndDrop
-from robolab.ui.document import Document, Event
-from robolab.ui.line_painter import BLOCK, BODY, COLOUR, COMMENT_LINE, KIND, PROBLEM, RUNNING, SEGMENTS, LineDelegate
-
-COMMENT_COLOUR = "#8a94a3"
+from robolab.ui.line_painter import PROBLEM, RUNNING, LineDelegate
+from robolab.ui.program_model import ProgramModel
 
 
-class ProgramCanvas(DragAndDrop, QTreeWidget):
+class ProgramCanvas(DragAndDrop, QTreeView):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
     zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
     file_dropped = Signal(str)  # a .rlab file dropped from a file manager
@@ -31,12 +29,13 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
     paths_selected = Signal(list)
     values_requested = Signal()  # Enter: go to the value editor
 
-    def __init__(self, document: Document, parent=None, live: bool = True):
+    def __init__(self, document: Document, parent=None, model: ProgramModel | None = None):
         super().__init__(parent)
         self.document = document
         self.setObjectName("canvas")
         self.setHeaderHidden(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setAcceptDrops(True)
         self.setUniformRowHeights(False)  # a long line wraps onto more rows of text (line_painter)
@@ -47,52 +46,62 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
         self.delegate = LineDelegate(self)
         self.setItemDelegate(self.delegate)
         self._indicator: tuple[QRect, bool] | None = None  # the drop line, and whether it is allowed
+        self._problems: list[QStandardItem] = []  # rows marked with a problem
+        self._running: QStandardItem | None = None
+        self._quiet = False  # selecting in code: say `paths_selected` once, at the end
         self.zoom = 1.0
         self.set_zoom(1.0)
-        self.itemSelectionChanged.connect(lambda: self.paths_selected.emit(self.selected_paths()))
-        if live:  # a snapshot (for a picture of the program) does not follow later edits
+        self.program_model = model or ProgramModel(document, self)
+        self.setModel(self.program_model)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._closed: list[QStandardItem] = []  # rows a move takes out closed
+        self.program_model.rowsAboutToBeRemoved.connect(self._note_closed)
+        self.program_model.about_to_rebuild.connect(self.collapseAll)
+        if model is None:  # a second view of the same rows (a picture) does not follow edits
             document.subscribe(self._on_event)
-        self.rebuild()
-
-    # --- mirroring the document ----------------------------------------------------------------
-
-    def _on_event(self, event: Event) -> None:
-        if event.kind == "reset":
-            self.rebuild()
-        elif event.kind == "changed":
-            self._mirror(event.change)
-
-    def rebuild(self) -> None:
-        self.clear()
-        self.addTopLevelItems([self._make(block) for block in self.document.program.blocks])
         self.expandAll()
 
-    def _mirror(self, change: Change) -> None:
-        self.blockSignals(True)
-        taken = {}  # a moved block keeps its rows: id(block) -> item
-        for path, block in reversed(change.removed):
-            item = self.item_at(path)
-            parent = item.parent()
-            if parent is None:
-                self.takeTopLevelItem(self.indexOfTopLevelItem(item))
-            else:
-                parent.removeChild(item)
-            taken[id(block)] = (item, self._collapsed(item))
-        for path, block in change.added:
-            parent, index = self._slot(path)
-            item, collapsed = taken.pop(id(block), None) or (self._make(block), set())
-            if parent is None:
-                self.insertTopLevelItem(index, item)
-            else:
-                parent.insertChild(index, item)
-            self._expand(item, collapsed)
-        for path, _, _, _ in change.values:
-            self._describe(self.item_at(path), self.document.program.block_at(path))
-        self.blockSignals(False)
+    # --- following the document ------------------------------------------------------------------
+
+    def _on_event(self, event) -> None:
+        if isinstance(event, Changed):  # the model has changed its rows already
+            self._after_change(event.change)
+        elif isinstance(event, Reset):  # the model has all new rows
+            self._after_reset()
+
+    def _after_reset(self) -> None:
+        self._problems, self._running = [], None
+        self.expandAll()
+
+    def _after_change(self, change: Change) -> None:
+        for item in self.program_model.moved:  # rows put back by a move open as they were
+            self._expand(item)
+        self._closed = []
         touched = change.touched()
         if not touched and change.removed:  # after a delete, the line that took its place
-            touched = [self._nearest(change.removed[0][0])] if self.topLevelItemCount() else []
+            touched = [self._nearest(change.removed[0][0])] if self.program_model.rowCount() else []
         self.select_paths(touched)
+
+    def _note_closed(self, parent, first: int, last: int) -> None:
+        """Before rows go (a move takes them out to put them back): which of them are closed."""
+        model = self.program_model
+        owner = model.itemFromIndex(parent) if parent.isValid() else model.invisibleRootItem()
+        stack = [owner.child(row) for row in range(first, last + 1)]
+        while stack:
+            item = stack.pop()
+            if item is not None and item.rowCount():
+                if not self.isExpanded(item.index()):
+                    self._closed.append(item)
+                stack.extend(item.child(i) for i in range(item.rowCount()))
+
+    def _expand(self, item: QStandardItem) -> None:
+        """Open a row put back by a move and the rows inside it (a closed one stays closed)."""
+        stack = [item]
+        while stack:
+            row = stack.pop()
+            if row.rowCount():
+                self.setExpanded(row.index(), not any(row is closed for closed in self._closed))
+                stack.extend(row.child(i) for i in range(row.rowCount()))
 
     def _nearest(self, path: tuple) -> tuple:
         """The line now at `path`, else the one before it, else the line whose body it was in."""
@@ -103,187 +112,136 @@ class ProgramCanvas(DragAndDrop, QTreeWidget):
             return path[:-1] + (len(blocks) - 1,)
         return path[:-2] if len(path) > 1 else (0,)
 
-    def _expand(self, item: QTreeWidgetItem, collapsed: set = frozenset()) -> None:
-        """Open the rows (a moved line's rows that were closed stay closed)."""
-        item.setExpanded(id(item) not in collapsed)
-        for i in range(item.childCount()):
-            self._expand(item.child(i), collapsed)
-
-    def _collapsed(self, item: QTreeWidgetItem) -> set:
-        closed = {id(item)} if item.childCount() and not item.isExpanded() else set()
-        for i in range(item.childCount()):
-            closed |= self._collapsed(item.child(i))
-        return closed
-
-    def _make(self, block) -> QTreeWidgetItem:
-        item = QTreeWidgetItem()
-        self._describe(item, block)
-        command = self.document.pack.command(block.command) if block.command != COMMENT else None
-        names = command.bodies if command else ()
-        if len(names) == 1:
-            item.addChildren([self._make(b) for b in block.bodies.get(names[0], [])])
-        elif len(names) > 1:
-            for name in names:
-                header = QTreeWidgetItem([name])
-                header.setData(0, KIND, BODY)
-                header.setData(0, COLOUR, item.data(0, COLOUR))
-                header.setData(0, SEGMENTS, [(name, False)])
-                header.addChildren([self._make(b) for b in block.bodies.get(name, [])])
-                item.addChild(header)
-        return item
-
-    def _describe(self, item: QTreeWidgetItem, block) -> None:
-        pack = self.document.pack
-        if block.command == COMMENT:
-            kind, colour = COMMENT_LINE, COMMENT_COLOUR
-        else:
-            command = pack.command(block.command)
-            category = pack.category(command.category) if command else None
-            kind, colour = BLOCK, category.colour if category else COMMENT_COLOUR
-        item.setData(0, KIND, kind)
-        item.setData(0, COLOUR, colour)
-        item.setData(0, SEGMENTS, labels.segments(block, pack))
-        item.setText(0, labels.text_of(block, pack))
-        command = pack.command(block.command)
-        if not item.data(0, PROBLEM):
-            item.setToolTip(0, command.help if command else "")
-
     def picture(self, width: int = 900):
         """The whole program as one image (however long), for a report."""
-        copy = ProgramCanvas(self.document, live=False)
+        copy = ProgramCanvas(self.document, model=self.program_model)
         copy.set_zoom(self.zoom, self.delegate.theme)
         copy.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         copy.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         copy.setStyleSheet("QTreeView { border: none; }")
         copy.resize(width, 200)
-        rows, item = 0, copy.topLevelItem(0)
-        while item is not None:
+        rows, index = 0, copy.model().index(0, 0)
+        while index.isValid():
             rows += 1
-            item = copy.itemBelow(item)
+            index = copy.indexBelow(index)
         row = copy.sizeHintForRow(0) if rows else 20
         copy.resize(width, rows * row + 16)
         copy.ensurePolished()
         image = copy.grab()
+        copy.setModel(None)
         copy.deleteLater()
         return image
 
-    # --- paths and items -------------------------------------------------------------------------
+    # --- paths and rows --------------------------------------------------------------------------
+
+    def item_at(self, path: tuple) -> QStandardItem:
+        """The row of the block at `path`."""
+        return self.program_model.item_at(path)
+
+    def path_of(self, item: QStandardItem) -> tuple:
+        return self.program_model.path_of(item)
 
     def _is_body(self, item) -> bool:
-        return item is not None and item.data(0, KIND) == BODY
+        return self.program_model.is_body(item)
 
     def _single_body(self, item) -> str | None:
-        """The body name of a block item whose lines are its direct children."""
+        """The body name of a block row whose lines are its direct children."""
+        from robolab.palette import COMMENT
+
         block = self.document.program.block_at(self.path_of(item))
         command = self.document.pack.command(block.command) if block.command != COMMENT else None
         return command.bodies[0] if command and len(command.bodies) == 1 else None
 
-    def path_of(self, item: QTreeWidgetItem) -> tuple:
-        chain = []
-        while item is not None:
-            chain.append(item)
-            item = item.parent()
-        path, parent = (), None
-        for item in reversed(chain):
-            if self._is_body(item):
-                path += (item.text(0),)
-            else:
-                if parent is not None and not self._is_body(parent):
-                    path += (self._single_body_of_path(path),)
-                path += (parent.indexOfChild(item) if parent else self.indexOfTopLevelItem(item),)
-            parent = item
-        return path
+    def item_below(self, pos) -> QStandardItem | None:
+        """The row at a point of the viewport, or None."""
+        index = self.indexAt(pos)
+        return self.program_model.itemFromIndex(index) if index.isValid() else None
 
-    def _single_body_of_path(self, path: tuple) -> str:
-        block = self.document.program.block_at(path)
-        return self.document.pack.command(block.command).bodies[0]
+    def item_rect(self, item: QStandardItem) -> QRect:
+        return self.visualRect(item.index())
 
-    def item_at(self, path: tuple) -> QTreeWidgetItem:
-        item = self.topLevelItem(path[0])
-        rest = path[1:]
-        while rest:
-            name, index = rest[0], rest[1]
-            if item.childCount() and self._is_body(item.child(0)):
-                item = next(item.child(i) for i in range(item.childCount()) if item.child(i).text(0) == name)
-            item = item.child(index)
-            rest = rest[2:]
-        return item
+    def current_item(self) -> QStandardItem | None:
+        index = self.currentIndex()
+        return self.program_model.itemFromIndex(index) if index.isValid() else None
 
-    def _slot(self, path: tuple) -> tuple[QTreeWidgetItem | None, int]:
-        """The item whose children a path's block is among (None: the top level), and its index."""
-        if len(path) == 1:
-            return None, path[0]
-        owner = self.item_at(path[:-2])
-        if owner.childCount() and self._is_body(owner.child(0)):
-            owner = next(owner.child(i) for i in range(owner.childCount()) if owner.child(i).text(0) == path[-2])
-        return owner, path[-1]
+    def selected_items(self) -> list[QStandardItem]:
+        model = self.program_model
+        return [model.itemFromIndex(index) for index in self.selectionModel().selectedRows()]
 
     def selected_paths(self) -> list[tuple]:
-        paths = [self.path_of(item) for item in self.selectedItems() if not self._is_body(item)]
+        paths = [self.path_of(item) for item in self.selected_items() if not self._is_body(item)]
         return edits.outermost(self.document.program, self.document.pack, paths)
 
+    def _selection_changed(self, *_) -> None:
+        if not self._quiet and not self.program_model.busy:
+            self.paths_selected.emit(self.selected_paths())
+
     def select_paths(self, paths: list[tuple]) -> None:
-        """Select these lines, telling listeners once (not once per line)."""
-        self.blockSignals(True)
-        self.clearSelection()
-        items = [self.item_at(p) for p in paths]
-        for item in items:
-            item.setSelected(True)
-        if items:
-            self.setCurrentItem(items[0], 0, QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.scrollToItem(items[0])
-        self.blockSignals(False)
+        """Select these lines (opening what they are inside), telling listeners once."""
+        self._quiet = True
+        try:
+            selection = QItemSelection()
+            indexes = [self.item_at(p).index() for p in paths]
+            for index in indexes:
+                selection.select(index, index)
+            flags = QItemSelectionModel.SelectionFlag
+            self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+            if indexes:
+                self.selectionModel().setCurrentIndex(indexes[0], flags.NoUpdate)
+                self.scrollTo(indexes[0])  # opens closed lines it is inside
+        finally:
+            self._quiet = False
         self.paths_selected.emit(self.selected_paths())
 
     def insertion_point(self) -> tuple:
         """Where a palette command goes: after the selected line, or first in a selected body."""
-        current = self.currentItem() if self.selectedItems() else None
+        current = self.current_item() if self.selectionModel().hasSelection() else None
         if current is None:
             return (len(self.document.program.blocks),)
         if self._is_body(current):
-            return self.path_of(current.parent()) + (current.text(0), 0)
+            return self.path_of(current.parent()) + (current.text(), 0)
         paths = self.selected_paths()
         last = paths[-1] if paths else self.path_of(current)
         return last[:-1] + (last[-1] + 1,)
 
     def set_problems(self, problems: dict[tuple, str]) -> None:
-        """Mark lines with a problem (path -> message); clears the others."""
-        def visit(item):
-            path = self.path_of(item) if not self._is_body(item) else None
-            message = problems.get(path) if path else None
-            if message or item.data(0, PROBLEM):
-                item.setData(0, PROBLEM, message)
-                block = self.document.program.block_at(path) if path else None
-                command = self.document.pack.command(block.command) if block else None
-                item.setToolTip(0, message or (command.help if command else ""))
-            for i in range(item.childCount()):
-                visit(item.child(i))
-        if problems or self._had_problems:
-            for i in range(self.topLevelItemCount()):
-                visit(self.topLevelItem(i))
-        self._had_problems = bool(problems)
-
-    _had_problems = False
-    _running = None
+        """Mark lines with a problem (path -> message); clears the others. Linear in the problems."""
+        for item in self._problems:
+            try:
+                item.setData(None, PROBLEM)
+                path = self.path_of(item)
+                block = self.document.program.block_at(path)
+                command = self.document.pack.command(block.command)
+                item.setToolTip(command.help if command else "")
+            except (RuntimeError, IndexError, KeyError, AttributeError):  # its row went with an edit
+                pass
+        self._problems = []
+        for path, message in problems.items():
+            try:
+                item = self.item_at(path)
+            except (IndexError, KeyError, AttributeError, StopIteration):
+                continue
+            item.setData(message, PROBLEM)
+            item.setToolTip(message)
+            self._problems.append(item)
 
     def set_running(self, path) -> None:
         """Outline the line the robot is running (None: no run), and keep it in view."""
         previous, self._running = self._running, None
         if previous is not None:
             try:
-                previous.setData(0, RUNNING, False)
+                previous.setData(False, RUNNING)
             except RuntimeError:  # its row went with an edit
                 pass
         if path is None:
             return
         try:
             item = self.item_at(tuple(path))
-        except (IndexError, AttributeError, StopIteration, TypeError):
+        except (IndexError, KeyError, AttributeError, StopIteration, TypeError):
             return  # the program changed since the run started
-        if item is not None:
-            item.setData(0, RUNNING, True)
-            self._running = item
-            self.scrollToItem(item)
+        item.setData(True, RUNNING)
+        self._running = item
+        self.scrollTo(item.index())
 
     # --- zoom and look ---------------------------------------------------------------------------
 

@@ -50,31 +50,32 @@ class DragAndDrop:
 
     def drop_target(self, pos: QPoint) -> tuple[tuple, QRect]:
         """Where a drop at `pos` (viewport coordinates) puts lines, and the indicator line to draw."""
-        item = self.itemAt(pos)
+        item = self.item_below(pos)
         step = self.indentation()
         if item is None:
             last = self._last_visible()
-            y = self.visualItemRect(last).bottom() + 1 if last else 4
+            y = self.item_rect(last).bottom() + 1 if last else 4
             return (len(self.document.program.blocks),), QRect(4, y, self.viewport().width() - 8, 3)
-        rect = self.visualItemRect(item)
+        rect = self.item_rect(item)
         if self._is_body(item):
-            return self.path_of(item.parent()) + (item.text(0), 0), \
+            return self.path_of(item.parent()) + (item.text(), 0), \
                 QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
         path = self.path_of(item)
         if pos.y() < rect.center().y():
             return path, QRect(rect.left(), rect.top() - 1, rect.width(), 3)
         body = self._single_body(item)
-        if body is not None and (item.isExpanded() or item.childCount() == 0):
+        expanded = self.isExpanded(item.index())
+        if body is not None and (expanded or item.rowCount() == 0):
             return path + (body, 0), QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
-        if item.childCount() and self._is_body(item.child(0)) and item.isExpanded():
+        if item.rowCount() and self._is_body(item.child(0)) and expanded:
             first = item.child(0)
-            return path + (first.text(0), 0), QRect(rect.left() + 2 * step, rect.bottom(), rect.width() - 2 * step, 3)
+            return path + (first.text(), 0), QRect(rect.left() + 2 * step, rect.bottom(), rect.width() - 2 * step, 3)
         # After the line; on the last line of a body, further left means after the body's owner.
         target, left = path[:-1] + (path[-1] + 1,), rect.left()
         while len(target) > 1 and target[-1] == len(edits.blocks_in(self.document.program, target[:-1])) \
                 and pos.x() < left - step // 2 and target[-2] == self._last_body_name(target[:-2]):
             owner = target[:-2]
-            target, left = owner[:-1] + (owner[-1] + 1,), self.visualItemRect(self.item_at(owner)).left()
+            target, left = owner[:-1] + (owner[-1] + 1,), self.item_rect(self.item_at(owner)).left()
         return target, QRect(left, rect.bottom(), rect.right() - left, 3)
 
     def _last_body_name(self, owner: tuple) -> str:
@@ -82,9 +83,10 @@ class DragAndDrop:
         return self.document.pack.command(block.command).bodies[-1]
 
     def _last_visible(self):
-        item = self.topLevelItem(self.topLevelItemCount() - 1) if self.topLevelItemCount() else None
-        while item is not None and item.isExpanded() and item.childCount():
-            item = item.child(item.childCount() - 1)
+        model = self.program_model
+        item = model.item(model.rowCount() - 1) if model.rowCount() else None
+        while item is not None and item.rowCount() and self.isExpanded(item.index()):
+            item = item.child(item.rowCount() - 1)
         return item
 
     def plan_drop(self, mime: QMimeData, target: tuple, copy: bool = False):
@@ -163,7 +165,7 @@ class DragAndDrop:
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.topLevelItemCount() == 0 and self._indicator is None:
+        if self.program_model.rowCount() == 0 and self._indicator is None:
             self._paint_hint()
         if self._indicator is None:
             return

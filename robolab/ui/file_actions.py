@@ -14,7 +14,7 @@ from robolab.errors import RobolabError
 from robolab.files import DiskState, changed_on_disk, disk_state, read_text, write_atomic
 from robolab.shipped import examples_dir
 from robolab.ui.autosave import INTERVAL_MS, Autosave
-from robolab.ui.document import Document
+from robolab.document import Document
 
 PROGRAMS = "RoboLab programs (*.rlab);;All files (*)"
 RECENT_MAX = 10
@@ -247,7 +247,8 @@ class FileActions:
 
     def export_python(self, path=None) -> bool:
         return self._export(path, "Export Python", "Python (*.py)", ".py",
-                            lambda p: write_atomic(p, self.document.python(), executable=True))
+                            lambda p: write_atomic(p, self.document.snapshot().compiled_or_raise().source,
+                                                      executable=True))
 
     def export_text(self, path=None) -> bool:
         return self._export(path, "Export the program as text", "Text (*.txt);;RoboLab programs (*.rlab)", ".txt",
@@ -293,14 +294,14 @@ class FileActions:
         if not document.dirty:
             self.autosave.discard()
             return False
-        if self._autosaved_at == (id(document.program), document._position):
+        if self._autosaved_at == (id(document.program), document.revision):
             return False
         try:
             self.autosave.write(document.text(), str(document.path or ""))
         except OSError as error:
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return False
-        self._autosaved_at = (id(document.program), document._position)
+        self._autosaved_at = (id(document.program), document.revision)
         return True
 
     def offer_recovery(self, ask=None) -> bool:

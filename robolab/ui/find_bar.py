@@ -1,8 +1,11 @@
-"""Find a line in a long program by the words it shows (Ctrl+F): Enter goes to the next match."""
+"""Find a line in a long program by the words it shows (Ctrl+F): Enter goes to the next match.
+It searches the program itself (each line's words and values as the canvas writes them), not rows."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QTreeWidgetItemIterator, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from robolab.model import edits
+from robolab.ui import labels
 from robolab.ui import theme as th
 
 
@@ -37,15 +40,16 @@ class FindBar(QWidget):
         self.hide()
         self.canvas.setFocus()
 
-    def matches(self) -> list:
+    def matches(self) -> list[tuple]:
+        """The paths of the lines whose text (command words and values, as the canvas shows them)
+        holds every word typed, in reading order."""
         words = self.edit.text().lower().split()
-        found, it = [], QTreeWidgetItemIterator(self.canvas)
-        while it.value() is not None:
-            item = it.value()
-            if words and not self.canvas._is_body(item) and all(w in item.text(0).lower() for w in words):
-                found.append(item)
-            it += 1
-        return found
+        if not words:
+            return []
+        document = self.canvas.document
+        found = [(path, block) for path, block in document.program.walk()
+                 if all(w in labels.text_of(block, document.pack).lower() for w in words)]
+        return sorted((p for p, _ in found), key=lambda p: edits.reading_key(document.program, document.pack, p))
 
     def find(self, step: int) -> bool:
         """Select the match after (step 1), before (-1) or at (0) the current line."""
@@ -53,17 +57,12 @@ class FindBar(QWidget):
         self.count.setText(f"{len(found)} found" if self.edit.text().strip() else "")
         if not found:
             return False
-        current = self.canvas.currentItem()
-        if current in found:
-            index = (found.index(current) + step) % len(found)
+        current = self.canvas.selected_paths()[:1]
+        if current and current[0] in found:
+            index = (found.index(current[0]) + step) % len(found)
         else:
             index = 0 if step >= 0 else len(found) - 1
-        item = found[index]
-        parent = item.parent()
-        while parent is not None:  # a match in a closed loop opens it
-            parent.setExpanded(True)
-            parent = parent.parent()
-        self.canvas.select_paths([self.canvas.path_of(item)])
+        self.canvas.select_paths([found[index]])  # a match in a closed loop opens it
         self.count.setText(f"{index + 1} of {len(found)}")
         return True
 

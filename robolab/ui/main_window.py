@@ -9,15 +9,14 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from robolab.errors import RobolabError
-from robolab.language.advice import empty_bodies, plural
+from robolab.document import Document, Reset
+from robolab.language.advice import plural
 from robolab.model import edits
 from robolab.model.edits import Change, EditError
 from robolab.palette import PackLibrary
 from robolab.ui import theme as th
 from robolab.ui.autosave import Autosave
 from robolab.ui.canvas import ProgramCanvas
-from robolab.ui.document import Document, Event
 from robolab.ui.challenge_menu import ChallengeActions
 from robolab.ui.ev3.actions import EV3Actions
 from robolab.ui.file_actions import FileActions
@@ -25,7 +24,8 @@ from robolab.ui.find_bar import FindBar
 from robolab.ui.palette_view import PaletteView
 from robolab.ui.problems_view import ProblemsView
 from robolab.ui.python_view import PythonView
-from robolab.ui.undo import EditCommand
+from robolab.ui.snapshots import SnapshotKeeper
+from robolab.ui.undo import UndoHistory
 from robolab.ui.values import ValueEditor
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         restore_places(self.library, self.settings)  # course packs added in the pack manager
         self.document = Document.new(self.library)
         self.undo_stack = QUndoStack(self)
+        self.document.history = UndoHistory(self.undo_stack, self.document.apply)  # where dirty comes from
+        self.snapshots = SnapshotKeeper(self.document, self)
         self.zoom, self.presentation = 1.0, False
         self._guide = None  # the Getting started window, once opened
         self.panels: dict[str, QDockWidget] = {}
@@ -161,7 +163,7 @@ class MainWindow(QMainWindow):
         selects the line and says what went wrong."""
         if hasattr(widget, "set_document"):
             widget.set_document(self.document)
-            self.document.subscribe(lambda event: event.kind == "reset" and widget.set_document(self.document))
+            self.document.subscribe(lambda event: isinstance(event, Reset) and widget.set_document(self.document))
         if hasattr(widget, "running_block"):
             widget.running_block.connect(self.canvas.set_running)
         if hasattr(widget, "error_block"):
@@ -222,9 +224,10 @@ class MainWindow(QMainWindow):
         self.values.value_changed.connect(self.set_value)
         self.values.leave_requested.connect(lambda: self._go(self.canvas))  # Esc: back to the program
         self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.snapshots.ready.connect(self._show_snapshot)
 
     def push(self, change: Change, text: str) -> None:
-        self.undo_stack.push(EditCommand(self.document, change, text))
+        self.document.edit(change, text)
 
     def request(self, plan, text: str) -> bool:
         return self.canvas.request(plan, text)
@@ -247,7 +250,9 @@ class MainWindow(QMainWindow):
 
     def _show_values(self) -> None:
         paths = self.canvas.selected_paths()
-        self.values.show_block(self.document.program, paths[0] if len(paths) == 1 else None, self.document.pack)
+        path = paths[0] if len(paths) == 1 else None
+        self.values.show_block(self.document.program, path, self.document.pack,
+                               self.document.scope_at(path) if path else None)
 
     def _focus_values(self) -> None:
         self.panels["Values"].show()
@@ -258,9 +263,9 @@ class MainWindow(QMainWindow):
         self.canvas.select_paths([path])
         self.canvas.setFocus()
 
-    def _on_document(self, event: Event) -> None:
-        if event.kind == "reset":
-            self.undo_stack.clear()
+    def _on_document(self, event) -> None:
+        if isinstance(event, Reset):
+            self.snapshots.settle()
             if self.palette_view.pack is not self.document.pack:
                 level = self.settings.value(f"level/{self.document.pack.id}", "")
                 self.palette_view.set_pack(self.document.pack, str(level or ""))
@@ -271,23 +276,19 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def refresh_analysis(self) -> None:
-        """Problems, line marks and the Python view, for the program as it is now."""
+        """Problems, line marks and the Python view, for the program as it is now (a big program's
+        are computed off this thread, and shown when they arrive)."""
         self._refresh.stop()
-        problems = self.document.problems()
-        problems += empty_bodies(self.document.program, self.document.pack, self.document.title)
-        problems.sort(key=lambda found: found[0].line)
+        self.snapshots.refresh()
+
+    def _show_snapshot(self, snapshot) -> None:
+        problems = sorted(snapshot.problems + snapshot.advice, key=lambda found: found[0].line)
         self.problems_view.set_problems(problems, empty=not self.document.program.blocks)
         self.canvas.set_problems({path: p.message for p, path in problems if path})
-        count = sum(1 for _ in self.document.program.walk())
-        self.summary.setText(f"{self.document.pack.title}  ·  {plural(count, 'line')}  ·  "
+        self.summary.setText(f"{self.document.pack.title}  ·  {plural(snapshot.blocks, 'line')}  ·  "
                              f"{plural(len(problems), 'problem')}")
         self.panels["Problems"].setWindowTitle(f"Problems ({len(problems)})" if problems else "Problems")
-        try:
-            source = self.document.python()
-        except RobolabError as error:
-            source = "# The program has problems, so it cannot become Python yet:\n" + "".join(
-                f"#   line {p.line}: {p.message}\n" for p in error.problems)
-        self.python_view.show_source(source)
+        self.python_view.show_source(snapshot.python)
 
     def _clean_changed(self, _clean: bool) -> None:  # a method, so Qt disconnects it when the window goes
         self._update_title()
@@ -566,6 +567,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.files.confirm_discard():
+            self.snapshots.close()
             self.save_settings()
             self.files.closed()
             event.accept()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, Q
 from robolab.palette import COMMENT, Pack
 from robolab.ui import labels
 from robolab.ui import theme as th
-from robolab.ui.canvas import COMMENT_COLOUR
+from robolab.ui.program_model import COMMENT_COLOUR
 from robolab.ui.canvas_drops import COMMAND_MIME
 from robolab.ui.line_painter import BLOCK, CATEGORY, COLOUR, COMMENT_LINE, KIND, SEGMENTS, LineDelegate
 
@@ -143,7 +143,7 @@ class PaletteView(QWidget):
                     header.setHidden(not header_has)
                 header, header_has = item, False
                 continue
-            haystack = f"{item.text(0)} {item.data(0, ID)} {item.toolTip(0)}".lower()
+            haystack = _searched_text(item.text(0), item.data(0, ID))
             match = all(w in haystack for w in words)
             item.setHidden(not match)
             header_has = header_has or match
@@ -219,3 +219,9 @@ class PaletteView(QWidget):
             widget.setFont(th.ui_font(zoom))
         self.tree.scheduleDelayedItemsLayout()
         self.tree.viewport().update()
+
+
+def _searched_text(shown: str, command_id: str) -> str:
+    """What a search matches: the words a user reads on the command (and its name in a program
+    file, `stop_driving` or `stop driving`), never its help or tooltip markup."""
+    return f"{shown} {command_id} {command_id.replace('_', ' ')}".lower()

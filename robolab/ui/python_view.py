@@ -30,6 +30,9 @@ def to_html(source: str) -> str:
     return "<pre style='margin:0'>" + "".join(parts) + "</pre>"
 
 
+LAZY_FROM = 500  # lines of Python from which the text is laid out only when the tab is shown
+
+
 class PythonView(QTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -38,14 +41,27 @@ class PythonView(QTextEdit):
         self.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
         self.setAcceptRichText(False)
         self._source = None
+        self._shown = True
         self.set_zoom(1.0)
 
     def show_source(self, source: str) -> None:
+        """Show new Python; a long one only once the tab is in view (laying it out takes a while)."""
         if source != self._source:
             self._source = source
-            position = self.verticalScrollBar().value()
-            self.setHtml(to_html(source))
-            self.verticalScrollBar().setValue(position)
+            self._shown = False
+            if self.isVisible() or source.count("\n") < LAZY_FROM:
+                self._render()
+
+    def _render(self) -> None:
+        position = self.verticalScrollBar().value()
+        self.setHtml(to_html(self._source or ""))
+        self.verticalScrollBar().setValue(position)
+        self._shown = True
+
+    def showEvent(self, event) -> None:
+        if not self._shown:
+            self._render()
+        super().showEvent(event)
 
     def source(self) -> str:
         return self._source or ""

@@ -36,7 +36,7 @@ class EV3Actions(QObject):
         self.brick: str | None = None   # the brick chosen in the Connect dialog
         self.state = DISCONNECTED
         self.dialog = None
-        self._lines: dict[int, tuple] = {}  # the running program's line -> block path, for its crash
+        self._lines = None  # the running program's Layout: its line -> block path, for its crash
         self._running = None
 
         self.output = EV3OutputView()
@@ -187,15 +187,17 @@ class EV3Actions(QObject):
         if self.brick is None:
             self._say(NO_BRICK)
             return None
+        from robolab.ev3.program import brick_name
         document = self.window.document
-        lines = document.number_lines()
+        snapshot = document.snapshot()  # the one the Problems and Python views show
         try:
-            program = BrickProgram.from_program(document.program, document.pack, str(document.path or "program"))
+            program = BrickProgram(brick_name(document.name), str(document.path or "program"), document.program,
+                                   snapshot.compiled_or_raise(), snapshot.layout)
         except RobolabError as error:
             self._say("The program has problems to fix before it can go to the brick:\n"
                       + "\n".join(f"line {p.line}: {p.message}" for p in error.problems[:5]))
             return None
-        self._lines, self._running = lines, document.program
+        self._lines, self._running = snapshot.layout, document.program
         return program
 
     def download(self) -> None:
@@ -264,7 +266,8 @@ class EV3Actions(QObject):
         elif (problem := handle.problem) is not None:
             where = f"line {problem.line}: " if problem.line else ""
             same = self.window.document.program is self._running  # not another program opened since
-            self.output.crash(self._lines.get(problem.line) if same else None, where + problem.message)
+            self.output.crash(self._lines.path_at(problem.line) if same and self._lines else None,
+                              where + problem.message)
         else:
             self._say(f"the program ended with exit code {handle.code}")
 

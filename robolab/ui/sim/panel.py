@@ -82,6 +82,7 @@ class SimulatorPanel(QWidget):
         self.setObjectName("simulator_panel")
         self.setMinimumWidth(320)   # narrower than its parts want: they squeeze (a window can be small)
         self.document = None             # anything with .program, .pack and .path (the window's Document)
+        self._run_layout = None          # the running program's printer map (from the window's snapshot)
         self.run: LiveRun | None = None
         self.drive: ManualDrive | None = None
         self.world = self.robot = None
@@ -273,6 +274,11 @@ class SimulatorPanel(QWidget):
             return None
         name = Path(document.path).stem if getattr(document, "path", None) else "program"
         try:
+            if hasattr(document, "snapshot"):  # the window's Document: its snapshot is compiled already
+                snapshot = document.snapshot()
+                self._run_layout = snapshot.layout  # where the run's blocks are in the text
+                return LiveProgram.from_snapshot(document.program, document.pack, snapshot)
+            self._run_layout = None
             return LiveProgram.build(document.program, document.pack, name)
         except RobolabError as error:
             self.output.list.add(None, "error", "The program has problems to fix before it can run:\n"
@@ -439,7 +445,8 @@ class SimulatorPanel(QWidget):
             line = None
             if block is not None and self.document is not None:
                 try:
-                    line = self.document.program.block_at(block).line
+                    line = self._run_layout.where(block)[0] if self._run_layout else \
+                        self.document.program.block_at(block).line
                 except (IndexError, KeyError, AttributeError):
                     line = None
             where = f" (line {line})" if line else ""

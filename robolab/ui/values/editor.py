@@ -199,8 +199,10 @@ class ValueEditor(QWidget):
         self.set_zoom(1.0)
 
     # The contract with the window.
-    def show_block(self, program: Program | None, path: tuple | None, pack: Pack | None) -> None:
-        """Show the values of the line at `path` (None: nothing selected)."""
+    def show_block(self, program: Program | None, path: tuple | None, pack: Pack | None,
+                   scope: Scope | None = None) -> None:
+        """Show the values of the line at `path` (None: nothing selected); `scope`: the names it can
+        use, when the caller has them already (the window's document keeps them per revision)."""
         if program is None or path is None or pack is None:
             self._clear()
             return
@@ -208,7 +210,7 @@ class ValueEditor(QWidget):
         command = pack.command(block.command)
         params = (COMMENT_TEXT,) if block.command == COMMENT else (command.params if command else ())
         self.program, self.pack, self.path = program, pack, tuple(path)
-        self.scope = Scope(program, pack, self.path)
+        self.scope = scope or Scope(program, pack, self.path)
         key = (tuple(params), self.zoom)  # a line with the same params (same command) reuses the rows
         if key != self._layout_key:
             self._build(params)

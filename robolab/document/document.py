@@ -1,14 +1,16 @@
-"""The open program: model, pack, file, dirty flag and change events, with no Qt.
+"""The open program: model, pack, file, revision, undo history and typed events, with no Qt.
 
-Widgets listen to a Document and edit it only through `apply` (undo commands call it), so every
-view mirrors the same program, and everything here is testable without a display.
+Views subscribe to a Document and change it only through `edit` (which goes on its history, so
+it can be undone), so every view shows the same program. The revision counts every change: a
+snapshot (robolab.document.snapshot) computed for one revision is stale once there is another.
 """
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from robolab.errors import Problem, RobolabError
+from robolab.document.events import Changed, EventEmitter, Reset, Saved
+from robolab.document.history import History
+from robolab.document.snapshot import Snapshot, take
+from robolab.errors import RobolabError
 from robolab.files import read_text, write_atomic
 from robolab.model import edits
 from robolab.model.edits import Change, EditError
@@ -19,24 +21,16 @@ from robolab.palette.types import sample_value
 DEFAULT_PACK = "ev3"
 
 
-@dataclass
-class Event:
-    """What happened: "changed" (with the change), "reset" (a new program), "saved"."""
-
-    kind: str
-    change: Change | None = None
-
-
-@dataclass
 class Document:
-    program: Program
-    pack: Pack
-    library: PackLibrary
-    path: Path | None = None
-    origin: str = ""  # the example an untitled program was copied from, for its title
-    _listeners: list[Callable[[Event], None]] = field(default_factory=list, repr=False)
-    _position: int = 0  # edits done minus edits undone
-    _saved: int | None = 0  # _position when last saved; None once that state cannot come back
+    def __init__(self, program: Program, pack: Pack, library: PackLibrary, path: Path | None = None,
+                 origin: str = ""):
+        self.program, self.pack, self.library = program, pack, library
+        self.path = Path(path) if path else None
+        self.origin = origin  # the example an untitled program was copied from, for its title
+        self.revision = 0
+        self.events = EventEmitter()
+        self.history = History(self.apply)  # the window puts one over its QUndoStack here
+        self._snapshot: Snapshot | None = None
 
     # --- creating ------------------------------------------------------------------------------
 
@@ -65,37 +59,76 @@ class Document:
 
     # --- events and edits ------------------------------------------------------------------------
 
-    def subscribe(self, listener: Callable[[Event], None]) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener) -> None:
+        """listener(event) for each Changed, Reset and Saved; a bound method is held weakly."""
+        self.events.subscribe(listener)
 
-    def _emit(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            listener(event)
+    def unsubscribe(self, listener) -> None:
+        self.events.unsubscribe(listener)
 
-    def apply(self, change: Change, step: str = "do") -> None:
-        """Carry out a change. `step` is "do" for a new edit, "undo" or "redo" (for the dirty flag)."""
+    def edit(self, change: Change, text: str) -> None:
+        """Make an edit the user asked for, as one step of the undo history."""
+        self.history.push(change, text)
+
+    def apply(self, change: Change) -> None:
+        """Carry out a change (the history calls this for an edit, its undo and its redo)."""
         edits.apply(self.program, change)
-        if step == "undo":
-            self._position -= 1
-        else:
-            if step == "do" and self._saved is not None and self._position < self._saved:
-                self._saved = None  # the saved state was undone and is now overwritten
-            self._position += 1
-        self._emit(Event("changed", change))
+        self.revision += 1
+        self.events.emit(Changed(change, self.revision))
 
     def replace(self, other: "Document") -> None:
         """Show another program in this document (Open, New, Recover), as one reset event."""
         self.program, self.pack, self.path, self.origin = other.program, other.pack, other.path, other.origin
-        self._position, self._saved = 0, 0
-        self._emit(Event("reset"))
+        self.revision += 1
+        self.history.clear()
+        self.events.emit(Reset(self.revision))
 
     @property
     def dirty(self) -> bool:
-        return self._position != self._saved
+        """Unsaved work: the history is away from the point where the file was last written."""
+        return not self.history.is_clean()
 
     def mark_dirty(self) -> None:
         """A program that holds unsaved work though nothing was edited here (a recovered autosave)."""
-        self._saved = None
+        self.history.forget_clean()
+
+    # --- the snapshot of this revision -----------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The program's name in its Python: the file's stem."""
+        return self.path.stem if self.path else "program"
+
+    def snapshot(self) -> Snapshot:
+        """Text, problems and Python of the program as it is now: computed once per revision
+        (here, or by a thread that offered it), then shared."""
+        if self._snapshot is None or self._snapshot.revision != self.revision or self._snapshot.name != self.name:
+            self._snapshot = take(self.program, self.pack, self.revision, self.name)
+        return self._snapshot
+
+    def offer(self, snapshot: Snapshot) -> bool:
+        """Keep a snapshot computed elsewhere if it is of this revision; False (dropped) if stale."""
+        if snapshot.revision != self.revision or snapshot.name != self.name:
+            return False
+        self._snapshot = snapshot
+        return True
+
+    @property
+    def current_snapshot(self) -> Snapshot | None:
+        """The snapshot of this revision if one is computed already, else None (without computing)."""
+        snapshot = self._snapshot
+        return snapshot if snapshot and snapshot.revision == self.revision and snapshot.name == self.name else None
+
+    def scope_at(self, path: tuple):
+        """The names the line at `path` can use in its values (the value editor's drop-downs), kept
+        with this revision's snapshot so choosing lines back and forth works them out once."""
+        from robolab.language.scope import Scope
+
+        snapshot = self.current_snapshot
+        scopes = snapshot.extra.setdefault("scopes", {}) if snapshot is not None else {}
+        if path not in scopes:
+            scopes[path] = Scope(self.program, self.pack, path)
+        return scopes[path]
 
     # --- text and files -------------------------------------------------------------------------
 
@@ -106,6 +139,8 @@ class Document:
         return f"{self.origin} (copy)" if self.origin else "Untitled"
 
     def text(self) -> str:
+        if (snapshot := self.current_snapshot) is not None:
+            return snapshot.text
         from robolab.language import print_program
 
         return print_program(self.program, self.pack)
@@ -116,8 +151,8 @@ class Document:
             raise ValueError("a new program needs a file name to save to")
         write_atomic(path, self.text())
         self.path = path
-        self._saved = self._position
-        self._emit(Event("saved"))
+        self.history.set_clean()
+        self.events.emit(Saved(path))
 
     def snippet(self, paths: list[tuple]) -> str:
         """The selected lines (with their bodies) as program text, for the clipboard."""
@@ -179,51 +214,6 @@ class Document:
                     value = block.args.get(param.name)
                     names.update(value if isinstance(value, tuple) else (value,))
         return names
-
-    # --- what the checker and compiler say ------------------------------------------------------
-
-    def number_lines(self) -> dict[int, tuple]:
-        """Give every block the line it has in the saved text (edits move lines); line -> path."""
-        lines: dict[int, tuple] = {}
-        line = 1  # the header
-
-        def visit(blocks, prefix, depth):
-            nonlocal line
-            for index, block in enumerate(blocks):
-                path = prefix + (index,)
-                line += 1
-                block.line, block.column, block.positions = line, 4 * depth + 1, {}
-                lines[line] = path
-                command = self.pack.command(block.command) if block.command != COMMENT else None
-                if command is None or not command.bodies:
-                    continue
-                for position, name in enumerate(command.bodies):
-                    body = block.bodies.get(name, [])
-                    if position and not body:
-                        continue
-                    if position:
-                        line += 1  # "} else {"
-                    visit(body, path + (name,), depth + 1)
-                line += 1  # "}"
-
-        visit(self.program.blocks, (), 0)
-        return lines
-
-    def problems(self) -> list[tuple[Problem, tuple | None]]:
-        """Each problem the checker finds, with the path of the line it is on."""
-        from robolab.language import check_program
-
-        lines = self.number_lines()
-        analysis = check_program(self.program, self.pack, self.title)
-        return [(problem, lines.get(problem.line)) for problem in analysis.problems]
-
-    def python(self) -> str:
-        """The generated Python; RobolabError with the problems while the program has some."""
-        from robolab.language import compile_program
-
-        self.number_lines()
-        name = self.path.stem if self.path else "program"
-        return compile_program(self.program, self.pack, name=name).source
 
 
 def _fresh(name: str, taken: set[str]) -> str:
