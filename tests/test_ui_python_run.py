@@ -110,3 +110,18 @@ def test_the_menu_asks_for_a_file_and_a_profile_guessed_from_its_first_line(qtbo
         window.python_runs.run_action.trigger()
     assert asked == [("Run bands.py as a program for:", python_run.PROFILE_LABELS[NBEV3DEVSIM])]
     assert panel.run.result.returncode == 0 and panel.run.program.profile == NBEV3DEVSIM
+
+
+def test_step_pauses_at_each_statement_and_the_bar_says_its_line(qtbot, tmp_path, library):
+    window, panel = window_with_panel(qtbot, tmp_path, library)
+    path = tmp_path / "count.py"
+    path.write_text("a = 1\n\nb = 2\nprint(a + b)\n")
+    panel.python_program = python_run.read_python_program(path).program
+    python_run.PythonRunView.of(panel)
+    panel.step()
+    qtbot.waitUntil(lambda: panel.bar.result.text() == "count.py: paused at line 1", timeout=10000)
+    panel.step()
+    qtbot.waitUntil(lambda: panel.bar.result.text() == "count.py: paused at line 3", timeout=10000)
+    with qtbot.waitSignal(panel.state_changed, timeout=10000, check_params_cb=lambda s: s == FINISHED):
+        panel.run_program()
+    assert any(text.endswith("   3") for text in panel.output.list.texts())

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from robolab.live import FINISHED
+from robolab.live import FINISHED, PAUSED, RUNNING
 from robolab.live.python_program import EV3DEV2, NBEV3DEVSIM, guessed_profile, read_python_program
 
 PROFILE_LABELS = {EV3DEV2: "ev3dev2 (also old ev3dev programs)",
@@ -38,20 +38,21 @@ def run_python_file(panel, path, profile: str | None = None) -> bool:
     if setup.world is not None:   # nbev3devsim: the background, robot and start its magic line names
         panel.show_world(setup.world, setup.robot, setup.world_file)
     panel.python_program = setup.program
-    PrintedOutput.of(panel)
+    PythonRunView.of(panel)
     panel.run_program()
     return True
 
 
-class PrintedOutput(QObject):
-    """What a Python program prints, line by line in the panel's Output as it runs, and its
-    traceback when it fails (an .rlab program says what it means through events instead)."""
+class PythonRunView(QObject):
+    """What the panel shows of a Python program's run beyond a block program's: what it prints,
+    line by line in Output as it runs (an .rlab program speaks through events instead), its
+    traceback when it fails, and the line it is paused at."""
 
     @classmethod
-    def of(cls, panel) -> "PrintedOutput":
-        watcher = getattr(panel, "_printed_output", None)
+    def of(cls, panel) -> "PythonRunView":
+        watcher = getattr(panel, "_python_run_view", None)
         if watcher is None:
-            watcher = panel._printed_output = cls(panel)
+            watcher = panel._python_run_view = cls(panel)
         return watcher
 
     def __init__(self, panel):
@@ -60,7 +61,20 @@ class PrintedOutput(QObject):
         self.run, self.chunks, self.partial = None, 0, ""
         self.shown = None   # the run whose output is all shown
         panel.timer.timeout.connect(self.poll)
-        panel.state_changed.connect(lambda state: state == FINISHED and self.poll(final=True))
+        panel.state_changed.connect(self._state_changed)
+
+    def _state_changed(self, state: str) -> None:
+        """At the end, the rest of the output; paused, the line the program waits at (its lines
+        are not the canvas program's, so the bar says it)."""
+        run, panel = self.panel.run, self.panel
+        if run is None or not getattr(run.program, "is_python", False):
+            return
+        if state == FINISHED:
+            self.poll(final=True)
+        elif state == PAUSED and run.runner.current_line:
+            panel.bar.show_result("python", f"{run.program.title}: paused at line {run.runner.current_line}")
+        elif state == RUNNING and panel.python_program is run.program:
+            panel.bar.show_result("python", panel.python_title())
 
     def poll(self, final: bool = False) -> None:
         run = self.panel.run
