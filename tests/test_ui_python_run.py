@@ -125,3 +125,13 @@ def test_step_pauses_at_each_statement_and_the_bar_says_its_line(qtbot, tmp_path
     with qtbot.waitSignal(panel.state_changed, timeout=10000, check_params_cb=lambda s: s == FINISHED):
         panel.run_program()
     assert any(text.endswith("   3") for text in panel.output.list.texts())
+
+
+def test_a_program_printing_without_end_does_not_swamp_the_output(qtbot, tmp_path, library):
+    window, panel = window_with_panel(qtbot, tmp_path, library)
+    path = tmp_path / "chatty.py"
+    path.write_text("for n in range(5000):\n    print(n)\n")
+    run_to_end(qtbot, window, path)
+    texts = panel.output.list.texts()
+    assert len(texts) == python_run.PRINTED_MAX + 2 and texts[0].endswith("   0")
+    assert "more printed than the 2000 lines" in texts[-2] and "the program ended" in texts[-1]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from robolab.live import FINISHED, PAUSED, RUNNING
 from robolab.live.python_program import EV3DEV2, NBEV3DEVSIM, guessed_profile, read_python_program
 
+PRINTED_MAX = 2000   # printed lines shown per run: a loop printing at full speed must not swamp the window
 PROFILE_LABELS = {EV3DEV2: "ev3dev2 (also old ev3dev programs)",
                   NBEV3DEVSIM: "nbev3devsim (the OU's notebook simulator)"}
 
@@ -58,7 +59,7 @@ class PythonRunView(QObject):
     def __init__(self, panel):
         super().__init__(panel)
         self.panel = panel
-        self.run, self.chunks, self.partial = None, 0, ""
+        self.run, self.chunks, self.partial, self.lines = None, 0, "", 0
         self.shown = None   # the run whose output is all shown
         panel.timer.timeout.connect(self.poll)
         panel.state_changed.connect(self._state_changed)
@@ -81,7 +82,7 @@ class PythonRunView(QObject):
         if run is None or run is self.shown or not getattr(run.program, "is_python", False):
             return
         if run is not self.run:
-            self.run, self.chunks, self.partial = run, 0, ""
+            self.run, self.chunks, self.partial, self.lines = run, 0, "", 0
         printed = run.runner._out        # appended to by the run's thread only
         end = len(printed)
         text = self.partial + "".join(printed[self.chunks:end])
@@ -90,8 +91,10 @@ class PythonRunView(QObject):
         self.partial = "" if final else lines.pop()
         time = run.latest.time
         for line in lines:
-            if line or not final:
-                self.panel.output.list.add(time, "output", line)
+            if (line or not final) and self.lines <= PRINTED_MAX:
+                self.lines += 1
+                self.panel.output.list.add(time, "output", line if self.lines <= PRINTED_MAX else
+                                           f"… more printed than the {PRINTED_MAX} lines shown here")
         if not final:
             return
         self.shown = run
