@@ -118,6 +118,17 @@ def world_name(background: str) -> Path:
                      f"(there are: {', '.join(sorted(set(BACKGROUNDS) - {'Blank'}))})")
 
 
+def magic_world(magic: Magic) -> Path:
+    """The world file a program's magic names: nbev3devsim's blank background when it names none
+    (ValueError for a background not drawn here)."""
+    return world_name(magic.background) if magic.background else BLANK
+
+
+def magic_robot(magic: Magic) -> Path:
+    """The robot file a program's magic names: nbev3devsim's default robot when it names none."""
+    return ROBOTS.get(magic.robot or "Default_Robot", ROBOT)
+
+
 def start_pose(start: dict, world):
     """The world's start pose moved to nbev3devsim's x, y (y down) and angle (clockwise);
     ValueError when that is outside the world."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
-from simulator.nbev3devsim import BLANK, PROFILES, ROBOT, ROBOTS, Profile, read_magic, start_pose, world_name
+from simulator.nbev3devsim import PROFILES, Profile, magic_robot, magic_world, read_magic, start_pose
 from simulator.physics import Simulation
 from simulator.robot import load_robot
 from simulator.world import load_world
@@ -137,8 +137,7 @@ def run_program(program: str | Path, world: str | Path | None = None, robot: str
             raise ValueError(f"unknown profile {profile!r} (there is: {', '.join(PROFILES)})")
         source, magic = read_magic(Path(program).read_text(encoding="utf-8"))
         dialect = Profile(magic)
-        world = world or (world_name(magic.background) if magic.background else BLANK)
-        robot = robot or ROBOTS.get(magic.robot or "Default_Robot", ROBOT)
+        world, robot = world or magic_world(magic), robot or magic_robot(magic)
     the_world = load_world(world or "empty_arena")
     if dialect is not None and dialect.magic.start:
         the_world.start = start_pose(dialect.magic.start, the_world)

@@ -31,8 +31,12 @@ def test_the_curve_reads_black_tape_white_paper_and_the_red_light():
     assert round(reflected_pct((0, 0, 0))) == 5 and round(reflected_pct((255, 255, 255))) == 75
     assert round(reflected_pct((128, 128, 128))) == 40          # grey: a straight line between
     assert reflected_pct((220, 20, 20)) > 60 > 10 > reflected_pct((0, 80, 200))  # red bright, blue dark
-    assert ambient_pct((255, 255, 255)) == ambient_pct((0, 0, 0)) == 8
-    assert [round(c) for c in raw_rgb((255, 0, 128))] == [765, 51, 409]
+    # ambient: the room's light off the floor, 9 % over white paper, under 1 % over black tape
+    assert (round(ambient_pct((255, 255, 255))), round(ambient_pct((0, 0, 0)))) == (9, 1)
+    assert ambient_pct((0, 0, 0)) < ambient_pct((0, 0, 255)) < ambient_pct((255, 0, 0)) < ambient_pct((0, 255, 0))
+    # RGB-RAW: white paper 300 a channel (python-ev3dev2's measured white), black tape 20
+    assert [round(c) for c in raw_rgb((255, 0, 128))] == [300, 20, 161]
+    assert [round(c) for c in raw_rgb((255, 0, 128), "linear")] == [1020, 0, 512]
     assert reflected_pct((255, 255, 255), "linear") == 100 and reflected_pct((0, 0, 0), "linear") == 0
 
 
@@ -61,3 +65,18 @@ def test_a_robot_file_chooses_robotlabs_light_sensor_and_a_bad_curve_is_named(tm
     with pytest.raises(RobotError) as raised:
         load_robot(path)
     assert "sensors.3: response must be one of ev3, linear, not 'nxt'" in raised.value.problems[0]
+
+
+RGB = """\
+from ev3dev2.sensor.lego import ColorSensor
+sensor = ColorSensor()
+print(sensor.raw, sensor.rgb, sensor.ambient_light_intensity)
+"""
+
+
+def test_ev3dev2_reads_white_paper_as_white_and_the_room_light_off_the_floor(tmp_path):
+    program = tmp_path / "rgb.py"
+    program.write_text(RGB)
+    # empty_arena's floor is #f0f0f0 (reflected light 71): raw 284 a channel, which ev3dev2's
+    # default scaling (white paper 300) makes 241 of 255; ambient light 9 % of 71/75
+    assert run_program(program, "empty_arena").output == "(284, 284, 284) (241, 241, 241) 9\n"

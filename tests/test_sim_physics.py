@@ -185,7 +185,7 @@ def test_colour_sensor_black_and_white(tmp_path):
     colour.set("mode", "COL-COLOR")
     assert colour.get("value0") == "1"
     colour.set("mode", "RGB-RAW")
-    assert colour.get("num_values") == "3" and [colour.get(f"value{i}") for i in range(3)] == ["51", "51", "51"]
+    assert colour.get("num_values") == "3" and [colour.get(f"value{i}") for i in range(3)] == ["20", "20", "20"]
 
 
 def test_ultrasonic_distance_to_wall(tmp_path):

@@ -70,6 +70,8 @@ class LiveRun:
         self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
                                      busy_limit=busy_limit, on_step=self._on_step, record_writes=False)
         self.filename = self.runner.filename
+        new_profile = getattr(program, "new_profile", None)   # a Python file's dialect (python_program.py)
+        self.runner.profile = new_profile() if new_profile else None
         self.speed = speed
         self.trace = 0.0                # wall seconds each block is shown before it runs (0: off)
         self.state = READY

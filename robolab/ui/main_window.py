@@ -18,6 +18,7 @@ from robolab.ui import theme as th
 from robolab.ui.autosave import Autosave
 from robolab.ui.canvas import ProgramCanvas
 from robolab.ui.challenge_menu import ChallengeActions
+from robolab.ui.sim.python_run import PythonRunActions
 from robolab.ui.ev3.actions import EV3Actions
 from robolab.ui.file_actions import FileActions
 from robolab.ui.find_bar import FindBar
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.ev3 = EV3Actions(self)  # the EV3 menu, its output panel and the brick link
         self.challenges = ChallengeActions(self)  # the Challenges menu and the challenge panel
+        self.python_runs = PythonRunActions(self)  # Simulator → Run a Python program… (ui/sim/python_run.py)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._fit_screen()

@@ -98,6 +98,7 @@ class SimulatorPanel(QWidget):
         self._state = READY
         self._running_program = None
         self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
+        self.python_program = None       # a Python file run instead of the canvas program (python_run.py)
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -161,6 +162,7 @@ class SimulatorPanel(QWidget):
     def set_document(self, document) -> None:
         """The program to run (read when Run is pressed); its header's world is chosen."""
         self.document = document
+        self.python_program = None       # the program opened is the one Run runs
         if self._active() and document.program is not self._running_program:
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
@@ -269,6 +271,8 @@ class SimulatorPanel(QWidget):
 
     # --- run controls ------------------------------------------------------------------------------
     def live_program(self) -> LiveProgram | None:
+        if self.python_program is not None:
+            return self.python_program
         document = self.document
         if document is None:
             return None
@@ -305,7 +309,7 @@ class SimulatorPanel(QWidget):
             return
         self._end_drive()
         self.runs += 1
-        self._running_program = self.document.program
+        self._running_program = self.python_program or self.document.program
         self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
                            **self.run_settings)
         self.run_created.emit(self.run)
@@ -321,7 +325,7 @@ class SimulatorPanel(QWidget):
         self.view.start = self.start_pose
         self.view.trail = self.run.trail
         self.run.start(step=step)
-        self.bar.show_result(None)
+        self.bar.show_result(*(("python", self.python_title()) if self.python_program else (None,)))
         self._show_state(RUNNING)
 
     def pause(self) -> None:
@@ -442,7 +446,7 @@ class SimulatorPanel(QWidget):
         error = run.error
         if error is not None:
             message, block = error
-            line = None
+            line = run.result.line if getattr(run.program, "is_python", False) and run.result else None
             if block is not None and self.document is not None:
                 try:
                     line = self._run_layout.where(block)[0] if self._run_layout else \
@@ -451,7 +455,7 @@ class SimulatorPanel(QWidget):
                     line = None
             where = f" (line {line})" if line else ""
             self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
-            self.bar.show_result("error", f"Error on line {line}: {message}" if line else f"Error: {message}")
+            self.bar.show_result("error", self._titled(f"Error on line {line}: {message}" if line else f"Error: {message}"))
             self.tabs.setCurrentWidget(self.output)
             self._emit_place(block, snap.line)
             self.error_block.emit(block, message)
@@ -460,13 +464,21 @@ class SimulatorPanel(QWidget):
             how = "stopped" if result is not None and result.stopped else "ended"
             self.output.list.add(snap.time, "note", f"the program {how}")
             self.bar.show_result(how if how == "stopped" else "finished",
-                                 f"Stopped at {snap.time:.1f} s" if how == "stopped" else
-                                 f"Finished at {snap.time:.1f} s")
+                                 self._titled(f"Stopped at {snap.time:.1f} s" if how == "stopped" else
+                                              f"Finished at {snap.time:.1f} s"))
             self._emit_place(None, None)
+
+    def python_title(self) -> str:
+        """What the run bar says of a Python program: its file and profile (not the canvas program)."""
+        program = self.python_program
+        return f"Python program {program.title} ({program.profile})" if program else ""
+
+    def _titled(self, text: str) -> str:
+        return f"{self.python_program.title}: {text}" if self.python_program else text
 
     def _show_state(self, state: str) -> None:
         self._state = state
-        self.bar.show_state(state, has_program=self.document is not None)
+        self.bar.show_state(state, has_program=self.document is not None or self.python_program is not None)
         self.state_changed.emit(state)
 
     def _set_trail(self, on: bool) -> None:
