@@ -59,6 +59,13 @@ def placed_world(world, start: Pose | None):
     return placed
 
 
+def at_rest(world, robot, start: Pose | None = None) -> Snapshot:
+    """What the panel shows before a run: `robot` standing at `start` (the world's own when None),
+    with a reading for each of its sensors and motors."""
+    sim = Simulation(placed_world(world, start), robot)
+    return snapshot(sim, sim.pose.heading)
+
+
 class LiveRun:
     """A program's run in `world` (a loaded simulator World), watched and controlled live."""
 

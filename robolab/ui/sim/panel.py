@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from robolab.errors import RobolabError
-from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun
+from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun, at_rest
 from robolab.live.manual import ManualDrive
 from robolab.ui.sim.controls import OPEN_WORLD, RunBar
 from robolab.ui.sim.datalog_view import DataLogView
@@ -164,9 +164,12 @@ class SimulatorPanel(QWidget):
         if self._active() and document.program is not self._running_program:
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
-        if not self._active() and not self.run_settings:   # a challenge chooses its own world
-            self._program_world(document)
-        self._show_state(self._state)
+        if not self._active():
+            self.run = None
+            self._clear_run()   # another program: nothing of the last run's stays in view
+            if not self.run_settings:   # a challenge chooses its own world
+                self._program_world(document)
+        self._show_state(self._state if self._active() else READY)
 
     def _program_world(self, document) -> None:
         """The world the program's header names (or x.world.toml beside x.rlab), read off this thread."""
@@ -238,10 +241,25 @@ class SimulatorPanel(QWidget):
         self.view.set_world(world, robot)
         self.view.start = world.start
         self.view.caption = ""
-        self.view.show_state(world.start)
         self._list_worlds()
         self.run = None
+        self._clear_run()
         self._show_state(READY)
+
+    def _clear_run(self) -> None:
+        """The panel as before any run of this program in this world with this robot: the clock,
+        the trail, a card for each of the robot's sensors and motors, no variables, no output, no
+        highlight."""
+        self.view.trail = []
+        self.view.show_state(self.start_pose or self.world.start, (), (), [])
+        self.view.caption = ""
+        self.view.editable = True
+        self._shown = None
+        self.readouts.reset(at_rest(self.world, self.robot, self.start_pose))
+        self.variables.set_names([])
+        self.output.clear()
+        self.bar.show_result(None)
+        self._emit_place(None, None)
 
     def _list_worlds(self) -> None:
         """The world list: the shipped worlds by title, and the world file in use when it is not one."""
@@ -412,8 +430,8 @@ class SimulatorPanel(QWidget):
                 if self.run is not None:
                     self.variables.show_values(snap.variables)
         run = self.run
-        if run is None:
-            return
+        if run is None or self._state == FINISHED:
+            return   # a finished run was shown whole by _finished: its outline stays off
         if snap.block != self._block or snap.line != self._line:
             self._emit_place(snap.block, snap.line)
         events = run.new_events()
@@ -453,7 +471,7 @@ class SimulatorPanel(QWidget):
             self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
             self.bar.show_result("error", f"Error on line {line}: {message}" if line else f"Error: {message}")
             self.tabs.setCurrentWidget(self.output)
-            self._emit_place(block, snap.line)
+            self._emit_place(None, None)   # the run is over: no outline; the error's block is selected
             self.error_block.emit(block, message)
         else:
             result = run.result
