@@ -30,6 +30,7 @@ from simulator.robot import load_robot
 
 from robolab.live.program import LiveProgram
 from robolab.live.readings import Snapshot, plotted_values, snapshot
+from robolab.tracebacks import error_message, origin_in
 
 _wall = time.perf_counter          # the real clock (a program greenlet sees simulated time)
 FRAME = 1.0 / 60.0                 # wall seconds between snapshots
@@ -201,10 +202,8 @@ class LiveRun:
             return f"the simulator failed: {self.crash.strip().splitlines()[-1]}", None
         if result is None or not result.returncode or result.stopped or result.timed_out:
             return None
-        lines = result.stderr.strip().splitlines()
-        message = lines[-1] if lines else f"the program ended with exit code {result.returncode}"
-        block = self.program.compiled.block_in_traceback(result.stderr, self.filename)
-        return message, block or self.program.block_at_line(result.line)
+        message = error_message(result.stderr, f"the program ended with exit code {result.returncode}")
+        return message, origin_in(result.stderr, self.filename, self.program.block_at_line, result.line)
 
     # --- the worker thread ---------------------------------------------------------------
     def _work(self):
