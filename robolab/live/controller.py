@@ -24,6 +24,7 @@ import threading
 import time
 import traceback
 
+from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
 from simulator.physics import Pose, Simulation
 from simulator.robot import load_robot
@@ -164,6 +165,10 @@ class LiveRun:
             self.speed = speed
             self._anchor = (_wall(), self.sim.time)
             self._cond.notify_all()
+
+    def press(self, channel, held) -> None:
+        """The IR remote's buttons held on `channel` (robolab.ui.sim.remote)."""
+        remote_of(self.sim).press(channel, held)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the run to end; True when it has."""

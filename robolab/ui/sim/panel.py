@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, Q
 
 from robolab.errors import RobolabError
 from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun, at_rest
+from robolab.live.child import ChildRun, warm_up
 from robolab.live.manual import ManualDrive
 from robolab.ui.sim.controls import OPEN_WORLD, RunBar
 from robolab.ui.sim.datalog_view import DataLogView
@@ -30,7 +31,6 @@ from robolab.ui.sim.world_view import WorldView
 from robolab.ui.sim.world_reader import WorldReader
 from robolab.ui.theme import ui_font
 from robolab.worlds import DEFAULT_WORLD, read_world, world_to_run
-from simulator.infrared import remote_of
 from simulator.physics import Pose
 from simulator.world import WorldError, shipped_worlds
 
@@ -98,6 +98,7 @@ class SimulatorPanel(QWidget):
         self._state = READY
         self._running_program = None
         self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
+        self.in_child = True             # runs in a child process (robolab.live.child), a spare one warm
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -137,7 +138,7 @@ class SimulatorPanel(QWidget):
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
-        self.remote.changed.connect(lambda channel, held: self.run and remote_of(self.run.sim).press(channel, held))
+        self.remote.changed.connect(lambda channel, held: self.run and self.run.press(channel, held))
         self.output.list.itemClicked.connect(self._output_clicked)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
@@ -151,6 +152,7 @@ class SimulatorPanel(QWidget):
         self.world_problem = ""        # why the world the program asked for is not the one in use
         self.show_world(*read_world(DEFAULT_WORLD), DEFAULT_WORLD)   # shipped: read at once
         self._show_state(READY)
+        QTimer.singleShot(0, warm_up)   # a child process waits ready for the first Run
 
     @property
     def state(self) -> str:
@@ -324,8 +326,11 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self._running_program = self.document.program
-        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
-                           **self.run_settings)
+        # In a child process, so the window outlives whatever the program does; a challenge's goals are
+        # watched step by step in the run's own process, so a challenge run keeps to a thread for now.
+        kind = LiveRun if self.run_settings or not self.in_child else ChildRun
+        self.run = kind(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
+                        **self.run_settings)
         self.run_created.emit(self.run)
         self.remote.resend()   # a beacon left on shines for the new run too
         if self.bar.trace.isChecked():
