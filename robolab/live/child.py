@@ -29,7 +29,7 @@ from robolab.live.controller import FINISHED, PAUSED, READY, RUNNING, LiveRun, a
 from robolab.live.readings import Snapshot
 
 MEMORY_CAP = 1 << 30        # bytes of address space the child may use (1 GB)
-GRACE = 0.05                # wall seconds a stopped child has to end its run before it is killed
+GRACE = 0.03                # wall seconds a stopped child has to end its run before it is killed
 FRAME = 1.0 / 60.0          # wall seconds between the child's reports
 SHOWN_DIGITS = 24           # a number longer than this is shown rounded, with its size
 SHOWN_CHARACTERS = 200      # a longer string is cut
