@@ -4,4 +4,5 @@ import sys
 
 from robolab.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":   # not again in a run's child process (multiprocessing's spawn imports it)
+    sys.exit(main())

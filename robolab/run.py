@@ -9,7 +9,7 @@ from pathlib import Path
 from robolab.errors import Problem
 from robolab.files import check_writable, read_text
 from robolab.runnable import Runnable, runnable
-from robolab.tracebacks import lines_in
+from robolab.tracebacks import error_message, innermost, origin_in
 from robolab.worlds import world_to_run
 from simulator.run import RunSummary, run_program
 
@@ -31,9 +31,8 @@ def run_file(path: str, library, world: str | None = None, until: float | None =
     if busy is not None:
         problems.append(Problem("while running: this loop never waits, so simulated time stood still and the "
                                 "run was stopped (give it something that takes time, e.g. a wait)",
-                                path, *(program.place_first(busy.get("lines", [])) or (0, 0))))
+                                path, *(innermost(busy.get("lines", []), program.place) or (0, 0))))
     elif summary.returncode and not summary.stopped:
-        last = summary.error.strip().splitlines()[-1] if summary.error.strip() else "the program failed"
-        place = program.place_first(lines_in(summary.error, python)) or program.place(summary.error_line)
-        problems.append(Problem(f"while running: {last}", path, *(place or (0, 0))))
+        place = origin_in(summary.error, python, program.place, summary.error_line)
+        problems.append(Problem(f"while running: {error_message(summary.error)}", path, *(place or (0, 0))))
     return summary, problems

@@ -46,11 +46,6 @@ class Runnable:
             return self.places[python_line - 1]
         return None
 
-    def place_first(self, python_lines) -> tuple[int, int] | None:
-        """(line, column) of the first of these lines (innermost first) that belongs to a block: a
-        runtime helper's line, such as in_range's, belongs to none, so the block that called it is meant."""
-        return next((place for line in python_lines if (place := self.place(line))), None)
-
     def line_of(self, python_line: int | None) -> int | None:
         place = self.place(python_line)
         return place[0] if place else None

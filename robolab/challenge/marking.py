@@ -16,7 +16,7 @@ from robolab.challenge.model import Challenge
 from robolab.challenge.variants import layout
 from robolab.challenge.watch import Watcher
 from robolab.errors import Problem, RobolabError
-from robolab.tracebacks import lines_in
+from robolab.tracebacks import error_message, innermost, origin_in
 from robolab.language import compile_program, read_program
 from robolab.palette import COMMENT, PackLibrary
 from simulator.lockstep import LockstepRunner
@@ -119,18 +119,15 @@ def run_error(program, compiled, runner, result, name: str) -> str:
     busy = next((e for e in runner.events if (e.get("kind") or e.get("type")) == "busy"), None)
     if busy is not None:   # named by its top-level block: where inside the loop it was caught depends on the clock
         return str(Problem(NEVER_WAITS + ", so simulated time stood still and the run was stopped",
-                           name, *_where(program, compiled, busy.get("lines", []), top=True)))
+                           name, *_where(program, innermost(busy.get("lines", []), compiled.block_at_line), top=True)))
     if result.returncode and not result.stopped and not result.timed_out:
-        lines = result.stderr.strip().splitlines()
-        last = lines[-1] if lines else "the program failed"
-        lines = lines_in(result.stderr, runner.filename) + [result.line]
-        return str(Problem(f"while running: {last}", name, *_where(program, compiled, lines)))
+        origin = origin_in(result.stderr, runner.filename, compiled.block_at_line, result.line)
+        return str(Problem(f"while running: {error_message(result.stderr)}", name, *_where(program, origin)))
     return ""
 
 
-def _where(program, compiled, python_lines, top: bool = False) -> tuple[int, int]:
-    """Where the first of these lines (innermost first) that belongs to a block is in the program."""
-    origin = next((found for line in python_lines if line and (found := compiled.block_at_line(line))), None)
+def _where(program, origin, top: bool = False) -> tuple[int, int]:
+    """Where a block (its path; top: its top-level block) is in the program, (0, 0) when nowhere."""
     if origin and top:
         origin = origin[:1]
     block = program.block_at(origin) if origin else None

@@ -77,7 +77,7 @@ class EV3Mode:
         try:
             self.connection = connect(pairing, self.connect_timeout, on_lost=self._lost)
             status = self.connection.status()
-        except BrickError as error:
+        except Exception as error:   # not only BrickError: never left "connecting"
             self.connection = None
             self._set_state(DISCONNECTED, str(error))
             raise

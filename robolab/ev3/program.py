@@ -10,6 +10,7 @@ from robolab.language import Compiled, compile_program, parse_program
 from robolab.language.printer import Layout
 from robolab.model.program import Program
 from robolab.palette import PackLibrary
+from robolab.tracebacks import error_message, origin_in
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -40,19 +41,22 @@ class BrickProgram:
         return self.compiled.source
 
     def problem_from_traceback(self, stderr: str) -> Problem | None:
-        """The student's block where the program failed, from its traceback on the brick."""
-        text = stderr.strip()
-        if "Traceback (most recent call last)" not in text:
+        """The student's block where the program failed, from its traceback on the brick (whose folder
+        there the desktop does not know: the program's file is found by its name)."""
+        if "Traceback (most recent call last)" not in stderr:
             return None
-        lines = [int(n) for n in re.findall(rf'File "[^"]*[/\\]{re.escape(self.name)}\.py", line (\d+)', text)]
-        last = text.splitlines()[-1].strip()
-        for line in reversed(lines):  # the innermost frame in the student's program
-            origin = self.compiled.block_at_line(line)
-            block = self.program.block_at(origin) if origin else None
-            if block is not None:
-                line, column = self.layout.where(origin) if self.layout else (block.line, block.column)
-                return Problem(f"while running on the brick: {last}", self.file, line, column)
-        return Problem(f"while running on the brick: {last}", self.file)
+        message = f"while running on the brick: {error_message(stderr)}"
+        origin = origin_in(stderr, f"{self.name}.py", self._block_of)
+        if origin is None:
+            return Problem(message, self.file)
+        block = self.program.block_at(origin)
+        line, column = self.layout.where(origin) if self.layout else (block.line, block.column)
+        return Problem(message, self.file, line, column)
+
+    def _block_of(self, python_line: int) -> tuple | None:
+        """The path of the block a line of the Python came from, when that block is in the program."""
+        origin = self.compiled.block_at_line(python_line)
+        return origin if origin and self.program.block_at(origin) is not None else None
 
 
 def brick_name(stem: str) -> str:

@@ -24,7 +24,6 @@ from robolab.palette.check import bound_names
 from robolab.palette.model import COMMENT, Pack, Param
 from robolab.palette.templates import SLOT, TEXT_SUFFIX, Code, Line, fill, is_atomic, lines_of
 from robolab.palette.types import format_number, item_param, literal
-from robolab.tracebacks import lines_in
 
 
 
@@ -42,12 +41,6 @@ class Compiled:
 
     def lines_of_block(self, path: tuple) -> list[int]:
         return [n for n, origin in enumerate(self.origins, start=1) if origin == path]
-
-    def block_in_traceback(self, traceback: str, filename: str) -> tuple | None:
-        """The block where a run failed, from its traceback: the innermost line of the program's
-        file that belongs to a block (a line inside a runtime helper such as in_range belongs to
-        none: the block that called it is meant)."""
-        return next((block for line in lines_in(traceback, filename) if (block := self.block_at_line(line))), None)
 
 
 def compile_program(program: Program, pack: Pack, name: str = "program", analysis: Analysis | None = None,

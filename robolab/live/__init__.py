@@ -5,9 +5,9 @@ run, pause, step, stop, speed), ManualDrive (driving by hand, no program), DataL
 and sensor samples, CSV). The window (robolab.ui.sim) only draws what these hand it.
 """
 
-from robolab.live.controller import FAST, FINISHED, PAUSED, READY, RUNNING, LiveRun, placed_world
+from robolab.live.controller import FAST, FINISHED, PAUSED, READY, RUNNING, LiveRun, at_rest, placed_world
 from robolab.live.program import LiveProgram
 from robolab.live.readings import MotorReading, SensorReading, Snapshot
 
 __all__ = ["FAST", "FINISHED", "PAUSED", "READY", "RUNNING", "LiveProgram", "LiveRun", "MotorReading",
-           "SensorReading", "Snapshot", "placed_world"]
+           "SensorReading", "Snapshot", "at_rest", "placed_world"]

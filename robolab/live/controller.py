@@ -24,12 +24,14 @@ import threading
 import time
 import traceback
 
+from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
 from simulator.physics import Pose, Simulation
 from simulator.robot import load_robot
 
 from robolab.live.program import LiveProgram
 from robolab.live.readings import Snapshot, plotted_values, snapshot
+from robolab.tracebacks import error_message, origin_in
 
 _wall = time.perf_counter          # the real clock (a program greenlet sees simulated time)
 FRAME = 1.0 / 60.0                 # wall seconds between snapshots
@@ -57,6 +59,13 @@ def placed_world(world, start: Pose | None):
     placed = copy.copy(world)
     placed.start = start
     return placed
+
+
+def at_rest(world, robot, start: Pose | None = None) -> Snapshot:
+    """What the panel shows before a run: `robot` standing at `start` (the world's own when None),
+    with a reading for each of its sensors and motors."""
+    sim = Simulation(placed_world(world, start), robot)
+    return snapshot(sim, sim.pose.heading)
 
 
 class LiveRun:
@@ -159,6 +168,10 @@ class LiveRun:
             self._anchor = (_wall(), self.sim.time)
             self._cond.notify_all()
 
+    def press(self, channel, held) -> None:
+        """The IR remote's buttons held on `channel` (robolab.ui.sim.remote)."""
+        remote_of(self.sim).press(channel, held)
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the run to end; True when it has."""
         if self._thread is not None:
@@ -196,10 +209,8 @@ class LiveRun:
             return f"the simulator failed: {self.crash.strip().splitlines()[-1]}", None
         if result is None or not result.returncode or result.stopped or result.timed_out:
             return None
-        lines = result.stderr.strip().splitlines()
-        message = lines[-1] if lines else f"the program ended with exit code {result.returncode}"
-        block = self.program.compiled.block_in_traceback(result.stderr, self.filename)
-        return message, block or self.program.block_at_line(result.line)
+        message = error_message(result.stderr, f"the program ended with exit code {result.returncode}")
+        return message, origin_in(result.stderr, self.filename, self.program.block_at_line, result.line)
 
     # --- the worker thread ---------------------------------------------------------------
     def _work(self):

@@ -113,3 +113,4 @@ def plotted_values(sim, start_heading: float) -> dict:
     for port, motor in sorted(sim.motors.items()):
         values[f"{MOTOR_LABELS.get(motor.kind, motor.kind)} {port} degrees"] = round(motor.position, 1)
     return values
+

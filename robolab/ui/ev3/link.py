@@ -15,6 +15,12 @@ from robolab.ev3.pairing import Pairings
 from robolab.ev3.program import BrickProgram
 
 
+def unexpected(error: Exception) -> str:
+    """An error that is not a BrickError, in words for the student (and enough for a bug report)."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"something went wrong talking to the brick ({type(error).__name__}{': ' + detail if detail else ''})"
+
+
 class EV3Link(QObject):
     """Connect, download, run and stop on a brick without ever blocking the window."""
 
@@ -32,11 +38,15 @@ class EV3Link(QObject):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ev3")
 
     def _queue(self, call, *args):
+        """Run `call` on the worker; whatever it raises reaches the student as `failed`, never lost in
+        the future nobody reads."""
         def work():
             try:
                 return call(*args)
             except BrickError as error:
                 self.failed.emit(str(error))
+            except Exception as error:  # noqa: BLE001 - a fault of ours or of the link: said, not swallowed
+                self.failed.emit(unexpected(error))
         return self._worker.submit(work)
 
     def connect_brick(self, spec: str):

@@ -18,7 +18,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from robolab.errors import RobolabError
-from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun
+from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun, at_rest
+from robolab.live.child import ChildRun, warm_up
 from robolab.live.manual import ManualDrive
 from robolab.ui.sim.controls import OPEN_WORLD, RunBar
 from robolab.ui.sim.datalog_view import DataLogView
@@ -30,7 +31,6 @@ from robolab.ui.sim.world_view import WorldView
 from robolab.ui.sim.world_reader import WorldReader
 from robolab.ui.theme import ui_font
 from robolab.worlds import DEFAULT_WORLD, read_world, world_to_run
-from simulator.infrared import remote_of
 from simulator.physics import Pose
 from simulator.world import WorldError, shipped_worlds
 
@@ -99,6 +99,7 @@ class SimulatorPanel(QWidget):
         self._running_program = None
         self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
         self.python_program = None       # a Python file run instead of the canvas program (python_run.py)
+        self.in_child = True             # runs in a child process (robolab.live.child), a spare one warm
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -138,7 +139,7 @@ class SimulatorPanel(QWidget):
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
-        self.remote.changed.connect(lambda channel, held: self.run and remote_of(self.run.sim).press(channel, held))
+        self.remote.changed.connect(lambda channel, held: self.run and self.run.press(channel, held))
         self.output.list.itemClicked.connect(self._output_clicked)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
@@ -152,6 +153,7 @@ class SimulatorPanel(QWidget):
         self.world_problem = ""        # why the world the program asked for is not the one in use
         self.show_world(*read_world(DEFAULT_WORLD), DEFAULT_WORLD)   # shipped: read at once
         self._show_state(READY)
+        QTimer.singleShot(0, warm_up)   # a child process waits ready for the first Run
 
     @property
     def state(self) -> str:
@@ -166,9 +168,12 @@ class SimulatorPanel(QWidget):
         if self._active() and document.program is not self._running_program:
             self.stop()   # another program opened: the one running is not on the canvas any more
             self.run.wait(1.0)
-        if not self._active() and not self.run_settings:   # a challenge chooses its own world
-            self._program_world(document)
-        self._show_state(self._state)
+        if not self._active():
+            self.run = None
+            self._clear_run()   # another program: nothing of the last run's stays in view
+            if not self.run_settings:   # a challenge chooses its own world
+                self._program_world(document)
+        self._show_state(self._state if self._active() else READY)
 
     def _program_world(self, document) -> None:
         """The world the program's header names (or x.world.toml beside x.rlab), read off this thread."""
@@ -240,10 +245,25 @@ class SimulatorPanel(QWidget):
         self.view.set_world(world, robot)
         self.view.start = world.start
         self.view.caption = ""
-        self.view.show_state(world.start)
         self._list_worlds()
         self.run = None
+        self._clear_run()
         self._show_state(READY)
+
+    def _clear_run(self) -> None:
+        """The panel as before any run of this program in this world with this robot: the clock,
+        the trail, a card for each of the robot's sensors and motors, no variables, no output, no
+        highlight."""
+        self.view.trail = []
+        self.view.show_state(self.start_pose or self.world.start, (), (), [])
+        self.view.caption = ""
+        self.view.editable = True
+        self._shown = None
+        self.readouts.reset(at_rest(self.world, self.robot, self.start_pose))
+        self.variables.set_names([])
+        self.output.clear()
+        self.bar.show_result(None)
+        self._emit_place(None, None)
 
     def _list_worlds(self) -> None:
         """The world list: the shipped worlds by title, and the world file in use when it is not one."""
@@ -310,8 +330,13 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self._running_program = self.python_program or self.document.program
-        self.run = LiveRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
-                           **self.run_settings)
+        # In a child process, so the window outlives whatever the program does. A challenge's goals are
+        # watched step by step in the run's own process, and a Python file's printed lines are read from
+        # its runner, so those runs keep to a thread for now.
+        in_thread = self.run_settings or self.python_program is not None or not self.in_child
+        kind = LiveRun if in_thread else ChildRun
+        self.run = kind(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
+                        **self.run_settings)
         self.run_created.emit(self.run)
         self.remote.resend()   # a beacon left on shines for the new run too
         if self.bar.trace.isChecked():
@@ -416,8 +441,8 @@ class SimulatorPanel(QWidget):
                 if self.run is not None:
                     self.variables.show_values(snap.variables)
         run = self.run
-        if run is None:
-            return
+        if run is None or self._state == FINISHED:
+            return   # a finished run was shown whole by _finished: its outline stays off
         if snap.block != self._block or snap.line != self._line:
             self._emit_place(snap.block, snap.line)
         events = run.new_events()
@@ -457,7 +482,7 @@ class SimulatorPanel(QWidget):
             self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
             self.bar.show_result("error", self._titled(f"Error on line {line}: {message}" if line else f"Error: {message}"))
             self.tabs.setCurrentWidget(self.output)
-            self._emit_place(block, snap.line)
+            self._emit_place(None, None)   # the run is over: no outline; the error's block is selected
             self.error_block.emit(block, message)
         else:
             result = run.result

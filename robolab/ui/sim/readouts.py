@@ -77,6 +77,14 @@ class ReadoutsView(QWidget):
             self.grid.addWidget(card, index // 2, index % 2)
         return card
 
+    def reset(self, snap) -> None:
+        """Cards for exactly the sensors and motors in `snap` (another robot: the old cards go)."""
+        for card in self.cards.values():
+            self.grid.removeWidget(card)
+            card.deleteLater()
+        self.cards = {}
+        self.show_snapshot(snap)
+
     def show_snapshot(self, snap) -> None:
         for reading in snap.sensors:
             card = self._card(f"sensor {reading.port}", _title(reading))
