@@ -14,7 +14,8 @@ counts as a crash; its fault-handler trace is printed. --maximize-every K maximi
 launches closed with Alt+F4 first (wmctrl), so the next launch restores a maximised window with a saved
 layout, as a tutor's at a projector does. --cores DIR keeps each crash's core file there (for gdb).
 
-Without Xvfb the script says so and exits 0 (apt-get install xvfb openbox).
+Without Xvfb the script says so and exits 0 (apt-get install xvfb openbox xdotool wmctrl). The recipe
+that crashed the start-up before issue 14 was fixed: --load 2 --maximize-every 1.
 """
 
 import argparse
@@ -127,7 +128,7 @@ def main() -> int:
         args.cores = args.cores.resolve()
         args.cores.mkdir(parents=True, exist_ok=True)
     if not shutil.which("Xvfb"):
-        print("bench/launch.py: skipped, Xvfb is not installed (apt-get install xvfb openbox)")
+        print("bench/launch.py: skipped, Xvfb is not installed (apt-get install xvfb openbox xdotool wmctrl)")
         return 0
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
