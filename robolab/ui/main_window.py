@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         self.add_panel("Values", self.values, "left")
         self.add_panel("Problems", self.problems_view, "bottom")
         # The simulator's dock exists from the start, so a saved layout always finds it; the panel
-        # itself (which loads the simulator) goes into it after the first frame. Docking it late made
-        # restoreState and a late restoreDockWidget race, which crashed at start (issue 14).
+        # itself (which loads the simulator) goes into it after the first frame. Docked late into a
+        # window restored maximised, it crashed at start (issue 14; see _put_back).
         waiting = QLabel("Loading the simulator…")
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_panel("Simulator", waiting, "right")
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable |
                          QDockWidget.DockWidgetFeature.DockWidgetClosable)
         # Docked after the saved layout was put back: put this one back where the user had it.
-        if not (self._restored and self.restoreDockWidget(dock)):
+        if not (self._restored and self._put_back(dock)):
             self.addDockWidget(AREAS[area], dock)
         self.panels[name] = dock
         self._areas[name] = AREAS[area]
@@ -158,6 +158,23 @@ class MainWindow(QMainWindow):
             widget.set_zoom(self.shown_zoom())
         self._wire_panel(widget)
         return dock
+
+    def _put_back(self, dock: QDockWidget) -> bool:
+        """Dock a late panel where the saved layout had it; False when the layout does not name it.
+
+        A window restored maximised keeps Qt's restored layout aside until the window manager's resize
+        fits it, and restoreDockWidget frees the panel's place in the layout while that copy still
+        points to it: the next resize crashed (issue 14). splitDockWidget makes Qt settle the restored
+        layout first, so a stand-in dock is split in beside a panel and taken out again before the
+        panel goes back to its place."""
+        anchor = next(iter(self.panels.values()), None)
+        if anchor is not None:
+            stand_in = QDockWidget(self)
+            stand_in.setObjectName("settling_restored_layout")
+            self.splitDockWidget(anchor, stand_in, Qt.Orientation.Vertical)
+            self.removeDockWidget(stand_in)
+            stand_in.deleteLater()
+        return self.restoreDockWidget(dock)
 
     def _wire_panel(self, widget: QWidget) -> None:
         """What a panel offers, connected: set_document(document) is called now and whenever another
