@@ -22,7 +22,7 @@ def open_program(qtbot, tmp_path, library, text):
 def chip_centre(window, path, number):
     """Where value `number` of the line at `path` is drawn, in the canvas's viewport."""
     canvas = window.canvas
-    index = canvas.indexFromItem(canvas.item_at(path))
+    index = canvas.item_at(path).index()
     chips = [chip for n, chip in canvas.delegate.value_rects(index, canvas.visualRect(index)) if n == number]
     assert chips, f"value {number} of {path} is not drawn"
     return chips[0].center().toPoint()
@@ -89,7 +89,7 @@ def test_clicking_a_port_offers_the_ports(qtbot, tmp_path, library):
 def test_clicking_the_words_of_a_line_only_selects_it(qtbot, tmp_path, library):
     window = open_program(qtbot, tmp_path, library, SQUARE)
     canvas = window.canvas
-    rect = canvas.visualRect(canvas.indexFromItem(canvas.item_at((1,))))  # "beep": no values
+    rect = canvas.visualRect(canvas.item_at((1,)).index())  # "beep": no values
     click(qtbot, window, rect.center())
     assert canvas.selected_paths() == [(1,)]
     assert window.inline_values.editor is None and window.inline_values.menu is None
