@@ -138,6 +138,10 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         """The row of the block at `path`."""
         return self.program_model.item_at(path)
 
+    def line_text(self, path: tuple) -> str:
+        """What the line at `path` reads on the canvas."""
+        return self.program_model.words(self.item_at(path))
+
     def path_of(self, item: QStandardItem) -> tuple:
         return self.program_model.path_of(item)
 

@@ -150,6 +150,11 @@ class ProgramModel(QStandardItemModel):
         finally:
             self.blockSignals(quiet)
 
+    def words(self, item: QStandardItem) -> str:
+        """What a row reads (a body header: the body's name), made now if it was not shown yet."""
+        self.label(item.index())
+        return item.text()
+
     def is_body(self, item: QStandardItem | None) -> bool:
         return item is not None and item.data(KIND) == BODY
 
@@ -199,8 +204,7 @@ class ProgramModel(QStandardItemModel):
         item = item or self.invisibleRootItem()
         for row in range(item.rowCount()):
             child = item.child(row)
-            self.label(child.index())
-            yield child.text(), child.data(KIND), 0
+            yield self.words(child), child.data(KIND), 0
             for text, kind, depth in self.rows(child):
                 yield text, kind, depth + 1
 
