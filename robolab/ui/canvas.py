@@ -85,6 +85,8 @@ class ProgramCanvas(DragAndDrop, QTreeView):
     def _note_closed(self, parent, first: int, last: int) -> None:
         """Before rows go (a move takes them out to put them back): which of them are closed."""
         model = self.program_model
+        if model.rebuilding:  # every row goes (and its state with it)
+            return
         owner = model.itemFromIndex(parent) if parent.isValid() else model.invisibleRootItem()
         stack = [owner.child(row) for row in range(first, last + 1)]
         while stack:

@@ -36,6 +36,7 @@ class ProgramModel(QStandardItemModel):
         self.document = document
         self.moved: list[QStandardItem] = []  # rows a move took out and put back (the view keeps them open)
         self.busy = False  # between the program's change and the rows' (a view waits before reading paths)
+        self.rebuilding = False  # all rows are going (a view need not look at each)
         document.subscribe(self._on_event)
         self.rebuild()
 
@@ -50,7 +51,7 @@ class ProgramModel(QStandardItemModel):
     def rebuild(self) -> None:
         """All rows anew, as one model reset (Open, New: linear in the lines)."""
         rows = [self.make(block) for block in self.document.program.blocks]
-        self.busy = True
+        self.busy = self.rebuilding = True
         try:
             self.about_to_rebuild.emit()
             self.clear()
@@ -58,7 +59,7 @@ class ProgramModel(QStandardItemModel):
                 self.invisibleRootItem().appendRows(rows)
                 _learn_rows(self.invisibleRootItem())
         finally:
-            self.busy = False
+            self.busy = self.rebuilding = False
 
     def mirror(self, change: Change) -> None:
         """Change just the rows of the blocks the change took out, put in or set."""
@@ -91,8 +92,7 @@ class ProgramModel(QStandardItemModel):
     def make(self, block: Block) -> QStandardItem:
         """The row of a block, with rows for its body (a header row per body when it has several);
         its words come later, when it is first shown (`label`)."""
-        item = QStandardItem()
-        command = self._describe_look(item, block)
+        item, command = self._look_of(block)
         names = command.bodies if command else ()
         if len(names) == 1:
             inner = [self.make(b) for b in block.bodies.get(names[0], [])]
@@ -100,16 +100,26 @@ class ProgramModel(QStandardItemModel):
                 item.appendRows(inner)
         elif len(names) > 1:
             for name in names:
-                header = QStandardItem(name)
-                header.setData(BODY, KIND)
-                header.setData(item.data(COLOUR), COLOUR)
-                header.setData([(name, False)], SEGMENTS)
-                header.setFlags(BODY_FLAGS)
+                header = self._header(name, item.data(COLOUR))
                 inner = [self.make(b) for b in block.bodies.get(name, [])]
                 if inner:
                     header.appendRows(inner)
                 item.appendRow(header)
         return item
+
+    def _look_of(self, block: Block) -> tuple[QStandardItem, object]:
+        """A new row looking like the block's command, and the command."""
+        item = QStandardItem()
+        return item, self._describe_look(item, block)
+
+    def _header(self, name: str, colour: str) -> QStandardItem:
+        """The header row of the body `name` of an if/else."""
+        header = QStandardItem(name)
+        header.setData(BODY, KIND)
+        header.setData(colour, COLOUR)
+        header.setData([(name, False)], SEGMENTS)
+        header.setFlags(BODY_FLAGS)
+        return header
 
     def describe(self, item: QStandardItem, block: Block) -> None:
         """A row's look and words, anew (after its values changed)."""
