@@ -166,8 +166,10 @@ class LineDelegate(QStyledItemDelegate):
 
     def layout(self, index, width: float) -> Wrapped:
         """How the row's text lies in a row `width` wide (text area: less the padding and problem mark)."""
-        _labelled(index)
-        segments = index.data(SEGMENTS) or []
+        segments = index.data(SEGMENTS)
+        if segments is None:  # asked only then: Qt measures thousands of rows after some edits
+            _labelled(index)
+            segments = index.data(SEGMENTS) or []
         problem = bool(index.data(PROBLEM))
         key = (tuple(map(tuple, segments)), int(width), problem, self.zoom, self.theme.name)
         found = self._layouts.get(key)
@@ -221,7 +223,8 @@ class LineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option, index) -> None:
         """Draw from a cache of row pictures: after an edit every visible row moves and repaints,
         and most rows look as they did."""
-        _labelled(index)
+        if index.data(SEGMENTS) is None:
+            _labelled(index)
         data = {role: index.data(role) for role in _ROLES}
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         segments = data[SEGMENTS]
