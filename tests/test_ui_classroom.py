@@ -55,7 +55,7 @@ def test_an_empty_loop_is_a_problem_and_one_thing_is_singular(qtbot, tmp_path, l
     assert "“repeat” has nothing inside it" in window.problems_view.item(0).text()
     assert "2 lines" in window.summary.text() and "1 problem" in window.summary.text()
     assert "1 problems" not in window.summary.text()
-    assert window.canvas.item_at((1,)).text().endswith("for 1 rotation")
+    assert window.canvas.line_text((1,)).endswith("for 1 rotation")
 
 
 def test_empty_bodies_and_plurals():

@@ -137,7 +137,7 @@ def test_a_value_edit_through_the_value_editor_is_undoable(window, tmp_path):
     combo.activated.emit(combo.findData("seconds"))
     assert "unit=seconds" in window.document.text()
     assert window.undo_stack.undoText() == "Change value"
-    assert "seconds" in window.canvas.item_at((0, "do", 0)).text()
+    assert "seconds" in window.canvas.line_text((0, "do", 0))
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
     # the editor shows the program as it is after the undo
@@ -214,7 +214,7 @@ def test_an_expression_built_by_clicking_changes_the_program_undoably(window, tm
         assert dialog.add(piece), piece
     dialog.apply()
     assert "drive speed=(distance / 2) amount=2" in window.document.text()
-    assert "distance / 2" in window.canvas.item_at((0, "do", 0)).text()
+    assert "distance / 2" in window.canvas.line_text((0, "do", 0))
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
 

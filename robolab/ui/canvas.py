@@ -85,6 +85,8 @@ class ProgramCanvas(DragAndDrop, QTreeView):
     def _note_closed(self, parent, first: int, last: int) -> None:
         """Before rows go (a move takes them out to put them back): which of them are closed."""
         model = self.program_model
+        if model.rebuilding:  # every row goes (and its state with it)
+            return
         owner = model.itemFromIndex(parent) if parent.isValid() else model.invisibleRootItem()
         stack = [owner.child(row) for row in range(first, last + 1)]
         while stack:
@@ -137,6 +139,10 @@ class ProgramCanvas(DragAndDrop, QTreeView):
     def item_at(self, path: tuple) -> QStandardItem:
         """The row of the block at `path`."""
         return self.program_model.item_at(path)
+
+    def line_text(self, path: tuple) -> str:
+        """What the line at `path` reads on the canvas."""
+        return self.program_model.words(self.item_at(path))
 
     def path_of(self, item: QStandardItem) -> tuple:
         return self.program_model.path_of(item)

@@ -102,6 +102,14 @@ class _WidthWatcher(QObject):
         return False
 
 
+def _labelled(index) -> None:
+    """Ask the model to give a row its words if it makes them when first shown (ProgramModel.label)."""
+    model = getattr(index, "model", None)  # a _Row (a row read once) has its words already
+    label = getattr(model(), "label", None) if model else None
+    if label is not None:
+        label(index)
+
+
 class _Row:
     """A row's data, read once, for drawing it into a picture."""
 
@@ -158,7 +166,10 @@ class LineDelegate(QStyledItemDelegate):
 
     def layout(self, index, width: float) -> Wrapped:
         """How the row's text lies in a row `width` wide (text area: less the padding and problem mark)."""
-        segments = index.data(SEGMENTS) or []
+        segments = index.data(SEGMENTS)
+        if segments is None:  # asked only then: Qt measures thousands of rows after some edits
+            _labelled(index)
+            segments = index.data(SEGMENTS) or []
         problem = bool(index.data(PROBLEM))
         key = (tuple(map(tuple, segments)), int(width), problem, self.zoom, self.theme.name)
         found = self._layouts.get(key)
@@ -212,6 +223,8 @@ class LineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option, index) -> None:
         """Draw from a cache of row pictures: after an edit every visible row moves and repaints,
         and most rows look as they did."""
+        if index.data(SEGMENTS) is None:
+            _labelled(index)
         data = {role: index.data(role) for role in _ROLES}
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         segments = data[SEGMENTS]

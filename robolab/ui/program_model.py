@@ -6,6 +6,9 @@ delete removes them, a move takes the rows out and puts the same rows back (with
 a value change redescribes one row; opening another program rebuilds all rows in one reset.
 The rows are QStandardItems (kept in C++): a tree view lays out every visible row after each
 insert, and asking a Python model for each one costs about 270 ms at 20,000 lines.
+
+A row's words are made when it is first drawn or measured (`label`), not when the rows are made:
+opening 20,000 lines made labels for 16,000 commands of which a screen shows forty.
 """
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +36,7 @@ class ProgramModel(QStandardItemModel):
         self.document = document
         self.moved: list[QStandardItem] = []  # rows a move took out and put back (the view keeps them open)
         self.busy = False  # between the program's change and the rows' (a view waits before reading paths)
+        self.rebuilding = False  # all rows are going (a view need not look at each)
         document.subscribe(self._on_event)
         self.rebuild()
 
@@ -47,7 +51,7 @@ class ProgramModel(QStandardItemModel):
     def rebuild(self) -> None:
         """All rows anew, as one model reset (Open, New: linear in the lines)."""
         rows = [self.make(block) for block in self.document.program.blocks]
-        self.busy = True
+        self.busy = self.rebuilding = True
         try:
             self.about_to_rebuild.emit()
             self.clear()
@@ -55,7 +59,7 @@ class ProgramModel(QStandardItemModel):
                 self.invisibleRootItem().appendRows(rows)
                 _learn_rows(self.invisibleRootItem())
         finally:
-            self.busy = False
+            self.busy = self.rebuilding = False
 
     def mirror(self, change: Change) -> None:
         """Change just the rows of the blocks the change took out, put in or set."""
@@ -86,10 +90,9 @@ class ProgramModel(QStandardItemModel):
     # --- rows and paths -----------------------------------------------------------------------
 
     def make(self, block: Block) -> QStandardItem:
-        """The row of a block, with rows for its body (a header row per body when it has several)."""
-        item = QStandardItem()
-        self.describe(item, block)
-        command = self.document.pack.command(block.command) if block.command != COMMENT else None
+        """The row of a block, with rows for its body (a header row per body when it has several);
+        its words come later, when it is first shown (`label`)."""
+        item, command = self._look_of(block)
         names = command.bodies if command else ()
         if len(names) == 1:
             inner = [self.make(b) for b in block.bodies.get(names[0], [])]
@@ -97,18 +100,34 @@ class ProgramModel(QStandardItemModel):
                 item.appendRows(inner)
         elif len(names) > 1:
             for name in names:
-                header = QStandardItem(name)
-                header.setData(BODY, KIND)
-                header.setData(item.data(COLOUR), COLOUR)
-                header.setData([(name, False)], SEGMENTS)
-                header.setFlags(BODY_FLAGS)
+                header = self._header(name, item.data(COLOUR))
                 inner = [self.make(b) for b in block.bodies.get(name, [])]
                 if inner:
                     header.appendRows(inner)
                 item.appendRow(header)
         return item
 
+    def _look_of(self, block: Block) -> tuple[QStandardItem, object]:
+        """A new row looking like the block's command, and the command."""
+        item = QStandardItem()
+        return item, self._describe_look(item, block)
+
+    def _header(self, name: str, colour: str) -> QStandardItem:
+        """The header row of the body `name` of an if/else."""
+        header = QStandardItem(name)
+        header.setData(BODY, KIND)
+        header.setData(colour, COLOUR)
+        header.setData([(name, False)], SEGMENTS)
+        header.setFlags(BODY_FLAGS)
+        return header
+
     def describe(self, item: QStandardItem, block: Block) -> None:
+        """A row's look and words, anew (after its values changed)."""
+        self._describe_look(item, block)
+        self._describe_words(item, block)
+
+    def _describe_look(self, item: QStandardItem, block: Block):
+        """A row's kind, colour, flags and help; returns the block's command (None for a comment)."""
         pack = self.document.pack
         command = pack.command(block.command) if block.command != COMMENT else None
         if block.command == COMMENT:
@@ -118,11 +137,33 @@ class ProgramModel(QStandardItemModel):
             kind, colour = BLOCK, category.colour if category else COMMENT_COLOUR
         item.setData(kind, KIND)
         item.setData(colour, COLOUR)
-        item.setData(labels.segments(block, pack), SEGMENTS)
-        item.setText(labels.text_of(block, pack))
         item.setFlags(LINE_FLAGS)
         if not item.data(PROBLEM):
             item.setToolTip(command.help if command else "")
+        return command
+
+    def _describe_words(self, item: QStandardItem, block: Block) -> None:
+        segments = labels.segments(block, self.document.pack)
+        item.setData(segments, SEGMENTS)
+        item.setText("".join(text for text, _ in segments))
+
+    def label(self, index) -> None:
+        """Give the row at `index` its words if it has none yet (the painter asks before it reads
+        them). Quietly: the view asking is the one that reads them, so no change is announced."""
+        item = self.itemFromIndex(index)
+        if item is None or self.busy or item.data(KIND) == BODY or item.data(SEGMENTS) is not None:
+            return
+        block = self.document.program.block_at(self.path_of(item))
+        quiet = self.blockSignals(True)
+        try:
+            self._describe_words(item, block)
+        finally:
+            self.blockSignals(quiet)
+
+    def words(self, item: QStandardItem) -> str:
+        """What a row reads (a body header: the body's name), made now if it was not shown yet."""
+        self.label(item.index())
+        return item.text()
 
     def is_body(self, item: QStandardItem | None) -> bool:
         return item is not None and item.data(KIND) == BODY
@@ -173,7 +214,7 @@ class ProgramModel(QStandardItemModel):
         item = item or self.invisibleRootItem()
         for row in range(item.rowCount()):
             child = item.child(row)
-            yield child.text(), child.data(KIND), 0
+            yield self.words(child), child.data(KIND), 0
             for text, kind, depth in self.rows(child):
                 yield text, kind, depth + 1
 
