@@ -207,20 +207,16 @@ class Brick:
             self.clock.tick_us(self.access_us)
         try:
             return str(entry.device.get(name))
-        except (KeyError, AttributeError) as ex:
-            raise OSError(errno.ENOENT, f"no attribute {name!r}") from ex
-        except ValueError as ex:
-            raise OSError(errno.EINVAL, str(ex)) from ex
+        except (KeyError, AttributeError, ValueError) as ex:
+            raise _kernel_error(ex, name) from ex
 
     def _write(self, entry, name, value):
         if self.access_us:  # a sysfs write takes the brick about as long as a read
             self.clock.tick_us(self.access_us)
         try:
             entry.device.set(name, value)
-        except (KeyError, AttributeError) as ex:
-            raise OSError(errno.ENOENT, f"no attribute {name!r}") from ex
-        except ValueError as ex:
-            raise OSError(errno.EINVAL, str(ex)) from ex
+        except (KeyError, AttributeError, ValueError) as ex:
+            raise _kernel_error(ex, name) from ex
         if self.record_writes:
             self.writes.append(Write(round(self.clock.now(), 6), entry.port, name, value))
 
@@ -284,12 +280,22 @@ class Brick:
 
             # ev3dev2's own getter and setter, straight to the simulated attribute: the same
             # steps and errors, without the file's seek, encode, decode and flush round trip
-            # (measured: 5% of the line follower's instructions).
+            # (measured: 5% of the line follower's instructions). They take _read's and _write's
+            # steps themselves (those serve the file objects of _open): a call fewer per access,
+            # 2% of a run's instructions.
+            clock, access_us = self.clock, self.access_us
+
             def _get_attribute(device, attribute, name):
                 try:
                     if attribute is None:
                         attribute = device._attribute_file_open(name)
-                    return attribute, brick._read(attribute.entry, attribute.name).strip()
+                    if access_us:
+                        clock.tick_us(access_us)
+                    try:
+                        value = attribute.entry.device.get(attribute.name)
+                    except (KeyError, AttributeError, ValueError) as ex:
+                        raise _kernel_error(ex, attribute.name) from ex
+                    return attribute, str(value).strip()
                 except Exception as ex:
                     device._raise_friendly_access_error(ex, name, None)
 
@@ -298,7 +304,15 @@ class Brick:
                     if attribute is None:
                         attribute = device._attribute_file_open(name)
                     text = value.decode() if isinstance(value, bytes) else str(value)
-                    brick._write(attribute.entry, attribute.name, text)
+                    if access_us:
+                        clock.tick_us(access_us)
+                    entry = attribute.entry
+                    try:
+                        entry.device.set(attribute.name, text)
+                    except (KeyError, AttributeError, ValueError) as ex:
+                        raise _kernel_error(ex, attribute.name) from ex
+                    if brick.record_writes:
+                        brick.writes.append(Write(round(clock.now(), 6), entry.port, attribute.name, text))
                 except Exception as ex:
                     device._raise_friendly_access_error(ex, name, value)
                 return attribute
@@ -524,6 +538,14 @@ class _PatchingLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         self.patch(module, lambda: self.loader.exec_module(module))
+
+
+def _kernel_error(ex, name):
+    """The error the kernel gives for what a simulated device raised: no such attribute (ENOENT),
+    or a value it refuses (EINVAL)."""
+    if isinstance(ex, ValueError):
+        return OSError(errno.EINVAL, str(ex))
+    return OSError(errno.ENOENT, f"no attribute {name!r}")
 
 
 def _get(device, name):
