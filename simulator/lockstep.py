@@ -157,7 +157,8 @@ class LockstepRunner:
         g = greenlet.getcurrent()
         if self._killing:
             raise greenlet.GreenletExit()
-        self._check_stop(g)
+        if self._stop:
+            self._check_stop(g)
         if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
                 and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._trace:
             if self._step_here(wake_us):
