@@ -12,7 +12,8 @@ same patches as ev3dev2 in brick.py, reusing the patched ev3dev2 parts where it 
 - `Screen` is ev3dev2's simulated Display (a PIL image; no /dev/fb0);
 - `ev3dev.auto` is `ev3dev.ev3` (it would guess the platform and write /tmp/current_platform).
 
-install(brick) after brick.install(); uninstall() puts back the modules that were there before.
+install(brick, finder) in brick.install(): the patches are made when the program imports ev3dev;
+uninstall() puts back the modules that were there before.
 """
 
 from __future__ import annotations
@@ -32,30 +33,32 @@ class Ev3dev1:
     def __init__(self):
         self._saved = None
 
-    def install(self, brick) -> None:
+    def install(self, brick, finder) -> None:
+        """Set aside the host's ev3dev modules; `import ev3dev` in the run then loads it patched
+        (through brick.py's import hook `finder`), only in runs whose program uses it."""
         self._saved = {k: sys.modules.pop(k) for k in list(sys.modules) if _is_ev3dev(k)}
+        finder.patches["ev3dev"] = lambda package, execute: self._load(brick, execute)
+
+    def _load(self, brick, execute) -> None:
         try:
+            execute()
             self._patch(brick)
         except Exception as error:  # noqa: BLE001 - a version we cannot patch must not reach the host
-            if isinstance(error, ModuleNotFoundError) and error.name == "ev3dev":
-                return  # python-ev3dev is not installed: `import ev3dev` says so itself
-            for k in [k for k in sys.modules if _is_ev3dev(k)]:
+            for k in [k for k in sys.modules if _is_ev3dev(k) and k != "ev3dev"]:
                 del sys.modules[k]
-            sys.modules["ev3dev"] = None   # `import ev3dev` then fails: the program cannot run it
+            raise ImportError(f"this python-ev3dev cannot run on the simulated brick: {error}") from error
 
     def _patch(self, brick) -> None:
         core = importlib.import_module("ev3dev.core")
-        ev3dev2 = sys.modules
         core.list_device_names = brick.list_device_names
         core.Device._attribute_file_open = lambda device, name: brick._open(device, name)
-        core.select = ev3dev2["ev3dev2.motor"].select
-        _patch_sound(core, ev3dev2["ev3dev2.sound"].Sound())
-        button = ev3dev2["ev3dev2.button"].Button
+        core.select = importlib.import_module("ev3dev2.motor").select
+        _patch_sound(core, importlib.import_module("ev3dev2.sound").Sound())
+        button = importlib.import_module("ev3dev2.button").Button
         core.ButtonEVIO.buttons_pressed = property(lambda self: button.buttons_pressed.fget(self))
         core.ButtonEVIO.__init__ = lambda self: None
-        display = ev3dev2.get("ev3dev2.display")
-        if display is not None and hasattr(display, "Display"):
-            core.Screen = lambda: display.Display()
+        display = importlib.import_module("ev3dev2.display")
+        core.Screen = lambda: display.Display()
         ev3 = importlib.import_module("ev3dev.ev3")
         if hasattr(ev3, "Screen"):
             ev3.Screen = core.Screen

@@ -157,9 +157,10 @@ class LockstepRunner:
         g = greenlet.getcurrent()
         if self._killing:
             raise greenlet.GreenletExit()
-        self._check_stop(g)
+        if self._stop:
+            self._check_stop(g)
         if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
-                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._trace:
+                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() != self._trace:
             if self._step_here(wake_us):
                 return
         self._push(wake_us, g)
@@ -363,7 +364,7 @@ class LockstepRunner:
         self._last = g
         if self.line_hook is not None:
             self._trace_lines(g)
-        elif sys.gettrace() is self._trace:
+        elif sys.gettrace() == self._trace:  # == : a bound method is a new object each time
             sys.settrace(None)
         self.wall_in = real_perf()
         self.running = g
@@ -470,7 +471,7 @@ class LockstepRunner:
     # --- tracing every line, only when line_hook is set -----------------------------
     def _trace_lines(self, g):
         """Trace the program's frames in `g` (already running ones too) and new ones."""
-        if sys.gettrace() is not self._trace:
+        if sys.gettrace() != self._trace:
             sys.settrace(self._trace)  # an exception raised by the trace hook unsets it
         frame = g.gr_frame
         while frame is not None:

@@ -35,7 +35,7 @@ STALL_MIN_SPEED = 20.0  # deg/s: commanded speeds below this never stall
 
 _INT_ATTRS = {
     # name: (default, min, max) ; None: unbounded
-    "speed_sp": (0, None, None),  # bounded by max_speed in set()
+    "speed_sp": (0, None, None),  # bounded by the motor's max_speed (Motor._bounds)
     "time_sp": (0, 0, None),
     "position_sp": (0, -(2**31), 2**31 - 1),
     "duty_cycle_sp": (0, -100, 100),
@@ -83,6 +83,8 @@ class Motor:
         self.noise = float(noise)
         self._rng = rng if rng is not None else random.Random(0)
         self.position = 0.0  # counts, user sense
+        self._bounds = {name: (lo, hi) for name, (_, lo, hi) in _INT_ATTRS.items()}
+        self._bounds["speed_sp"] = (-self.max_speed, self.max_speed)
         self._reset_params()
 
     # ----- state -------------------------------------------------------------------------
@@ -132,10 +134,11 @@ class Motor:
         if name == "command":
             self.command(value)
         elif name in self._ints:
-            number = _parse_int(name, value)
-            _, lo, hi = _INT_ATTRS[name]
-            if name == "speed_sp":
-                lo, hi = -self.max_speed, self.max_speed
+            try:
+                number = int(value)
+            except ValueError:
+                raise ValueError(f"{name}: invalid argument {value!r}") from None
+            lo, hi = self._bounds[name]
             if (lo is not None and number < lo) or (hi is not None and number > hi):
                 raise ValueError(f"{name}: {number} out of range")
             self._ints[name] = number

@@ -7,7 +7,7 @@ solver stops the chassis at walls (no sinking in) and lets it push movable obsta
 the joints' force allows. The wheel speeds fed back to the motors are the chassis's actual motion
 projected onto each wheel, so a robot pushed against a wall stalls its motors.
 
-Fixed step dt = 1/200 s. Deterministic: the same world, robot, seed and commands give the same
+Fixed step dt = 1/100 s. Deterministic: the same world, robot, seed and commands give the same
 trajectory bit for bit (no wall clock, no set iteration, one seeded RNG per motor/sensor).
 """
 
@@ -23,7 +23,7 @@ from . import chipmunk
 from .motor import Motor
 from .devices import make_sensor
 
-DT = 1.0 / 200.0
+DT = 1.0 / 100.0
 GRAVITY = 9810.0  # mm/s^2, for floor friction of obstacles
 
 # The drive: how hard the wheels can push (mm, kg, s units: 1 N = 1000 kg mm/s^2).

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from conftest import EXAMPLES, ROOT
+from simulator.physics import DT
 
 
 def robolab_run(*args, cwd=ROOT):
@@ -50,7 +51,7 @@ def test_line_follower_keeps_its_sensor_on_the_line_edge(tmp_path):
     summary_of(ROOT / "examples" / "line_follower.rlab", "--until", "20", "--trace", str(trace))
     rows = list(csv.DictReader(trace.open()))
     late = [float(row["sensor3"]) for row in rows[len(rows) // 2:]]
-    assert len(rows) == pytest.approx(20 / 0.005, abs=2)
+    assert len(rows) == pytest.approx(20 / DT, abs=2)  # a row per physics step
     # Over black it reads near 0, over white near 100; on the edge it reads in between.
     assert 15 < sum(late) / len(late) < 85
     assert sum(1 for value in late if value > 95) < len(late) * 0.1, "it lost the line"

@@ -91,7 +91,7 @@ def test_the_window_presses_a_button_while_the_program_waits_for_it():
     remote = remote_of(sim)
 
     def on_step():  # what the window's remote does: press between physics steps
-        if sim.step_count == 300:
+        if sim.step_count == round(1.5 / sim.dt):
             remote.press(1, ["top_right"])
 
     runner = LockstepRunner(sim, textwrap.dedent("""

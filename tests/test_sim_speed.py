@@ -126,3 +126,38 @@ def test_a_plain_run_keeps_no_more_memory_for_running_longer(tmp_path):
             tracemalloc.stop()
         assert summary.time == until and summary.distance > 40 * until
     assert peaks[40] < 1.05 * peaks[10], peaks
+
+
+def test_a_run_loads_only_the_ev3dev_modules_its_program_uses_and_those_patched():
+    program = ("import sys\n"
+               "from ev3dev2.motor import LargeMotor\n"
+               "print(sorted(m for m in ('ev3dev2.sound', 'ev3dev2.display', 'ev3dev2.led', 'ev3dev.core')"
+               " if m in sys.modules))\n"
+               "from ev3dev2.sound import Sound\n"
+               "Sound().beep('-f 440 -l 300')\n"
+               "print(round(__import__('time').monotonic(), 3))\n")
+    sim = Simulation(load_world("empty_arena"), load_robot(), seed=0)
+    result = LockstepRunner(sim, program).run(until=5)
+    assert result.returncode == 0, result.stderr
+    loaded, after_beep = result.stdout.splitlines()
+    assert loaded == "[]"
+    assert [e["what"] for e in result.events if e["kind"] == "sound"] == ["beep"]  # simulated, not run
+    assert float(after_beep) >= 0.3     # the beep waited on the simulated clock
+    assert not any(hasattr(finder, "patches") for finder in sys.meta_path)   # the import hook is gone
+
+
+def test_a_line_hook_cleared_during_the_run_leaves_no_trace_hook_behind():
+    """The window steps line by line, then runs on at full speed: the trace hook goes with the hook."""
+    sim = Simulation(load_world("empty_arena"), load_robot(), seed=0)
+    seen = []
+    program = "import sys, time\nfor i in range(5):\n    time.sleep(0.1)\nprint(sys.gettrace() is None)\n"
+    runner = LockstepRunner(sim, program)
+
+    def hook(line):
+        seen.append(line)
+        if len(seen) == 3:
+            runner.line_hook = None
+    runner.line_hook = hook
+    result = runner.run(until=5)
+    assert result.returncode == 0, result.stderr
+    assert len(seen) == 3 and result.stdout == "True\n"
