@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from robolab.ev3 import pairing
 from robolab.ev3.pairing import Pairings
@@ -73,7 +74,10 @@ def test_a_crash_on_the_brick_selects_its_block(window, qtbot, brick):
     assert window.files.open_file(PROGRAMS / "crash.rlab")
     window.canvas.select_paths([(0,)])
     window.ev3.run_action.trigger()
-    qtbot.waitUntil(lambda: any(t.startswith("line 5:") for t in window.ev3.output.texts()), timeout=15000)
+    try:
+        qtbot.waitUntil(lambda: any(t.startswith("line 5:") for t in window.ev3.output.texts()), timeout=15000)
+    except WaitTimeout:  # what the brick did say (it failed once under a full run: say why next time)
+        raise AssertionError(f"no 'line 5:' in the EV3 output: {window.ev3.output.texts()}") from None
     qtbot.waitUntil(lambda: window.canvas.selected_paths() == [(3,)], timeout=15000)  # log ratio (10 / d)
     errors = [t for t in window.ev3.output.texts() if t.startswith("line 5:")]
     assert errors and "ZeroDivisionError" in errors[0]
