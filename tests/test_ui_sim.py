@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from robolab.language import parse_program
 from robolab.live import FAST, FINISHED, PAUSED, RUNNING
@@ -374,6 +375,9 @@ def test_another_program_and_robot_reset_every_card_variable_output_and_highligh
     with qtbot.waitSignal(panel.world_changed, timeout=10000):
         panel.set_document(document(library, source))
     assert set(panel.readouts.cards) == {"sensor 1", "sensor 2", "sensor 3", "sensor 4", "motor B", "motor C"}
+    shown = [card for card in panel.readouts.findChildren(QWidget)
+             if card.objectName() == "card" and card.isVisibleTo(panel.readouts)]
+    assert set(map(id, shown)) <= set(map(id, panel.readouts.cards.values()))   # no old card left drawn
     assert panel.readouts.figure("sensor 2").endswith("%")   # a colour sensor now, not the old gyro
     assert panel.readouts.figure("motor B") == "0 %"
     assert panel.variables.rowCount() == 0 and panel.output.list.count() == 0

@@ -81,6 +81,7 @@ class ReadoutsView(QWidget):
         """Cards for exactly the sensors and motors in `snap` (another robot: the old cards go)."""
         for card in self.cards.values():
             self.grid.removeWidget(card)
+            card.hide()   # gone at once: deleteLater waits for the event loop, and a picture may come first
             card.deleteLater()
         self.cards = {}
         self.show_snapshot(snap)
