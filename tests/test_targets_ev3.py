@@ -66,6 +66,8 @@ def test_a_run_streams_its_output_and_ends(mode, library):
     assert printed(seen) == ["log n 1", "log n 2", "log n 3"]
     states = [e.state for e in seen if isinstance(e, StateChanged)]
     assert states == [STARTING, RUNNING, FINISHED]
+    kinds = [type(e).__name__ for e in seen]
+    assert kinds == ["StateChanged", "StateChanged", "Output", "Output", "Output", "StateChanged", "Finished"]
     end = seen[-1]
     assert end.exit_code == 0 and not end.stopped and end.error is None
     assert session.state == FINISHED and session.wait(0) and session.events() == []

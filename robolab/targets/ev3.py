@@ -63,6 +63,7 @@ class EV3Session:
         self._queue = EventQueue()
         self._stop_asked = threading.Event()
         self._block = None
+        self._lock = threading.Lock()
 
     @classmethod
     def refused(cls, target: EV3Target, error: RunError) -> "EV3Session":
@@ -125,7 +126,7 @@ class EV3Session:
             return Finished(None, stopped=True)
         handle = self.handle = mode.run(program, download=False, trace=self.options.trace,
                                         on_output=self._output, on_block=self._running)
-        self._set_state(RUNNING, f"{program.name} runs on {self.target}")
+        self._runs()
         if self._stop_asked.is_set():   # asked while it started: the stop's thread may have found nothing
             self._stop_brick()
         while not handle.ended.wait(CHECK_CONNECTION):
@@ -159,11 +160,19 @@ class EV3Session:
 
     # --- callbacks, on the connection's threads ---------------------------------------------------------
     def _output(self, stream: str, line: str) -> None:
+        self._runs()
         self._queue.put(Output(line, stream))
 
     def _running(self, block: tuple) -> None:
+        self._runs()
         if self.trace:
             self._show_block(block)
+
+    def _runs(self) -> None:
+        """Said once, before anything the program does (its first line may come before mode.run returns)."""
+        with self._lock:
+            if self.state == STARTING:
+                self._set_state(RUNNING, f"{self.program.name} runs on {self.target}")
 
     def _show_block(self, block) -> None:
         if block != self._block:
@@ -176,5 +185,6 @@ class EV3Session:
 
     def _finish(self, finished: Finished) -> None:
         self._show_block(None)
-        self._set_state(FINISHED)
-        self._queue.put(finished)
+        with self._lock:
+            self._set_state(FINISHED)
+            self._queue.put(finished)

@@ -183,7 +183,9 @@ class SimulatorSession:
                 return
             ended = run.state == RUN_FINISHED   # read first: all it reported before ending is read below
             state = STATES.get(run.state, STARTING)
-            if state != self.state and not ended:
+            if ended and self.state == STARTING:
+                self._set_state(RUNNING)   # it ran, however briefly: said before it finished
+            elif state != self.state and not ended:
                 self._set_state(state)
             snap = run.latest
             for event in run.new_events():
