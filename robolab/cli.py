@@ -151,25 +151,25 @@ def _palette_list(args) -> int:
 
 
 def _push(args) -> int:
-    from robolab.ev3.push import push_file  # the EV3 link loads only when a brick is used
+    from robolab.push import push_file  # the EV3 link loads only when a brick is used
 
     return push_file(args.file, args.brick, args.and_run, _library(args))
 
 
 def _stop(args) -> int:
-    from robolab.ev3.push import stop_brick
+    from robolab.push import stop_brick
 
     return stop_brick(args.brick)
 
 
 def _brick_list(args) -> int:
-    from robolab.ev3.push import list_bricks
+    from robolab.push import list_bricks
 
     return list_bricks(status=args.status)
 
 
 def _brick_forget(args) -> int:
-    from robolab.ev3.push import forget_brick
+    from robolab.push import forget_brick
 
     return forget_brick(args.name)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
 
 from robolab.ev3.connection import BrickError
 from robolab.ev3.pairing import Pairing, Pairings
-from robolab.ev3.push import brick_status
+from robolab.push import brick_status
 
 COLUMNS = ("Brick", "Address", "Battery", "Doing", "Versions")
 NO_BRICKS = ("No bricks are paired with this computer yet. A tutor pairs one with\n"
