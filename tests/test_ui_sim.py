@@ -282,7 +282,7 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
         panel.run_program()
         turn = (2, "do", 2)
         qtbot.waitUntil(lambda: outlined(turn), timeout=20000)   # the running line is outlined
-        from robolab.ui.sim.line_marker import marked_line
+        from robolab.ui.line_marker import marked_line
 
         python = window.python_view
         qtbot.waitUntil(lambda: marked_line(python) > 0, timeout=5000)   # and its Python line marked
