@@ -32,6 +32,9 @@ class Snapshot:
     blocks: int = 0  # how many lines (blocks) the program has
     advice: tuple[tuple[Problem, tuple], ...] = ()  # allowed but almost never meant (language/advice.py)
     extra: dict = field(default_factory=dict, compare=False)  # views may keep derived things here
+    # what it was taken from, for a run or a download (robolab.targets): the program and its pack
+    program: Program | None = field(default=None, compare=False, repr=False)
+    pack: Pack | None = field(default=None, compare=False, repr=False)
 
     @property
     def python(self) -> str:
@@ -65,4 +68,5 @@ def take(program: Program, pack: Pack, revision: int, name: str = "program") -> 
             found = list(error.problems)
     problems = tuple((p, layout.path_at(p.line)) for p in found)
     advice = tuple(empty_bodies(program, pack, name, layout))
-    return Snapshot(revision, name, text, layout, problems, analysis, compiled, len(layout.blocks), advice)
+    return Snapshot(revision, name, text, layout, problems, analysis, compiled, len(layout.blocks), advice,
+                    program=program, pack=pack)

@@ -297,8 +297,8 @@ class LiveRun:
         """Pause here until resumed, stepped or stopped."""
         with self._cond:
             self._last = self._snap_frame(frame)
-            self.state = PAUSED
             while self._pause_wanted and not self.runner.stop_asked:
+                self.state = PAUSED   # again when a step and then a pause both came before this thread woke
                 self._cond.wait(0.2)
                 if in_program:
                     self.runner.wall_in = _wall()  # the watchdog must not take a pause for a busy program

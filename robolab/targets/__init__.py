@@ -58,6 +58,9 @@ class Output:
     stream: str = "out"           # "out", "err", or "note" (said by RoboLab, not by the program)
     time: float | None = None     # the run's clock (simulated seconds), when the target has one
     screen: Any = None            # the brick's screen image after a draw, when the target has one
+    kind: str = ""                # what the line is, for its colour: "message", "speech", "sound",
+                                  # "collision", "log", ... ("" for plain output)
+    spoken: str = ""              # words a view may say aloud (speech, a message), "" for none
 
 
 @dataclass(frozen=True)

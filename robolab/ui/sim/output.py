@@ -11,39 +11,11 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+from robolab.live import said
+
 SCREEN = (178, 128)
 STYLE = {"message": "#2f6fed", "speech": "#7b3fe4", "sound": "#6b7785", "error": "#d93025",
          "collision": "#b36b00", "log": "#1b7f5a", "note": "#6b7785", "output": "#1f2733"}
-
-
-def describe(event: dict) -> tuple[str, str] | None:
-    """(style, text) for one run event, or None when it is not for the output pane."""
-    kind = event.get("kind")
-    if kind == "message":
-        if event.get("cleared"):
-            return "message", "messages cleared"
-        number = event.get("number", 0)
-        extra = f" “{event['char']}”" if event.get("char") else (f" ({NUMBER_WORDS[number]})" if number <= 10 else "")
-        return "message", f"message {number}{extra}"
-    if kind == "sound":
-        what = event.get("what")
-        if what == "speak":
-            return "speech", f"says “{event.get('text', '')}”"
-        if what == "beep":
-            tones = event.get("tones") or []
-            if not event.get("args") or not tones:
-                return "sound", "beep"
-            shown = ", ".join(f"{f:g} Hz for {ms / 1000:g} s" for f, ms in tones[:3])
-            return "sound", f"tone {shown}" + (" …" if len(tones) > 3 else "")
-        return "sound", f"plays {os.path.basename(str(event.get('file', what)))}"
-    if kind == "collision":
-        return "collision", f"bumped into {event.get('with', 'something')}"
-    if kind == "busy":
-        return "note", event.get("text", "the program is busy")
-    if kind == "display" and event.get("what") == "unsupported":
-        return "error", event.get("text", "")
-    return None
 
 
 class OutputList(QListWidget):
@@ -70,13 +42,13 @@ class OutputList(QListWidget):
         return item
 
     def add_event(self, event: dict) -> None:
-        described = describe(event)
+        described = said.describe(event)
         if described is None:
             return
         style, text = described
         self.add(event.get("time"), style, text)
-        if style == "speech" or (style == "message" and event.get("number", 99) <= 10 and not event.get("cleared")):
-            words = event.get("text") or NUMBER_WORDS[event["number"]]
+        words = said.spoken(event)
+        if words:
             self.spoken.emit(words)
             if self.speak_aloud:
                 subprocess.Popen(["espeak-ng", words], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
