@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.panels["Problems"].raise_()
         self.runs = runs = RunController(lambda: self.document.snapshot(), self.run_output, self)
         self.run_output.title_changed.connect(dock.setWindowTitle)
+        self.run_output.wanted.connect(self._show_output)
         runs.running_block.connect(self.canvas.set_running)
         runs.running_line.connect(self._mark_python_line)
         runs.error_block.connect(self.show_run_error)

@@ -209,12 +209,12 @@ class RunController(QObject):
         self.state_changed.emit(self.state)
 
     def _output(self, event: Output) -> None:
-        kind = getattr(event, "style", None) or event.stream
+        kind = event.kind or event.stream
         if event.text or event.screen is None:
             self.output.add(kind, event.text, time=event.time)
         if event.screen is not None:
             self.output.show_screen(event.screen)
-        words = getattr(event, "spoken", "")
+        words = event.spoken
         if words:
             self.output.list.say(words)
 
@@ -233,7 +233,7 @@ class RunController(QObject):
         if error is not None:
             where = f"line {error.line}: " if error.line and f"line {error.line}:" not in error.message else ""
             block = error.block if self._same_program else None
-            self.output.add("error", where + error.message, block, event.time)
+            self.output.add("error", where + error.message, block)
             self.error_block.emit(block, error.message)
         elif event.stopped:
             self.output.add("note", f"the program was stopped{when}")

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
@@ -42,6 +42,7 @@ class OutputList(QListWidget):
         self.setUniformItemSizes(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # read-only: nothing to edit
         self.itemClicked.connect(self._clicked)
+        self._scrolling = False
         self.speak_aloud = bool(shutil.which("espeak-ng")) and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
 
     def add(self, kind: str, text: str, block=None, time: float | None = None) -> QListWidgetItem:
@@ -57,8 +58,14 @@ class OutputList(QListWidget):
             item.setFont(font)
         item.setData(Qt.ItemDataRole.UserRole, (tuple(block) if block is not None else None, text))
         self.addItem(item)
-        self.scrollToBottom()
+        if not self._scrolling:   # once for a burst of lines: a program printing fast stays cheap to show
+            self._scrolling = True
+            QTimer.singleShot(0, self._scroll)
         return item
+
+    def _scroll(self) -> None:
+        self._scrolling = False
+        self.scrollToBottom()
 
     def say(self, words: str) -> None:
         """Words the robot says: shown to whoever listens, and spoken where espeak-ng is installed."""
@@ -148,6 +155,7 @@ class RunOutput(QWidget):
     """The pane: the lines, and beside them the EV3's screen once a run has drawn on it."""
 
     title_changed = Signal(str)         # "Output · Simulator": the pane's title names the target
+    wanted = Signal()                   # an error was added: whoever holds the pane brings it forward
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -175,6 +183,8 @@ class RunOutput(QWidget):
 
     def add(self, kind: str, text: str, block=None, time: float | None = None) -> None:
         self.list.add(kind, text, block, time)
+        if kind == "error":
+            self.wanted.emit()
 
     def show_screen(self, screen) -> None:
         """What the program drew on the brick's screen: an image, or a text it shows."""

@@ -378,13 +378,19 @@ class SimulatorPanel(QWidget):
         if shown == FINISHED and self.session is not None and self.session.run is not None:
             self._frame(self.session)   # the last of the run drawn before it is said to be over
         self._show_state(shown)
-        run = self.run
-        if self.python_program is not None and run is not None:
-            line = getattr(getattr(run, "runner", None), "current_line", 0)
-            if shown == PAUSED and line:
-                self.bar.show_result("python", f"{run.program.title}: paused at line {line}")
+        if self.python_program is not None and self.run is not None:
+            if shown == PAUSED:
+                self._show_python_line()
             elif shown == RUNNING:
                 self.bar.show_result("python", self.python_title())
+
+    def _show_python_line(self) -> None:
+        """Paused in a Python file: the bar says at which of its lines (they are not the canvas program's)."""
+        run = self.run
+        line = getattr(getattr(run, "runner", None), "current_line", 0)
+        text = f"{run.program.title}: paused at line {line}"
+        if line and self.bar.result.text() != text:
+            self.bar.show_result("python", text)
 
     def _session_event(self, place: str, event) -> None:
         if place == SIMULATOR and isinstance(event, Finished) and self.runs.session is self.session:
@@ -476,6 +482,8 @@ class SimulatorPanel(QWidget):
                     self.variables.show_values(snap.variables)
         if not running:
             return
+        if self.python_program is not None and self._state == PAUSED:
+            self._show_python_line()
         events = source.new_events()
         if events:
             self.datalog.add_events(events)
