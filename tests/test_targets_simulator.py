@@ -2,6 +2,8 @@
 thread: its events in order, a run-time error on its block and printed line, stop, pause and step,
 a program with problems, a Python file. Every assertion is on what the run reports."""
 
+import os
+import signal
 import textwrap
 import time
 
@@ -155,3 +157,13 @@ def test_a_python_file_prints_and_fails_on_its_line(tmp_path):
     end = seen[-1]
     assert end.error.message == "ZeroDivisionError: division by zero" and end.error.line == 6
     assert end.error.block is None and end.time >= 0.5
+
+
+def test_a_run_whose_process_dies_ends_saying_so(library):
+    snapshot = snapshot_of(library, HEADER + "forever {\n    wait seconds=0.1\n}\n")
+    session = target().start(snapshot, RunOptions(speed=1.0))
+    seen = events_until(session, lambda seen: any(isinstance(e, Readings) and e.time >= 0.3 for e in seen))
+    os.kill(session.run._child.pid, signal.SIGKILL)
+    end = events_until(session, finished, seen)[-1]
+    assert end.exit_code is None and not end.stopped
+    assert "the simulator's process stopped (it was killed)" in end.error.message and end.error.block is None

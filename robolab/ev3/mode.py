@@ -15,6 +15,12 @@ from robolab.errors import Problem
 DISCONNECTED, CONNECTING, CONNECTED, RUNNING, LOST = "disconnected", "connecting", "connected", "running", "lost"
 
 
+def unexpected(error: Exception) -> str:
+    """An error that is not a BrickError, in words for the student (and enough for a bug report)."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"something went wrong talking to the brick ({type(error).__name__}{': ' + detail if detail else ''})"
+
+
 class RunHandle:
     """One run of a program on the brick: its output so far, and how it ended."""
 
@@ -98,7 +104,8 @@ class EV3Mode:
             handle.ended.set()
         self._set_state(LOST, str(error))
 
-    def _need(self) -> BrickConnection:
+    def connected(self) -> BrickConnection:
+        """The connection in use; BrickError saying how to make one when there is none."""
         if self.connection is None:
             raise BrickError("not connected to a brick: connect first (robolab brick list shows the paired ones)")
         return self.connection
@@ -106,12 +113,17 @@ class EV3Mode:
     # -- programs --------------------------------------------------------------------------
     def download(self, program: BrickProgram) -> str:
         """Save the program on the brick; the path it has there."""
-        return self._need().upload(program.name, program.source)
+        return self.connected().upload(program.name, program.source)
 
-    def run(self, program: BrickProgram, download: bool = True, trace: bool = False) -> RunHandle:
+    def run(self, program: BrickProgram, download: bool = True, trace: bool = False, *,
+            on_output: Callable[[str, str], None] | None = None,
+            on_block: Callable[[tuple], None] | None = None) -> RunHandle:
         """Start the program on the brick (downloading it first); output goes to on_output. With `trace`
-        on_block hears the path of the block running now (off by default: it slows the brick down)."""
-        connection = self._need()
+        on_block hears the path of the block running now (off by default: it slows the brick down).
+        on_output and on_block given here are this run's own, in place of the mode's (a run target's
+        session, robolab.targets.ev3)."""
+        on_output, on_block = on_output or self.on_output, on_block or self.on_block
+        connection = self.connected()
         if download:
             self.download(program)
         handle = RunHandle(program)
@@ -123,14 +135,14 @@ class EV3Mode:
                 stream, line = "err" if args[0] == "err" else "out", printable(str(args[1]))
                 if stream == "err":
                     handle.stderr.append(line)
-                if self.on_output:
-                    self.on_output(stream, line)
+                if on_output:
+                    on_output(stream, line)
             elif kind == "line" and args and type(args[0]) is int:
                 origin = program.compiled.block_at_line(args[0])
                 if origin is not None and origin != handle.block:
                     handle.block = origin
-                    if self.on_block:
-                        self.on_block(origin)
+                    if on_block:
+                        on_block(origin)
             elif kind == "exit":
                 code, stopped = (tuple(args) + (1, False))[:2]
                 handle.code, handle.stopped = code if type(code) is int and -256 < code < 256 else 1, bool(stopped)
@@ -146,11 +158,11 @@ class EV3Mode:
 
     def stop(self) -> dict:
         """Stop the running program (SIGINT, SIGTERM, SIGKILL on the brick) and brake every motor."""
-        result = self._need().stop()
+        result = self.connected().stop()
         handle = self.run_handle
         if handle is not None:
             handle.ended.wait(2.0)  # its exit callback follows the stop's answer
         return result
 
     def status(self) -> dict:
-        return self._need().status()
+        return self.connected().status()

@@ -43,15 +43,27 @@ class BrickProgram:
     def problem_from_traceback(self, stderr: str) -> Problem | None:
         """The student's block where the program failed, from its traceback on the brick (whose folder
         there the desktop does not know: the program's file is found by its name)."""
-        if "Traceback (most recent call last)" not in stderr:
+        failed = self.failure(stderr)
+        if failed is None:
             return None
-        message = f"while running on the brick: {error_message(stderr)}"
-        origin = origin_in(stderr, f"{self.name}.py", self._block_of)
+        error, origin = failed
+        message = f"while running on the brick: {error}"
         if origin is None:
             return Problem(message, self.file)
+        return Problem(message, self.file, *self.place_of(origin))
+
+    def failure(self, stderr: str) -> tuple[str, tuple | None] | None:
+        """(the error, the path of its block or None) from a traceback on the brick; None without one."""
+        if "Traceback (most recent call last)" not in stderr:
+            return None
+        return error_message(stderr), origin_in(stderr, f"{self.name}.py", self._block_of)
+
+    def place_of(self, origin: tuple) -> tuple[int, int]:
+        """(line, column) of a block in the program's text as it is now."""
+        if self.layout:
+            return self.layout.where(origin)
         block = self.program.block_at(origin)
-        line, column = self.layout.where(origin) if self.layout else (block.line, block.column)
-        return Problem(message, self.file, line, column)
+        return block.line, block.column
 
     def _block_of(self, python_line: int) -> tuple | None:
         """The path of the block a line of the Python came from, when that block is in the program."""

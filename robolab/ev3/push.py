@@ -3,14 +3,18 @@
 import sys
 from typing import TextIO
 
-from robolab.errors import RobolabError
+from robolab.errors import Problem, RobolabError
 from robolab.ev3.connection import BrickError, printable
 from robolab.ev3.mode import EV3Mode
 from robolab.ev3.pairing import Pairings
 from robolab.ev3.program import BrickProgram
 from robolab.palette import PackLibrary
+from robolab.targets import RUNNING, Finished, Output, StateChanged
+from robolab.targets.ev3 import EV3Target
 
 STOPPED_EXIT = 130  # as a shell reports a program ended by Ctrl+C
+POLL = 0.05         # seconds between looks at the run's events
+STOP_WAIT = 5.0     # seconds Ctrl+C waits for the brick to say the program has stopped
 
 
 def push_file(file: str, brick: str | None, run: bool, library: PackLibrary, pairings: Pairings | None = None,
@@ -22,41 +26,59 @@ def push_file(file: str, brick: str | None, run: bool, library: PackLibrary, pai
         print(error, file=err)
         return 1
 
-    def show(stream: str, line: str) -> None:
-        target = err if stream == "err" else out
-        print(line, file=target, flush=True)
-
-    mode = EV3Mode(pairings, on_output=show)
+    mode = EV3Mode(pairings)
     try:
         mode.connect(brick or only_brick(mode.pairings))
         if not run:
             path = mode.download(program)
             print(f"{file}: saved on brick {mode.connection.name} as {path}", file=err)
             return 0
-        try:
-            handle = mode.run(program)
-            print(f"{file}: running on brick {mode.connection.name} (Ctrl+C stops it and its motors)", file=err,
-                  flush=True)
-            while (code := handle.wait(0.2)) is None:
-                pass
-        except KeyboardInterrupt:  # however early: the program may already be driving
-            result = mode.stop()
-            print(f"stopped {result.get('stopped') or program.name} in {result.get('seconds', 0):.2f} s; "
-                  "motors braked", file=err)
-            return STOPPED_EXIT
-        if handle.stopped:
-            print(f"{file}: stopped on the brick", file=err)
-            return STOPPED_EXIT
-        if problem := handle.problem:
-            print(problem, file=err)
-        return code if code >= 0 else 128 - code  # killed by a signal: as a shell says it
-    except BrickError as error:  # BrickLost too: the message says what may still be running
+        return run_on_brick(EV3Target(mode).start(program), program, mode.connection.name, out, err)
+    except BrickError as error:
         print(error, file=err)
         return 1
-    except KeyboardInterrupt:  # while connecting or downloading: nothing runs yet
+    except KeyboardInterrupt:  # while connecting: nothing runs yet
         return STOPPED_EXIT
     finally:
         mode.disconnect()
+
+
+def run_on_brick(session, program: BrickProgram, brick: str, out: TextIO, err: TextIO) -> int:
+    """Follow a run on the brick (robolab.targets.ev3) on a terminal: its output as it comes, its end
+    (a crash on the student's line); Ctrl+C stops it and its motors. Its exit code, as a shell's."""
+    try:
+        while True:
+            session.wait(POLL)
+            for event in session.events():
+                if isinstance(event, Output):
+                    print(event.text, file=err if event.stream == "err" else out, flush=True)
+                elif isinstance(event, StateChanged) and event.state == RUNNING:
+                    print(f"{program.file}: running on brick {brick} (Ctrl+C stops it and its motors)", file=err,
+                          flush=True)
+                elif isinstance(event, Finished):
+                    return said_end(event, program, err)   # always the last event
+    except KeyboardInterrupt:  # however early: the program may already be driving
+        session.stop()
+        session.wait(STOP_WAIT)
+        print(f"stopped {program.name}; motors braked", file=err)
+        return STOPPED_EXIT
+
+
+def said_end(end: Finished, program: BrickProgram, err: TextIO) -> int:
+    """How the run ended, said on `err`; the exit code (a signal's as a shell says it)."""
+    if end.stopped:
+        print(f"{program.file}: stopped on the brick", file=err)
+        return STOPPED_EXIT
+    error = end.error
+    if error is not None and error.block is not None:
+        print(Problem(f"while running on the brick: {error.message}", program.file, *program.place_of(error.block)),
+              file=err)
+    elif error is not None:
+        print(f"{program.file}: {error.message}", file=err)
+    code = end.exit_code
+    if code is None:
+        return 1
+    return code if code >= 0 else 128 - code
 
 
 def stop_brick(brick: str | None, pairings: Pairings | None = None, err: TextIO = sys.stderr) -> int:

@@ -24,12 +24,12 @@ from robolab.live.child import ChildRun, readable
 from robolab.live.said import describe, spoken
 from robolab.targets import (FINISHED, PAUSE, PAUSED, RUNNING, SPEED, STARTING, STEP, TRACE, EventQueue, Finished,
                              Output, Readings, RunError, RunningBlock, RunOptions, StateChanged, Variables)
+from robolab.targets.problems import problems_error
 from robolab.tracebacks import lines_in
 
 TRACE_HOLD = 0.35          # wall seconds each block is shown when tracing
 PRINTED_MAX = 2000         # a Python file's printed lines reported per run (a printing loop must not swamp a view)
 TRACEBACK_LINES = 12       # the end of a Python file's traceback, reported as "err" lines
-SHOWN_PROBLEMS = 5
 STREAMS = {"note": "note", "error": "err"}    # a run event's style -> Output's stream ("out" otherwise)
 STATES = {RUN_RUNNING: RUNNING, RUN_PAUSED: PAUSED, RUN_FINISHED: FINISHED}   # a LiveRun's -> a session's
 RUN_SETTINGS = ("seed", "until", "busy_limit")
@@ -76,17 +76,6 @@ class SimulatorTarget:
         session.set_trace(options.trace)
         session.begin(paused=options.paused)
         return session
-
-
-def problems_error(error: RobolabError, snapshot) -> RunError:
-    """A program with problems, as the error of a run that never started: the first problem's block."""
-    problems = list(error.problems)
-    lines = [f"line {p.line}: {p.message}" if p.line else p.message for p in problems[:SHOWN_PROBLEMS]]
-    more = len(problems) - SHOWN_PROBLEMS
-    message = "The program has problems to fix before it can run:\n" + "\n".join(lines) + (
-        f"\n(and {more} more)" if more > 0 else "")
-    block = next((path for problem, path in snapshot.problems if problem is problems[0]), None) if problems else None
-    return RunError(message, block, problems[0].line or None if problems else None)
 
 
 class SimulatorSession:
@@ -194,7 +183,9 @@ class SimulatorSession:
                 return
             ended = run.state == RUN_FINISHED   # read first: all it reported before ending is read below
             state = STATES.get(run.state, STARTING)
-            if state != self.state and not ended:
+            if ended and self.state == STARTING:
+                self._set_state(RUNNING)   # it ran, however briefly: said before it finished
+            elif state != self.state and not ended:
                 self._set_state(state)
             snap = run.latest
             for event in run.new_events():

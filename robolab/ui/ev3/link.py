@@ -10,15 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, Signal
 
 from robolab.ev3.connection import BrickError
-from robolab.ev3.mode import EV3Mode
+from robolab.ev3.mode import EV3Mode, unexpected
 from robolab.ev3.pairing import Pairings
 from robolab.ev3.program import BrickProgram
-
-
-def unexpected(error: Exception) -> str:
-    """An error that is not a BrickError, in words for the student (and enough for a bug report)."""
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"something went wrong talking to the brick ({type(error).__name__}{': ' + detail if detail else ''})"
 
 
 class EV3Link(QObject):
