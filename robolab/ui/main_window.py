@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
     def _run_controls(self) -> None:
         """One run controller for every target (robolab.ui.run_controller): its Run menu, the run
         toolbar with "Run on", and the one output pane, a tab beside Problems."""
+        self._saved_target = str(self.settings.value("ev3/target", "simulator"))   # before choosing writes it
         self.run_output = RunOutput()
         dock = self.add_panel("Output", self.run_output, "bottom")
         self.tabifyDockWidget(self.panels["Problems"], dock)
@@ -199,7 +200,7 @@ class MainWindow(QMainWindow):
         self.target_box.setCurrentIndex(max(0, self.target_box.findData(runs.chosen)))
 
     def _choose_saved_target(self) -> None:
-        saved = str(self.settings.value("ev3/target", "simulator"))
+        saved = self._saved_target
         self.runs.choose(saved if saved in self.runs.places else "simulator")
 
     def _target_chosen(self, key: str) -> None:
