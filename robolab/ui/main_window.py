@@ -185,6 +185,11 @@ class MainWindow(QMainWindow):
             button.setDefaultAction(runs.actions[name])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             toolbar.addWidget(button)
+        self.run_state = QLabel()   # "running on the EV3 brick ev3-1": the run's state, in the targets' words
+        self.run_state.setObjectName("run_state")
+        self.run_state.setContentsMargins(6, 0, 6, 0)
+        toolbar.addWidget(self.run_state)
+        runs.state_changed.connect(self._show_run_state)
         self.run_toolbar = toolbar
         simulator = self._docked_simulator
         runs.add_target("simulator", "Simulator", lambda: simulator()._target(),
@@ -211,6 +216,10 @@ class MainWindow(QMainWindow):
         if dock is not None:
             dock.show()
             dock.raise_()
+
+    def _show_run_state(self, state: str) -> None:
+        self.run_state.setText(self.runs.state_words() if self.runs.session is not None else "")
+        self.target_box.setEnabled(state not in ("starting", "running", "paused"))
 
     def _show_output(self) -> None:
         dock = self.panels["Output"]

@@ -3,10 +3,10 @@ target "Run on" chooses, over the plain-Python run-target interface (robolab.tar
 
 A place that can run a program (the simulator panel, the EV3 actions) adds itself with `add_target`:
 it makes its RunTarget and the RunOptions of a run (or says why it cannot run now). The controller
-starts a session from the document's snapshot (or what the place runs instead: a Python file), drains `session.events()` on a timer, writes the run's
-lines in the one output pane, outlines the running block (`running_block`), selects the block of an
-error (`error_block`, wired by the window), and enables each action by the session's state and
-capabilities. It knows no target by its insides: a place that draws more of its own sessions (the
+starts a session from the document's snapshot (or what the place runs instead: a Python file),
+drains `session.events()` on a timer, writes the run's lines in the one output pane, outlines the
+running block (`running_block`), selects the block of an error (`error_block`, wired by the window),
+and enables each action by the session's state and capabilities. It knows no target by its insides: a place that draws more of its own sessions (the
 simulator's world view) hears `session_started`.
 """
 
@@ -17,7 +17,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyle, QWidget
 
 from robolab.errors import RobolabError
 from robolab.targets import (FINISHED, PAUSE, PAUSED, RUNNING, STARTING, STEP, Finished, Output, RunningBlock,
@@ -73,6 +73,7 @@ class RunController(QObject):
         self._block = None
         self._same_program = True        # no other program opened since the run started
         self.actions: dict[str, QAction] = {}
+        style = parent.style() if isinstance(parent, QWidget) else None
         for name, icon, text, tip in (
                 ("run", QStyle.StandardPixmap.SP_MediaPlay, "Run", "Run the program"),
                 ("pause", QStyle.StandardPixmap.SP_MediaPause, "Pause", "Pause: the robot and the clock stand still"),
@@ -80,7 +81,6 @@ class RunController(QObject):
                 ("stop", QStyle.StandardPixmap.SP_MediaStop, "Stop", "Stop the program")):
             action = QAction(text, self)
             action.setObjectName(f"run_{name}")
-            style = parent.style() if parent is not None and hasattr(parent, "style") else None
             if style is not None:
                 action.setIcon(style.standardIcon(icon))
             action.setShortcut(QKeySequence(KEYS[name]))

@@ -89,7 +89,7 @@ class EV3Screen(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(120, 110)
-        self.setFixedWidth(190)
+        self.setFixedWidth(150)
         self.text = ""
         self.image: QImage | None = None
 
