@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         world = max(360, min(560, round(width * 0.32)))
         self.resizeDocks([palette, self.panels["Simulator"]], [side, world], Qt.Orientation.Horizontal)
         self.resizeDocks([palette, values], [round(height * 0.55), round(height * 0.3)], Qt.Orientation.Vertical)
-        self.resizeDocks([problems], [max(80, round(height * 0.12))], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [max(80, round(height * 0.15))], Qt.Orientation.Vertical)  # five lines of Output
 
     _sized = False
 
