@@ -56,7 +56,7 @@ def test_connect_run_output_and_stop_from_the_window(window, qtbot, tmp_path, br
     window.runs.choose("ev3")
     assert window.panels["Output"].isVisible() and window.panels["Output"].windowTitle() == "Output · EV3 brick"
     connect(window, qtbot, brick)
-    assert any("battery 7.5 V" in t for t in texts(window))
+    qtbot.waitUntil(lambda: any("battery 7.5 V" in t for t in texts(window)), timeout=5000)  # said after "connected"
     assert window.files.open_file(PROGRAMS / "count.rlab")
     ev3.download_action.trigger()
     qtbot.waitUntil(lambda: "downloaded to test-brick" in window.statusBar().currentMessage(), timeout=15000)
@@ -163,11 +163,13 @@ def test_f5_runs_where_run_on_says(window, qtbot, tmp_path):
     path.write_text("robolab 1 palette ev3 1.0\nbeep\n")
     assert window.files.open_file(path)
     window.runs.choose("ev3")
+    assert not window.simulator.bar.buttons["run"].isVisibleTo(window.simulator)   # the panel's Run is the simulator's
     qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
     assert "No brick chosen" in window.statusBar().currentMessage()
     assert window.runs.runs == 0 and window.simulator.session is None
     window.runs.choose("simulator")
     assert window.panels["Output"].windowTitle() == "Output · Simulator"
+    assert window.simulator.bar.buttons["run"].isVisibleTo(window.simulator)
     qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: window.simulator.state == "finished", timeout=10000)
     assert texts(window)[-3:] == ["Run 1 on the Simulator", f"{texts(window)[-2]}", texts(window)[-1]]

@@ -155,6 +155,10 @@ class RunBar(QWidget):
         for name in RUN_BUTTONS:
             self.buttons[name].setDefaultAction(actions[name])
 
+    def show_run_buttons(self, on: bool) -> None:
+        for name in RUN_BUTTONS:
+            self.buttons[name].setVisible(on)
+
     def show_state(self, state: str) -> None:
         """Enable what makes sense here while a run goes on in the simulator: ready, running, paused, finished."""
         running = state in ("running", "paused")

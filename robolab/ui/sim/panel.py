@@ -139,6 +139,8 @@ class SimulatorPanel(QWidget):
         runs.session_event.connect(self._session_event)
         runs.state_changed.connect(self._runs_state)
         self.bar.use_actions(runs.actions)
+        runs.target_changed.connect(self._target_chosen)
+        self._target_chosen(runs.chosen or SIMULATOR)
         if self.own_runs:
             self.addActions(list(runs.actions.values()))
         self.bar.reset.connect(self.reset)
@@ -325,6 +327,10 @@ class SimulatorPanel(QWidget):
         """This panel as the simulator place of a run controller's "Run on"."""
         runs.add_target(SIMULATOR, SimulatorTarget.name, self._target, self.run_options,
                         capabilities=SimulatorSession.capabilities, program=self._program)
+
+    def _target_chosen(self, key: str) -> None:
+        """The run buttons show here only while Run on says Simulator: elsewhere they would run on the brick."""
+        self.bar.show_run_buttons(key == SIMULATOR)
 
     def _target(self) -> SimulatorTarget:
         return SimulatorTarget(self.world, self.robot, self.start_pose, in_child=self.in_child)
