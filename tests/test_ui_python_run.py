@@ -9,6 +9,7 @@ from windows import open_window
 
 from robolab.live import FAST, FINISHED
 from robolab.live.python_program import EV3DEV2, NBEV3DEVSIM
+from robolab.targets.simulator import PRINTED_MAX
 from robolab.ui.sim import python_run
 
 TWO_SENSORS = textwrap.dedent("""\
@@ -67,7 +68,7 @@ def test_an_nbev3devsim_program_runs_to_its_end_in_its_own_world(qtbot, tmp_path
         qtbot.mouseClick(panel.bar.buttons["run"], Qt.MouseButton.LeftButton)
     assert panel.run.program.title == "bands.py"
     window.python_runs.back_to_canvas()
-    assert panel.python_program is None and panel.live_program().program is canvas_program
+    assert panel.python_program is None and panel._program().program is canvas_program
 
 
 def test_an_ev3dev2_script_s_error_shows_its_line(qtbot, tmp_path, library):
@@ -80,7 +81,7 @@ def test_an_ev3dev2_script_s_error_shows_its_line(qtbot, tmp_path, library):
     texts = panel.output.list.texts()
     assert sum(text.endswith("about to fail") for text in texts) == 1, texts
     assert any("line 4" in text and "NameError" in text for text in texts), texts
-    assert texts[-1].split("   ")[-1] == "error (line 4): NameError: name 'missing_name' is not defined"
+    assert texts[-1] == "line 4: NameError: name 'missing_name' is not defined"
     assert panel.bar.result.text() == "fails.py: Error on line 4: NameError: name 'missing_name' is not defined"
     assert panel.view.pose.x != panel.start_pose.x or panel.view.pose.y != panel.start_pose.y   # it drove first
 
@@ -117,7 +118,6 @@ def test_step_pauses_at_each_statement_and_the_bar_says_its_line(qtbot, tmp_path
     path = tmp_path / "count.py"
     path.write_text("a = 1\n\nb = 2\nprint(a + b)\n")
     panel.python_program = python_run.read_python_program(path).program
-    python_run.PythonRunView.of(panel)
     panel.step()
     qtbot.waitUntil(lambda: panel.bar.result.text() == "count.py: paused at line 1", timeout=10000)
     panel.step()
@@ -133,5 +133,6 @@ def test_a_program_printing_without_end_does_not_swamp_the_output(qtbot, tmp_pat
     path.write_text("for n in range(5000):\n    print(n)\n")
     run_to_end(qtbot, window, path)
     texts = panel.output.list.texts()
-    assert len(texts) == python_run.PRINTED_MAX + 2 and texts[0].endswith("   0")
+    assert texts[0] == "Run 1 on the Simulator"
+    assert len(texts) == PRINTED_MAX + 3 and texts[1].endswith("   0")
     assert "more printed than the 2000 lines" in texts[-2] and "the program ended" in texts[-1]

@@ -67,7 +67,7 @@ def test_pause_then_step_advances_one_block(qtbot, panel, library):
     panel.set_document(document(library, name="i_can_count.rlab"))
     choose_speed(panel, 5.0)
     blocks = []
-    panel.running_block.connect(blocks.append)
+    panel.runs.running_block.connect(blocks.append)
     panel.run_program()
     qtbot.waitUntil(lambda: panel.variables.value_text("N") == "3", timeout=20000)
     panel.pause()
@@ -108,8 +108,8 @@ def test_the_highlighted_block_follows_the_program(qtbot, panel, library):
     panel.set_document(document(library, name="square.rlab"))
     choose_speed(panel, 5.0)
     blocks, lines = [], []
-    panel.running_block.connect(blocks.append)
-    panel.running_line.connect(lines.append)
+    panel.runs.running_block.connect(blocks.append)
+    panel.runs.running_line.connect(lines.append)
     panel.run_program()
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     drive, turn = (2, "do", 0), (2, "do", 2)   # repeat 4 { drive; comment; tank_drive }
@@ -209,14 +209,13 @@ def test_placing_the_robot_sets_where_the_run_starts(qtbot, panel, library):
 def test_a_runtime_error_points_at_its_block(qtbot, panel, library):
     source = "robolab 1 palette ev3 1.0\nvar name=zero value=0\nvar name=x value=1\nset name=x value=(10 / zero)\n"
     panel.set_document(document(library, source))
-    with qtbot.waitSignal(panel.error_block, timeout=10000) as caught:
+    with qtbot.waitSignal(panel.runs.error_block, timeout=10000) as caught:
         panel.run_program()
     block, message = caught.args
     assert block == (2,) and "ZeroDivisionError" in message
-    assert panel.tabs.currentWidget() is panel.output
-    assert "error (line 4): ZeroDivisionError" in panel.output.list.texts()[-1]
+    assert panel.output.texts()[-1].startswith("line 4: ZeroDivisionError")
     assert panel.bar.result.text().startswith("Error on line 4: ZeroDivisionError")  # in view, not in a tab
-    with qtbot.waitSignal(panel.error_block, timeout=2000) as again:   # clicking the error line selects it again
+    with qtbot.waitSignal(panel.runs.error_block, timeout=2000) as again:   # clicking the error line selects it again
         panel.output.list.itemClicked.emit(panel.output.list.item(panel.output.list.count() - 1))
     assert again.args[0] == (2,)
 
@@ -282,7 +281,7 @@ def test_docked_in_the_window_it_runs_the_open_program_and_outlines_its_lines(qt
         panel.run_program()
         turn = (2, "do", 2)
         qtbot.waitUntil(lambda: outlined(turn), timeout=20000)   # the running line is outlined
-        from robolab.ui.sim.line_marker import marked_line
+        from robolab.ui.line_marker import marked_line
 
         python = window.python_view
         qtbot.waitUntil(lambda: marked_line(python) > 0, timeout=5000)   # and its Python line marked
@@ -314,8 +313,7 @@ def test_speech_sounds_and_the_ev3_screen_show_in_the_output(qtbot, panel, libra
     assert screen is not None and screen.width() == 178
     dark = sum(1 for y in range(screen.height()) for x in range(screen.width()) if screen.pixelColor(x, y).value() < 128)
     assert dark > 50   # the words are on the screen
-    panel.tabs.setCurrentWidget(panel.output)
-    shot(panel, "output_and_screen")
+    shot(panel.output, "output_and_screen")
 
 
 def test_a_program_with_problems_is_not_run_and_says_why(qtbot, panel, library):
@@ -325,7 +323,7 @@ def test_a_program_with_problems_is_not_run_and_says_why(qtbot, panel, library):
     assert loaded.problems
     panel.set_document(SimpleNamespace(program=loaded.program, pack=loaded.pack, path=None))
     panel.run_program()
-    assert panel.run is None
+    assert panel.run is None and panel.state != RUNNING
     assert "problems to fix" in panel.output.list.texts()[-1] and "nowhere" in panel.output.list.texts()[-1]
 
 
@@ -334,7 +332,7 @@ def test_trace_outlines_every_block_in_turn(qtbot, panel, library):
     choose_speed(panel, FAST)
     panel.bar.trace.setChecked(True)
     blocks = []
-    panel.running_block.connect(blocks.append)
+    panel.runs.running_block.connect(blocks.append)
     panel.run_program()
     send, set_n = (3, "do", 2, "do", 1), (3, "do", 2, "do", 3)
     qtbot.waitUntil(lambda: blocks.count(set_n) >= 2, timeout=20000)
@@ -358,7 +356,7 @@ def test_opening_another_program_stops_the_run(qtbot, panel, library):
 def test_another_program_and_robot_reset_every_card_variable_output_and_highlight(qtbot, panel, library, tmp_path):
     panel.set_document(document(library, name="i_can_count.rlab"))
     blocks = []
-    panel.running_block.connect(blocks.append)
+    panel.runs.running_block.connect(blocks.append)
     choose_speed(panel, FAST)
     panel.run_program()
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
@@ -392,7 +390,7 @@ def test_traces_outline_goes_when_the_run_ends_or_stops(qtbot, panel, library, e
     panel.set_document(document(library, f"robolab 1 palette ev3 1.0\n{body}"))
     panel.bar.trace.setChecked(True)
     blocks = []
-    panel.running_block.connect(blocks.append)
+    panel.runs.running_block.connect(blocks.append)
     panel.run_program()
     qtbot.waitUntil(lambda: any(b is not None for b in blocks), timeout=10000)   # the outline is on a block
     if ending == "stopped":

@@ -26,10 +26,12 @@ def opened(library, folder, header: str):
 def test_an_unusable_world_is_said_in_the_window_and_run_refuses(qtbot, panel, library, tmp_path, header, reason):
     os.mkfifo(tmp_path / "pipe.toml")   # reading it on the window's thread would freeze the window for ever
     before = panel.world
+    wanted = []
+    panel.output.wanted.connect(lambda: wanted.append(True))   # the output pane is brought forward
     panel.set_document(opened(library, tmp_path, header))
     qtbot.waitUntil(lambda: panel.world_problem != "", timeout=10000)
     assert reason in panel.world_problem
-    assert panel.tabs.currentWidget() is panel.output
+    assert wanted
     assert reason in panel.output.list.texts()[-1] and "will not run" in panel.output.list.texts()[-1]
     assert panel.world is before
     panel.run_program()

@@ -6,8 +6,8 @@ one undo command on the stack; views refresh from the document's events.
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from robolab.document import Document, Reset
 from robolab.language.advice import plural
@@ -22,9 +22,13 @@ from robolab.ui.sim.python_run import PythonRunActions
 from robolab.ui.ev3.actions import EV3Actions
 from robolab.ui.file_actions import FileActions
 from robolab.ui.find_bar import FindBar
+from robolab.ui.line_marker import mark_line
 from robolab.ui.palette_view import PaletteView
+from robolab.targets import PAUSE, SPEED, STEP, TRACE
 from robolab.ui.problems_view import ProblemsView
 from robolab.ui.python_view import PythonView
+from robolab.ui.run_controller import RunController
+from robolab.ui.run_output import RunOutput
 from robolab.ui.snapshots import SnapshotKeeper
 from robolab.ui.undo import UndoHistory
 from robolab.ui.values import ValueEditor
@@ -97,7 +101,9 @@ class MainWindow(QMainWindow):
         self.inline_values = InlineValues(self.canvas, self.set_value, self.show_refusal)  # click a value to edit it
         self._connect()
         self._menus()
-        self.ev3 = EV3Actions(self)  # the EV3 menu, its output panel and the brick link
+        self._run_controls()
+        self.ev3 = EV3Actions(self)  # the EV3 menu and the brick link: the EV3 brick place of "Run on"
+        self._choose_saved_target()
         self.challenges = ChallengeActions(self)  # the Challenges menu and the challenge panel
         self.python_runs = PythonRunActions(self)  # Simulator → Run a Python program… (ui/sim/python_run.py)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -122,9 +128,7 @@ class MainWindow(QMainWindow):
             return
         from robolab.ui.sim import SimulatorPanel
 
-        from robolab.ui.sim.line_marker import mark_line
-
-        self.simulator = SimulatorPanel()
+        self.simulator = SimulatorPanel(runs=self.runs)
         dock = self.panels["Simulator"]
         waiting = dock.widget()
         dock.setWidget(self.simulator)  # a widget swap: nothing is docked or restored here
@@ -132,10 +136,99 @@ class MainWindow(QMainWindow):
         if self.zoom != 1.0 or self.presentation:
             self.simulator.set_zoom(self.shown_zoom())
         self._wire_panel(self.simulator)
-        self.simulator.running_line.connect(lambda line: mark_line(self.python_view, line))
         self.simulator.presenter = self.set_presentation  # its Present button is the window's presentation mode
         self.simulator.bar.present.setChecked(self.presentation)
-        self.ev3.route_keys()  # F5 runs where "Run on" says
+
+    def _docked_simulator(self):
+        """The simulator panel, docked now if it was not yet (Run on the simulator before it loaded)."""
+        self.dock_simulator()
+        return self.simulator
+
+    # --- running --------------------------------------------------------------------------------
+
+    def _run_controls(self) -> None:
+        """One run controller for every target (robolab.ui.run_controller): its Run menu, the run
+        toolbar with "Run on", and the one output pane, a tab beside Problems."""
+        self._saved_target = str(self.settings.value("ev3/target", "simulator"))   # before choosing writes it
+        self.run_output = RunOutput()
+        dock = self.add_panel("Output", self.run_output, "bottom")
+        self.tabifyDockWidget(self.panels["Problems"], dock)
+        self.panels["Problems"].raise_()
+        self.runs = runs = RunController(lambda: self.document.snapshot(), self.run_output, self)
+        self.run_output.title_changed.connect(dock.setWindowTitle)
+        self.run_output.wanted.connect(self._show_output)
+        runs.running_block.connect(self.canvas.set_running)
+        runs.running_line.connect(self._mark_python_line)
+        runs.error_block.connect(self.show_run_error)
+        runs.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        runs.session_started.connect(lambda key, session: self._show_output())
+        runs.target_changed.connect(self._target_chosen)
+        self.document.subscribe(lambda event: isinstance(event, Reset) and runs.program_opened())
+        self.addActions(list(runs.actions.values()))   # F5, F6, F10, Shift+F5 wherever the focus is
+        menu = self.menuBar().addMenu("&Run")
+        help_menu = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
+        if help_menu is not None:
+            self.menuBar().insertMenu(help_menu, menu)  # Help stays last
+        menu.addActions(list(runs.actions.values()))
+        menu.addSection("Run on")
+        self.run_menu = menu
+        self._run_on_menu_end = menu.addSeparator()
+        toolbar = self.addToolBar("Run")
+        toolbar.setObjectName("toolbar_run")
+        toolbar.addWidget(QLabel(" Run on: "))
+        self.target_box = QComboBox()
+        self.target_box.setAccessibleName("Run on")
+        self.target_box.activated.connect(lambda i: runs.choose(self.target_box.itemData(i)))
+        toolbar.addWidget(self.target_box)
+        for name in ("run", "stop"):
+            button = QToolButton()
+            button.setDefaultAction(runs.actions[name])
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            toolbar.addWidget(button)
+        self.run_state = QLabel()   # "running on the EV3 brick ev3-1": the run's state, in the targets' words
+        self.run_state.setObjectName("run_state")
+        self.run_state.setContentsMargins(6, 0, 6, 0)
+        toolbar.addWidget(self.run_state)
+        runs.state_changed.connect(self._show_run_state)
+        self.run_toolbar = toolbar
+        simulator = self._docked_simulator
+        runs.add_target("simulator", "Simulator", lambda: simulator()._target(),
+                        lambda paused: simulator().run_options(paused),
+                        capabilities=(PAUSE, STEP, SPEED, TRACE), program=lambda: simulator()._program())
+        self.add_run_target("simulator")
+
+    def add_run_target(self, key: str) -> None:
+        """A place the controller knows, listed in the Run menu and the "Run on" box."""
+        runs = self.runs
+        self.run_menu.insertAction(self._run_on_menu_end, runs.target_actions[key])
+        self.target_box.addItem(runs.places[key].title, key)
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(runs.chosen)))
+
+    def _choose_saved_target(self) -> None:
+        saved = self._saved_target
+        self.runs.choose(saved if saved in self.runs.places else "simulator")
+
+    def _target_chosen(self, key: str) -> None:
+        """Run on changed: the box says it, it is remembered, and the place's panel comes to the front."""
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(key)))
+        self.settings.setValue("ev3/target", key)
+        dock = self.panels.get("Simulator" if key == "simulator" else "Output")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    def _show_run_state(self, state: str) -> None:
+        self.run_state.setText(self.runs.state_words() if self.runs.session is not None else "")
+        self.target_box.setEnabled(state not in ("starting", "running", "paused"))
+
+    def _show_output(self) -> None:
+        dock = self.panels["Output"]
+        if not self.presentation:
+            dock.show()
+            dock.raise_()
+
+    def _mark_python_line(self, line: int) -> None:
+        mark_line(self.python_view, line)
 
     def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QDockWidget:
         """Dock a panel; its layout is saved with the others. A widget with set_zoom(factor) follows
@@ -213,7 +306,7 @@ class MainWindow(QMainWindow):
         world = max(360, min(560, round(width * 0.32)))
         self.resizeDocks([palette, self.panels["Simulator"]], [side, world], Qt.Orientation.Horizontal)
         self.resizeDocks([palette, values], [round(height * 0.55), round(height * 0.3)], Qt.Orientation.Vertical)
-        self.resizeDocks([problems], [max(80, round(height * 0.12))], Qt.Orientation.Vertical)
+        self.resizeDocks([problems], [max(80, round(height * 0.15))], Qt.Orientation.Vertical)  # five lines of Output
 
     _sized = False
 

@@ -1,5 +1,6 @@
-"""EV3 widgets and the window's EV3 target: the Connect dialog, EV3Link (EV3Mode as Qt signals), the
-EV3 menu and its output panel. Imported on first use: the link loads rpyc, which start-up does not need."""
+"""EV3 widgets and the window's EV3 place: the Connect dialog, EV3Link (EV3Mode as Qt signals), the
+EV3 menu and the EV3 brick in "Run on" (its runs go through the window's run controller and output
+pane). Imported on first use: the link loads rpyc, which start-up does not need."""
 
 __all__ = ["ConnectDialog", "EV3Link", "EV3Actions"]
 

@@ -1,5 +1,6 @@
 """The simulator panel (RobotLab's simulator window): watch, pause and step a program on the
-simulated robot; its sensors, motors, variables, output, EV3 screen and data log; drive by hand."""
+simulated robot; its sensors, motors, variables and data log; drive by hand. Run, Pause, Step, Stop
+and the run's output are the window's run controller's (robolab.ui.run_controller)."""
 
 from robolab.ui.sim.panel import SimulatorPanel
 

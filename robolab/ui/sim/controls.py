@@ -1,4 +1,5 @@
-"""The run bar: Run, Pause, Step, Stop, Reset; the speed; the world; trail and presentation.
+"""The run bar: Run, Pause, Step, Stop (views of the window's run controller's actions: one Run for
+every target), Reset; the speed; the world; trail and presentation.
 
 Wide, it is one row; narrow (a docked panel on a small screen), the speed, world, Trace and Trail
 go onto a second row, so every list and label stays readable. Run always says "Run"."""
@@ -6,7 +7,6 @@ go onto a second row, so every list and label stays readable. Run always says "R
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from robolab.live import FAST
@@ -19,11 +19,10 @@ ONE_ROW = 760      # narrower than this (at zoom 1), the options take a second r
 TEXT_BESIDE = 560  # narrower than this, only Run keeps its text beside its icon
 
 
+RUN_BUTTONS = ("run", "pause", "step", "stop")   # shown here, owned by robolab.ui.run_controller
+
+
 class RunBar(QWidget):
-    run = Signal()
-    pause = Signal()
-    step = Signal()
-    stop = Signal()
     reset = Signal()
     speed_changed = Signal(float)
     world_chosen = Signal(str)          # a shipped world's name, or OPEN_WORLD
@@ -48,25 +47,19 @@ class RunBar(QWidget):
         rows.addLayout(self.second_row)
         style = self.style()
         self.buttons = {}
-        for name, icon, text, key, tip in (
-                ("run", QStyle.StandardPixmap.SP_MediaPlay, "Run", "F5", "Run the program (F5)"),
-                ("pause", QStyle.StandardPixmap.SP_MediaPause, "Pause", "F6", "Pause: the robot and the clock stand still (F6)"),
-                ("step", QStyle.StandardPixmap.SP_MediaSkipForward, "Step", "F10", "Run one block, then pause (F10)"),
-                ("stop", QStyle.StandardPixmap.SP_MediaStop, "Stop", "Shift+F5", "Stop the program (Shift+F5)"),
-                ("reset", QStyle.StandardPixmap.SP_BrowserReload, "Reset", "", "Put the robot back at its start")):
+        for name in (*RUN_BUTTONS, "reset"):
             button = QToolButton()
-            button.setIcon(style.standardIcon(icon))
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setAccessibleName(text)
             button.setIconSize(QSize(18, 18))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setAutoRaise(True)
-            if key:
-                button.setShortcut(QKeySequence(key))
-            button.clicked.connect(getattr(self, name).emit)
             self.buttons[name] = button
             layout.addWidget(button)
+        reset = self.buttons["reset"]
+        reset.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        reset.setText("Reset")
+        reset.setAccessibleName("Reset")
+        reset.setToolTip("Put the robot back at its start")
+        reset.clicked.connect(self.reset.emit)
         layout.addStretch(1)
         self.speed = QComboBox()
         self.speed.setToolTip("Simulated time against real time")
@@ -156,15 +149,19 @@ class RunBar(QWidget):
         self.world.setCurrentIndex(max(0, index))
         self.world.blockSignals(False)
 
-    def show_state(self, state: str, has_program: bool = True) -> None:
-        """Enable what makes sense: ready, running, paused or finished."""
+    def use_actions(self, actions: dict) -> None:
+        """Run, Pause, Step and Stop become views of the run controller's actions (their keys,
+        text and enabled state are the actions')."""
+        for name in RUN_BUTTONS:
+            self.buttons[name].setDefaultAction(actions[name])
+
+    def show_run_buttons(self, on: bool) -> None:
+        for name in RUN_BUTTONS:
+            self.buttons[name].setVisible(on)
+
+    def show_state(self, state: str) -> None:
+        """Enable what makes sense here while a run goes on in the simulator: ready, running, paused, finished."""
         running = state in ("running", "paused")
-        self.buttons["run"].setText("Continue" if state == "paused" else "Run")
-        self.buttons["run"].setEnabled(has_program and state != "running")
-        self.buttons["pause"].setEnabled(state == "running")
-        self.buttons["step"].setEnabled(has_program)
-        self.buttons["stop"].setEnabled(running)
-        self.buttons["reset"].setEnabled(not running)
         self.world.setEnabled(not running)
 
     RESULT_COLOURS = {"finished": "#1e7e46", "stopped": "#5b6470", "error": "#c62828"}

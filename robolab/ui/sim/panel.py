@@ -1,10 +1,11 @@
 """The simulator panel: the world view, the run bar, and tabs for sensors and motors, variables,
-output with the EV3 screen, the data log and driving by hand.
+the data log and driving by hand.
 
-The run itself is a robolab.live.LiveRun in its own thread; this panel polls its latest Snapshot
-60 times a second and draws it, so a run never freezes the window. It tells the rest of the
-window which block runs (running_block, a model path) and which Python line (running_line), and
-where a run-time error happened (error_block).
+It is the simulator's place in the window's run controller (robolab.ui.run_controller): it gives
+the controller a SimulatorTarget (robolab.targets.simulator) and the options of a run (world, robot,
+start pose, speed, a challenge's seed), and draws what only a simulator session has: the pose and
+sensors of its latest snapshot 60 times a second, the trail, the data log's samples, the EV3 screen.
+The run's output, its running block and its error are the controller's, as on every target.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from robolab.errors import RobolabError
-from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun, at_rest
-from robolab.live.child import ChildRun, warm_up
+from robolab.document.snapshot import take
+from robolab.live import FINISHED, PAUSED, READY, RUNNING, at_rest
+from robolab.live.child import warm_up
 from robolab.live.manual import ManualDrive
+from robolab.targets import STARTING as SESSION_STARTING
+from robolab.targets import Finished, RunOptions
+from robolab.targets.simulator import SimulatorSession, SimulatorTarget
+from robolab.ui.run_controller import READY as CONTROLLER_READY, Refused, RunController
+from robolab.ui.run_output import RunOutput
 from robolab.ui.sim.controls import OPEN_WORLD, RunBar
 from robolab.ui.sim.datalog_view import DataLogView
 from robolab.ui.sim.drive import DriveControls
-from robolab.ui.sim.output import OutputView
 from robolab.ui.sim.readouts import ReadoutsView, VariablesView
 from robolab.ui.sim.remote import RemoteControl
 from robolab.ui.sim.world_view import WorldView
@@ -37,7 +42,7 @@ from simulator.world import WorldError, shipped_worlds
 FRAME_MS = 16            # 60 frames a second
 FIGURES_EVERY = 6        # sensor cards and variables: 10 times a second
 PRESENTATION_ZOOM = 1.6
-TRACE_HOLD = 0.35        # wall seconds each block is shown when tracing
+SIMULATOR = "simulator"  # this panel's key in the run controller's "Run on"
 
 
 def world_title(world, name_or_path: str) -> str:
@@ -70,20 +75,18 @@ def _short_name(world: str) -> str:
 
 
 class SimulatorPanel(QWidget):
-    running_block = Signal(object)      # the running block's path (a tuple), or None
-    running_line = Signal(int)          # the running line of the Python (0: none)
-    error_block = Signal(object, str)   # a run-time error: the block's path (or None) and the message
     state_changed = Signal(str)         # ready, running, paused, finished
     world_changed = Signal(bool)        # a world was read (True: now in use; False: reported, old one kept)
-    run_created = Signal(object)        # a LiveRun about to start (a challenge watches it)
+    run_created = Signal(object)        # a run (robolab.live's, in this process) just started: a challenge watches it
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, runs: RunController | None = None):
+        """`runs`: the window's run controller; a panel on its own makes one (with an output pane of
+        its own, not shown) so it can run a program by itself."""
         super().__init__(parent)
         self.setObjectName("simulator_panel")
         self.setMinimumWidth(320)   # narrower than its parts want: they squeeze (a window can be small)
         self.document = None             # anything with .program, .pack and .path (the window's Document)
-        self._run_layout = None          # the running program's printer map (from the window's snapshot)
-        self.run: LiveRun | None = None
+        self.session = None              # the simulator session shown (robolab.targets.simulator)
         self.drive: ManualDrive | None = None
         self.world = self.robot = None
         self.world_name = ""
@@ -94,10 +97,10 @@ class SimulatorPanel(QWidget):
         self._ticks = 0
         self._shown = None
         self._samples = 0
-        self._block = self._line = None
+        self._hold_first = False         # a challenge's run waits at its first block until it is watched
         self._state = READY
         self._running_program = None
-        self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
+        self.run_settings = {}           # more run settings (a challenge's seed and time limit)
         self.python_program = None       # a Python file run instead of the canvas program (python_run.py)
         self.in_child = True             # runs in a child process (robolab.live.child), a spare one warm
 
@@ -105,14 +108,13 @@ class SimulatorPanel(QWidget):
         self.view = WorldView()
         self.readouts = ReadoutsView()
         self.variables = VariablesView()
-        self.output = OutputView()
         self.datalog = DataLogView()
         self.controls = DriveControls()
         self.remote = RemoteControl()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for widget, title in ((self.readouts, "Sensors && motors"), (self.variables, "Variables"),
-                              (self.output, "Output"), (self.datalog, "Data log"), (self.controls, "Drive"),
+                              (self.datalog, "Data log"), (self.controls, "Drive"),
                               (self.remote, "IR remote")):
             self.tabs.addTab(widget, title)
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
@@ -126,21 +128,31 @@ class SimulatorPanel(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(splitter, 1)
 
-        self.bar.run.connect(self.run_program)
-        self.bar.pause.connect(self.pause)
-        self.bar.step.connect(self.step)
-        self.bar.stop.connect(self.stop)
+        self.own_runs = runs is None
+        if runs is None:
+            runs = RunController(self._snapshot, RunOutput(), self)
+        self.runs = runs
+        self.output = runs.output        # the one output pane: the panel says a world's problems there
+        if self.own_runs:   # in the window, the window adds this place (it docks this panel on first use)
+            self.add_to(runs)
+        runs.session_started.connect(self._session_started)
+        runs.session_event.connect(self._session_event)
+        runs.state_changed.connect(self._runs_state)
+        self.bar.use_actions(runs.actions)
+        runs.target_changed.connect(self._target_chosen)
+        self._target_chosen(runs.chosen or SIMULATOR)
+        if self.own_runs:
+            self.addActions(list(runs.actions.values()))
         self.bar.reset.connect(self.reset)
-        self.bar.speed_changed.connect(lambda speed: self.run and self.run.set_speed(speed))
+        self.bar.speed_changed.connect(lambda speed: self.session and self.session.set_speed(speed))
         self.bar.world_chosen.connect(self._world_chosen)
         self.bar.trail_toggled.connect(self._set_trail)
-        self.bar.trace_toggled.connect(lambda on: self.run and self.run.set_trace(TRACE_HOLD if on else 0))
+        self.bar.trace_toggled.connect(lambda on: self.session and self.session.set_trace(on))
         self.bar.presentation_toggled.connect(self.set_presentation)
         self.view.pose_edited.connect(self._placed)
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
-        self.remote.changed.connect(lambda channel, held: self.run and self.run.press(channel, held))
-        self.output.list.itemClicked.connect(self._output_clicked)
+        self.remote.changed.connect(lambda channel, held: self.session and self.session.press(channel, held))
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
         app = QCoreApplication.instance()
@@ -160,16 +172,24 @@ class SimulatorPanel(QWidget):
         """What the panel shows: ready, running, paused or finished (a finished run fully shown)."""
         return self._state
 
+    @property
+    def run(self):
+        """The robolab.live run of the session shown (a ChildRun, or a LiveRun in this process), or None."""
+        return self.session.run if self.session is not None else None
+
     # --- what to run, and where ---------------------------------------------------------------
     def set_document(self, document) -> None:
         """The program to run (read when Run is pressed); its header's world is chosen."""
         self.document = document
         self.python_program = None       # the program opened is the one Run runs
+        if self.own_runs:
+            self.runs.program_opened()
         if self._active() and document.program is not self._running_program:
-            self.stop()   # another program opened: the one running is not on the canvas any more
-            self.run.wait(1.0)
+            self.session.stop()   # another program opened: the one running is not on the canvas any more
+            self.session.wait(1.0)
+            self.runs.poll()
         if not self._active():
-            self.run = None
+            self.session = None
             self._clear_run()   # another program: nothing of the last run's stays in view
             if not self.run_settings:   # a challenge chooses its own world
                 self._program_world(document)
@@ -191,7 +211,7 @@ class SimulatorPanel(QWidget):
             self.set_world(target, for_program=True)
 
     def _active(self) -> bool:
-        return self.run is not None and self.run.state in (RUNNING, PAUSED)
+        return self.session is not None and self.session.state in (SESSION_STARTING, RUNNING, PAUSED)
 
     def set_world(self, target, for_program: bool = False) -> None:
         """Use a shipped world (read at once: it is ours) or a world file (read on the thread pool:
@@ -227,11 +247,10 @@ class SimulatorPanel(QWidget):
         current = _short_name(self.world_name)
         if for_program:
             self.world_problem = problem
-            self.output.list.add(None, "error", f"{problem}\nThe simulator still shows {current}; the program "
-                                               "will not run until you choose a world from the list.")
+            self.output.add("error", f"{problem}\nThe simulator still shows {current}; the program "
+                                     "will not run until you choose a world from the list.")
         else:
-            self.output.list.add(None, "error", f"{problem}\nThe world stays {current}.")
-        self.tabs.setCurrentWidget(self.output)
+            self.output.add("error", f"{problem}\nThe world stays {current}.")
         self.view.caption = f"{shown} cannot be used: see Output"
         self.view.update()
         self._list_worlds()
@@ -246,7 +265,7 @@ class SimulatorPanel(QWidget):
         self.view.start = world.start
         self.view.caption = ""
         self._list_worlds()
-        self.run = None
+        self.session = None
         self._clear_run()
         self._show_state(READY)
 
@@ -261,9 +280,7 @@ class SimulatorPanel(QWidget):
         self._shown = None
         self.readouts.reset(at_rest(self.world, self.robot, self.start_pose))
         self.variables.set_names([])
-        self.output.clear()
         self.bar.show_result(None)
-        self._emit_place(None, None)
 
     def _list_worlds(self) -> None:
         """The world list: the shipped worlds by title, and the world file in use when it is not one."""
@@ -289,96 +306,131 @@ class SimulatorPanel(QWidget):
         self.start_pose = pose
         self.view.trail = []
 
-    # --- run controls ------------------------------------------------------------------------------
-    def live_program(self) -> LiveProgram | None:
+    # --- runs: this panel is the simulator's place in the run controller --------------------------
+    def _snapshot(self):
+        """The program to run, as the window's document gives it (a panel on its own: taken here)."""
+        document = self.document
+        if hasattr(document, "snapshot"):
+            return document.snapshot()
+        name = Path(document.path).stem if getattr(document, "path", None) else "program"
+        return take(document.program, document.pack, 0, name)
+
+    def _program(self):
+        """What Run runs: a Python file chosen in the Simulator menu, else the document's snapshot."""
         if self.python_program is not None:
             return self.python_program
-        document = self.document
-        if document is None:
-            return None
-        name = Path(document.path).stem if getattr(document, "path", None) else "program"
-        try:
-            if hasattr(document, "snapshot"):  # the window's Document: its snapshot is compiled already
-                snapshot = document.snapshot()
-                self._run_layout = snapshot.layout  # where the run's blocks are in the text
-                return LiveProgram.from_snapshot(document.program, document.pack, snapshot)
-            self._run_layout = None
-            return LiveProgram.build(document.program, document.pack, name)
-        except RobolabError as error:
-            self.output.list.add(None, "error", "The program has problems to fix before it can run:\n"
-                                 + "\n".join(p.message for p in error.problems[:5]))
-            self.tabs.setCurrentWidget(self.output)
-            return None
+        if self.document is None:
+            raise Refused("Open a program first.")
+        return self.runs.snapshot()
 
-    def run_program(self, step: bool = False) -> None:
-        """Run (or continue a paused run)."""
-        if self.run is not None and self.run.state == PAUSED and not step:
-            self.run.resume()
-            self._show_state(RUNNING)
-            return
-        if self.run is not None and self.run.state in (RUNNING, PAUSED):
-            return
-        if self._pending or self.world_problem:
-            note = "The world is still being read; press Run again in a moment." if self._pending else \
-                "Not run. " + self.world_problem + "\nChoose a world from the list above to run in another."
-            self.output.list.add(None, "note" if self._pending else "error", note)
-            self.tabs.setCurrentWidget(self.output)
-            return
-        program = self.live_program()
-        if program is None:
+    def add_to(self, runs: RunController) -> None:
+        """This panel as the simulator place of a run controller's "Run on"."""
+        runs.add_target(SIMULATOR, SimulatorTarget.name, self._target, self.run_options,
+                        capabilities=SimulatorSession.capabilities, program=self._program)
+
+    def _target_chosen(self, key: str) -> None:
+        """The run buttons show here only while Run on says Simulator: elsewhere they would run on the brick."""
+        self.bar.show_run_buttons(key == SIMULATOR)
+
+    def _target(self) -> SimulatorTarget:
+        return SimulatorTarget(self.world, self.robot, self.start_pose, in_child=self.in_child)
+
+    def run_options(self, paused: bool) -> RunOptions:
+        """The options of a run here, or Refused while the world is being read or cannot be used."""
+        if self._pending:
+            raise Refused("The world is still being read; press Run again in a moment.", "note")
+        if self.world_problem:
+            raise Refused("Not run. " + self.world_problem + "\nChoose a world from the list above to run in another.")
+        settings = dict(self.run_settings)
+        if self.run_settings:
+            # A challenge's goals are watched step by step in the run's own thread: the run waits at its
+            # first block until the challenge panel has its watcher in (see _session_started).
+            settings["in_thread"] = True
+        self._hold_first = bool(self.run_settings) and not paused
+        return RunOptions(speed=self.bar.chosen_speed(), trace=self.bar.trace.isChecked(),
+                          paused=paused or self._hold_first, settings=settings)
+
+    def _session_started(self, place: str, session) -> None:
+        """A run on the simulator starts: draw it from now on (a run elsewhere: the world stays as it is)."""
+        if place != SIMULATOR:
             return
         self._end_drive()
-        self.runs += 1
-        self._running_program = self.python_program or self.document.program
-        # In a child process, so the window outlives whatever the program does. A challenge's goals are
-        # watched step by step in the run's own process, and a Python file's printed lines are read from
-        # its runner, so those runs keep to a thread for now.
-        in_thread = self.run_settings or self.python_program is not None or not self.in_child
-        kind = LiveRun if in_thread else ChildRun
-        self.run = kind(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
-                        **self.run_settings)
-        self.run_created.emit(self.run)
+        self.session = session
+        self._running_program = self.python_program or getattr(self.document, "program", None)
+        if session.run is None:   # refused (a program with problems): nothing of the world changes
+            return
+        self.run_created.emit(session.run)
+        if getattr(self, "_hold_first", False):
+            self._hold_first = False
+            session.resume()
         self.remote.resend()   # a beacon left on shines for the new run too
-        if self.bar.trace.isChecked():
-            self.run.set_trace(TRACE_HOLD)
         self._samples = 0
-        self._block = self._line = None
-        self.output.clear()
-        self.datalog.new_run(f"run {self.runs}")
-        self.variables.set_names(program.variables)
+        self.datalog.new_run(f"run {self.runs.runs}")
+        self.variables.set_names(getattr(session.program, "variables", []))
         self.view.editable = False
         self.view.start = self.start_pose
-        self.view.trail = self.run.trail
-        self.run.start(step=step)
+        self.view.trail = session.trail
         self.bar.show_result(*(("python", self.python_title()) if self.python_program else (None,)))
-        self._show_state(RUNNING)
+
+    def _runs_state(self, state: str) -> None:
+        """The controller's state, when the run is this panel's (or none is shown)."""
+        if self.runs.session_place not in (SIMULATOR, None) and state != CONTROLLER_READY:
+            return
+        if self.runs.session is not self.session and self.runs.session is not None:
+            return
+        shown = {SESSION_STARTING: RUNNING, CONTROLLER_READY: READY}.get(state, state)
+        if shown == self._state and shown != PAUSED:
+            return
+        if shown == FINISHED and self.session is not None and self.session.run is not None:
+            self._frame(self.session)   # the last of the run drawn before it is said to be over
+        self._show_state(shown)
+        if self.python_program is not None and self.run is not None:
+            if shown == PAUSED:
+                self._show_python_line()
+            elif shown == RUNNING:
+                self.bar.show_result("python", self.python_title())
+
+    def _show_python_line(self) -> None:
+        """Paused in a Python file: the bar says at which of its lines (they are not the canvas program's)."""
+        run = self.run
+        line = getattr(getattr(run, "runner", None), "current_line", 0)
+        text = f"{run.program.title}: paused at line {line}"
+        if line and self.bar.result.text() != text:
+            self.bar.show_result("python", text)
+
+    def _session_event(self, place: str, event) -> None:
+        if place == SIMULATOR and isinstance(event, Finished) and self.runs.session is self.session:
+            self._finished(event)
+
+    def run_program(self, step: bool = False) -> None:
+        """Run here (or continue a paused run): the controller's Run, on the simulator."""
+        self.runs.choose(SIMULATOR)
+        if step:
+            self.runs.step()
+        else:
+            self.runs.run()
 
     def pause(self) -> None:
-        if self.run is not None:
-            self.run.pause()
+        self.runs.pause()
 
     def step(self) -> None:
-        if self.run is not None and self.run.state in (RUNNING, PAUSED):
-            self.run.step()
-            self._show_state(RUNNING)
-        else:
-            self.run_program(step=True)
+        self.run_program(step=True)
 
     def stop(self) -> None:
-        if self.run is not None:
-            self.run.stop()
+        if self._active():
+            self.runs.stop()
         self._end_drive()
 
     def reset(self) -> None:
         """The robot back at its start, the trail wiped (and a finished run forgotten)."""
-        if self.run is not None and self.run.state in (RUNNING, PAUSED):
+        if self._active():
             return
         self._end_drive()
-        self.run = None
+        self.session = None
+        self.runs.forget()
         self.start_pose = self.start_pose or self.world.start
         self.view.show_state(self.start_pose, (), (), [])
         self.view.editable = True
-        self._emit_place(None, None)
         self.bar.show_result(None)
         self._show_state(READY)
 
@@ -392,21 +444,15 @@ class SimulatorPanel(QWidget):
         return self.drive
 
     def drive_by_hand(self, left: int, right: int) -> None:
-        if self.run is not None and self.run.state in (RUNNING, PAUSED):
-            self.output.list.add(None, "note", "Stop the program to drive by hand.")
+        if self._active():
+            self.output.add("note", "Stop the program to drive by hand.")
             return
         self._manual().drive(left, right)
 
     def motor_by_hand(self, port: str, power: int) -> None:
-        if self.run is not None and self.run.state in (RUNNING, PAUSED):
+        if self._active():
             return
         self._manual().set_power(port, power)
-
-    def _output_clicked(self, item) -> None:
-        """An error line clicked: its block is selected again."""
-        block = item.data(Qt.ItemDataRole.UserRole)
-        if block is not None:
-            self.error_block.emit(tuple(block), item.text().split(": ", 1)[-1])
 
     def _end_drive(self) -> None:
         if self.drive is not None:
@@ -415,9 +461,9 @@ class SimulatorPanel(QWidget):
 
     # --- drawing -------------------------------------------------------------------------------------
     def _tick(self) -> None:
-        source = self.run or self.drive
-        if source is None:
-            return
+        source = self.session if self.session is not None and self.session.run is not None else self.drive
+        if source is None or (source is self.session and self._state == FINISHED):
+            return   # a finished run was shown whole when it ended
         lock = getattr(source, "frame_lock", None)
         if lock is None:
             self._frame(source)
@@ -428,70 +474,58 @@ class SimulatorPanel(QWidget):
     def _frame(self, source) -> None:
         self._ticks += 1
         snap = source.latest
+        running = source is self.session
         if snap is not self._shown:
             self._shown = snap
             self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles, paint=False)
             self.view.repaint()
             speed = self.bar.speed.currentText()
-            self.view.caption = f"{snap.time:.2f} s  ·  {speed}" if self.run else f"{snap.time:.1f} s  ·  driving by hand"
-            state = self.run.state if self.run else RUNNING
-            if self._ticks % FIGURES_EVERY == 0 or state != RUNNING:
+            self.view.caption = f"{snap.time:.2f} s  ·  {speed}" if running else f"{snap.time:.1f} s  ·  driving by hand"
+            if self._ticks % FIGURES_EVERY == 0 or self._state != RUNNING:
                 self.readouts.show_snapshot(snap)
                 self.controls.show_readings(snap)
-                if self.run is not None:
+                if running:
                     self.variables.show_values(snap.variables)
-        run = self.run
-        if run is None or self._state == FINISHED:
-            return   # a finished run was shown whole by _finished: its outline stays off
-        if snap.block != self._block or snap.line != self._line:
-            self._emit_place(snap.block, snap.line)
-        events = run.new_events()
+        if not running:
+            return
+        if self.python_program is not None and self._state == PAUSED:
+            self._show_python_line()
+        events = source.new_events()
         if events:
-            self.output.add_events(events, run.screen)
             self.datalog.add_events(events)
-        samples = run.samples[self._samples:]
+            self._draw_screen(events, source.screen)
+        samples = source.samples[self._samples:]
         self._samples += len(samples)
         self.datalog.add_samples(samples)
-        if run.state != self._state:
-            self._show_state(run.state)
-            if run.state == FINISHED:
-                self._finished(run)
 
-    def _emit_place(self, block, line) -> None:
-        self._block, self._line = block, line
-        self.running_block.emit(block)
-        self.running_line.emit(line or 0)
+    def _draw_screen(self, events, image) -> None:
+        """What the program shows on the EV3's screen, in the output pane beside its lines."""
+        for event in events:
+            if event.get("kind") == "display":
+                if event.get("what") == "value":
+                    self.output.show_screen(event.get("text", ""))
+                elif event.get("what") in ("text", "update") and image is not None:
+                    self.output.show_screen(image)
 
-    def _finished(self, run: LiveRun) -> None:
-        snap = run.latest  # the last one: the frame that saw the run end may have drawn the one before
+    def _finished(self, event: Finished) -> None:
+        """The run ended: its last snapshot shown whole, and how it ended under the run bar."""
+        session = self.session
+        if session is None or session.run is None:
+            return
+        self._frame(session)
+        snap = session.latest
         self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles)
         self.readouts.show_snapshot(snap)
         self.variables.show_values(snap.variables)
         self.view.editable = True
-        error = run.error
+        error = event.error
         if error is not None:
-            message, block = error
-            line = run.result.line if getattr(run.program, "is_python", False) and run.result else None
-            if block is not None and self.document is not None:
-                try:
-                    line = self._run_layout.where(block)[0] if self._run_layout else \
-                        self.document.program.block_at(block).line
-                except (IndexError, KeyError, AttributeError):
-                    line = None
-            where = f" (line {line})" if line else ""
-            self.output.list.add(snap.time, "error", f"error{where}: {message}", block)
-            self.bar.show_result("error", self._titled(f"Error on line {line}: {message}" if line else f"Error: {message}"))
-            self.tabs.setCurrentWidget(self.output)
-            self._emit_place(None, None)   # the run is over: no outline; the error's block is selected
-            self.error_block.emit(block, message)
+            line = f" on line {error.line}" if error.line else ""
+            self.bar.show_result("error", self._titled(f"Error{line}: {error.message}"))
+        elif event.stopped:
+            self.bar.show_result("stopped", self._titled(f"Stopped at {snap.time:.1f} s"))
         else:
-            result = run.result
-            how = "stopped" if result is not None and result.stopped else "ended"
-            self.output.list.add(snap.time, "note", f"the program {how}")
-            self.bar.show_result(how if how == "stopped" else "finished",
-                                 self._titled(f"Stopped at {snap.time:.1f} s" if how == "stopped" else
-                                              f"Finished at {snap.time:.1f} s"))
-            self._emit_place(None, None)
+            self.bar.show_result("finished", self._titled(f"Finished at {snap.time:.1f} s"))
 
     def python_title(self) -> str:
         """What the run bar says of a Python program: its file and profile (not the canvas program)."""
@@ -503,7 +537,7 @@ class SimulatorPanel(QWidget):
 
     def _show_state(self, state: str) -> None:
         self._state = state
-        self.bar.show_state(state, has_program=self.document is not None or self.python_program is not None)
+        self.bar.show_state(state)
         self.state_changed.emit(state)
 
     def _set_trail(self, on: bool) -> None:
@@ -518,7 +552,7 @@ class SimulatorPanel(QWidget):
         self.setFont(font)
         # Item views, cards and the run bar's controls do not take the font from their parent under
         # the window's style sheet.
-        for widget in (self.view, self.variables, self.output.list, self.datalog.plot, self.controls, self.tabs,
+        for widget in (self.view, self.variables, self.datalog.plot, self.controls, self.tabs,
                        *self.readouts.cards.values(), *self.bar.findChildren(QWidget)):
             widget.setFont(font)
         self.bar.set_zoom(zoom)
@@ -566,7 +600,7 @@ class SimulatorPanel(QWidget):
             self.timer.stop()
         except RuntimeError:   # the panel's Qt half is gone already (application quitting)
             pass
-        if self.run is not None:
-            self.run.stop()
-            self.run.wait(1.0)
+        if self._active():
+            self.session.stop()
+            self.session.wait(1.0)
         self._end_drive()
