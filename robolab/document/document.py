@@ -43,19 +43,20 @@ class Document:
     def open(cls, path: str | Path, library: PackLibrary) -> "Document":
         """A document for the file; RobolabError (with file, line and column) if it cannot be read.
 
-        A program that reads but has meaning problems opens, so they can be fixed in the editor.
+        A program that reads but has meaning problems opens, so they can be fixed in the editor
+        (its snapshot finds them: it is not checked here too).
         """
-        from robolab.language import read_program
+        from robolab.language import bind_program
 
-        loaded = read_program(read_text(path), library, str(path))
-        return cls(loaded.program, loaded.pack, library, Path(path))
+        program, pack = bind_program(read_text(path), library, str(path))
+        return cls(program, pack, library, Path(path))
 
     @classmethod
     def from_text(cls, text: str, library: PackLibrary, name: str = "") -> "Document":
-        from robolab.language import read_program
+        from robolab.language import bind_program
 
-        loaded = read_program(text, library, name)
-        return cls(loaded.program, loaded.pack, library, origin=Path(name).stem if name else "")
+        program, pack = bind_program(text, library, name)
+        return cls(program, pack, library, origin=Path(name).stem if name else "")
 
     # --- events and edits ------------------------------------------------------------------------
 
