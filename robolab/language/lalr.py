@@ -10,8 +10,10 @@ token, so the caller lets Lark read it again and raise its own error, with its o
 An error raised by a transformer callback (a number too large) goes up as from Lark.
 """
 
+from functools import partial
+
 from lark import Lark, Token
-from lark.parse_tree_builder import ExpandSingleChild
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 _new_str = str.__new__
@@ -26,13 +28,18 @@ class QuickParser:
         # A terminal's own callback (a transformer method named after it) runs when it is shifted.
         self.shifted = {name: f for name, f in callbacks.items() if isinstance(name, str)}
         reductions = {}
+        as_lists = all(_builds_tree(rule, callbacks[rule]) for rule in callbacks
+                       if not isinstance(rule, str) and rule.origin.name.startswith("_"))
 
         def reduction(rule):
             """(children, rule name, callback); no callback for a one-child rule that is its child."""
             if rule not in reductions:
                 callback = callbacks[rule]
-                passes = type(callback) is ExpandSingleChild and len(rule.expansion) == 1
-                reductions[rule] = (len(rule.expansion), rule.origin.name, None if passes else callback)
+                if type(callback) is ExpandSingleChild and len(rule.expansion) == 1:
+                    callback = None
+                elif as_lists:
+                    callback = _spliced(rule, callback)
+                reductions[rule] = (len(rule.expansion), rule.origin.name, callback)
             return reductions[rule]
 
         self.actions = {state: {symbol: (True, target) if action is Shift else (False, reduction(target))
@@ -41,8 +48,9 @@ class QuickParser:
         self.lexers = {}
         for state, lexer in frontend.lexer.lexers.items():
             scanner = lexer.scanner  # built by Lark with its keyword rules (a NAME that is `true`...)
-            self.lexers[state] = (_matcher(scanner._mres), lexer.ignore_types, lexer.callback,
-                                  lexer.newline_types)
+            ignore, callback, newline_types = lexer.ignore_types, lexer.callback, lexer.newline_types
+            skip = frozenset(kind for kind in ignore if kind not in callback and kind not in newline_types)
+            self.lexers[state] = (_matcher(scanner._mres), skip, ignore, callback, newline_types)
 
     def parse(self, text: str):
         """What Lark's parse(text) returns, or None when the text is not valid."""
@@ -50,11 +58,15 @@ class QuickParser:
         states, values = [self.start_state], []
         pos, line, line_start, end = 0, 1, 0, len(text)
         while pos < end:
-            match, ignore, callback, newline_types = lexers[states[-1]]
+            match, skip, ignore, callback, newline_types = lexers[states[-1]]
             found = match(text, pos)
             if found is None:
                 return None
-            kind, value, stop = found.lastgroup, found.group(), found.end()
+            kind = found.lastgroup
+            if kind in skip:
+                pos = found.end()
+                continue
+            value, stop = found.group(), found.end()
             token, ignored = None, kind in ignore
             if not ignored or kind in callback:
                 token = _new_str(Token, value)
@@ -113,6 +125,37 @@ def _reduce(actions, states, values, reduction) -> None:
             children = []
         values.append(callback(children))
     states.append(actions[states[-1]][name][1])
+
+
+def _builds_tree(rule, callback) -> bool:
+    """Whether Lark builds a plain Tree for a helper rule (the `_`-named rules that repetition
+    like `arg*` becomes, whose children the rule above takes in as its own)."""
+    if type(callback) is ChildFilterLALR_NoPlaceholders:
+        callback = callback.node_builder
+    return isinstance(callback, partial) and callback.args == (rule.origin.name,) and not rule.alias
+
+
+def _spliced(rule, callback):
+    """The rule's callback, where a helper rule's children stay a list instead of becoming a Tree
+    only to be taken apart again by the rule above (three calls fewer for each `arg` of a line)."""
+    helper = rule.origin.name.startswith("_")
+    if type(callback) is not ChildFilterLALR_NoPlaceholders:
+        return (lambda children: children) if helper else callback
+    include, builder = callback.to_include, callback.node_builder
+    if not helper and not any(expand for _, expand in include):
+        return callback
+
+    def build(children):  # as ChildFilterLALR_NoPlaceholders, taking in a helper's list
+        kept = []
+        for index, expand in include:
+            if not expand:
+                kept.append(children[index])
+            elif kept:
+                kept += children[index]
+            else:
+                kept = children[index]
+        return kept if helper else builder(kept)
+    return build
 
 
 def _matcher(patterns):
