@@ -80,6 +80,9 @@ class Document:
     def replace(self, other: "Document") -> None:
         """Show another program in this document (Open, New, Recover), as one reset event."""
         self.program, self.pack, self.path, self.origin = other.program, other.pack, other.path, other.origin
+        other.history = None  # `other` is spent; its history held it (other.apply) in a cycle that a
+        # frozen collector (SnapshotKeeper.settle) never frees, and with it the program shown before
+        self._snapshot = None  # the last program's snapshot goes with it
         self.revision += 1
         self.history.clear()
         self.events.emit(Reset(self.revision))
