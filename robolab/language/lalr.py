@@ -4,7 +4,8 @@ transformer callbacks, in about half the time for a big program.
 Lark drives a parse through a generator, a line counter, a token constructor and a parser
 state object for every token, and calls a wrapper for every rule, even a rule like
 `?sum: term` that only passes its one child up. Here all of that is one loop over local
-variables, and such a rule costs no call. The result is the one Lark builds (tests/test_lalr.py
+variables; such a rule costs no call, punctuation that no rule keeps gets no Token, and the
+helper rules that repetition (`arg*`) becomes give lists, not Trees taken apart again. The result is the one Lark builds (tests/test_lalr.py
 compares them). Any text that is not valid gives None at the first unexpected character or
 token, so the caller lets Lark read it again and raise its own error, with its own positions.
 An error raised by a transformer callback (a number too large) goes up as from Lark.
@@ -45,12 +46,14 @@ class QuickParser:
         self.actions = {state: {symbol: (True, target) if action is Shift else (False, reduction(target))
                                 for symbol, (action, target) in row.items()}
                         for state, row in table.states.items()}
+        dropped = _dropped(callbacks) - set(self.shifted) if as_lists else set()
         self.lexers = {}
         for state, lexer in frontend.lexer.lexers.items():
             scanner = lexer.scanner  # built by Lark with its keyword rules (a NAME that is `true`...)
             ignore, callback, newline_types = lexer.ignore_types, lexer.callback, lexer.newline_types
             skip = frozenset(kind for kind in ignore if kind not in callback and kind not in newline_types)
-            self.lexers[state] = (_matcher(scanner._mres), skip, ignore, callback, newline_types)
+            self.lexers[state] = (_matcher(scanner._mres), skip, frozenset(dropped - set(callback) - ignore),
+                                  ignore, callback, newline_types)
 
     def parse(self, text: str):
         """What Lark's parse(text) returns, or None when the text is not valid."""
@@ -58,7 +61,7 @@ class QuickParser:
         states, values = [self.start_state], []
         pos, line, line_start, end = 0, 1, 0, len(text)
         while pos < end:
-            match, skip, ignore, callback, newline_types = lexers[states[-1]]
+            match, skip, dropped, ignore, callback, newline_types = lexers[states[-1]]
             found = match(text, pos)
             if found is None:
                 return None
@@ -67,23 +70,29 @@ class QuickParser:
                 pos = found.end()
                 continue
             value, stop = found.group(), found.end()
-            token, ignored = None, kind in ignore
-            if not ignored or kind in callback:
-                token = _new_str(Token, value)
-                token.type, token.value, token.start_pos, token.line = kind, value, pos, line
-                token.column = pos - line_start + 1
-            if kind in newline_types and "\n" in value:
-                line += value.count("\n")
-                line_start = pos + value.rindex("\n") + 1
-            pos = stop
-            if token is None:
-                continue
-            token.end_line, token.end_column, token.end_pos = line, stop - line_start + 1, stop
-            if kind in callback:
-                token = callback[kind](token)
-                kind = token.type
-            if ignored:
-                continue
+            if kind in dropped:  # no rule keeps it ("=", "{", a line's end): its text stands in
+                if kind in newline_types and "\n" in value:
+                    line += value.count("\n")
+                    line_start = pos + value.rindex("\n") + 1
+                pos, token = stop, value
+            else:
+                token, ignored = None, kind in ignore
+                if not ignored or kind in callback:
+                    token = _new_str(Token, value)
+                    token.type, token.value, token.start_pos, token.line = kind, value, pos, line
+                    token.column = pos - line_start + 1
+                if kind in newline_types and "\n" in value:
+                    line += value.count("\n")
+                    line_start = pos + value.rindex("\n") + 1
+                pos = stop
+                if token is None:
+                    continue
+                token.end_line, token.end_column, token.end_pos = line, stop - line_start + 1, stop
+                if kind in callback:
+                    token = callback[kind](token)
+                    kind = token.type
+                if ignored:
+                    continue
             while True:  # reduce (inlined: this runs for most tokens) until the token shifts
                 action = actions[states[-1]].get(kind)
                 if action is None:
@@ -156,6 +165,19 @@ def _spliced(rule, callback):
                 kept = children[index]
         return kept if helper else builder(kept)
     return build
+
+
+def _dropped(callbacks) -> set[str]:
+    """Terminals that every rule using them leaves out of its children (punctuation, `_NL`)."""
+    kept, left_out = set(), set()
+    for rule in callbacks:
+        if isinstance(rule, str):
+            continue
+        for symbol in rule.expansion:
+            if symbol.is_term:
+                dropped = symbol.filter_out and not rule.options.keep_all_tokens
+                (left_out if dropped else kept).add(symbol.name)
+    return left_out - kept
 
 
 def _matcher(patterns):
