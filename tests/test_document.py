@@ -175,3 +175,17 @@ def test_replacing_frees_the_program_shown_before_even_with_the_collector_frozen
         assert shown_before() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_document_never_shown_is_freed_even_with_the_collector_frozen(library):
+    """A big file read off the window's thread and then dropped (another was opened meanwhile)."""
+    import weakref
+
+    gc.freeze()
+    try:
+        doc = document(library)
+        program = weakref.ref(doc.program)
+        del doc
+        assert program() is None
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,7 @@ it can be undone), so every view shows the same program. The revision counts eve
 snapshot (robolab.document.snapshot) computed for one revision is stale once there is another.
 """
 
+import weakref
 from pathlib import Path
 
 from robolab.document.events import Changed, EventEmitter, Reset, Saved
@@ -29,7 +30,11 @@ class Document:
         self.origin = origin  # the example an untitled program was copied from, for its title
         self.revision = 0
         self.events = EventEmitter()
-        self.history = History(self.apply)  # the window puts one over its QUndoStack here
+        # The window puts one over its QUndoStack here. This one reaches the document through a
+        # weak reference: a cycle would keep a document that is never shown (a file read that
+        # was dropped) alive once the window froze the collector (SnapshotKeeper.settle).
+        myself = weakref.ref(self)
+        self.history = History(lambda change: myself().apply(change))
         self._snapshot: Snapshot | None = None
 
     # --- creating ------------------------------------------------------------------------------
@@ -80,8 +85,6 @@ class Document:
     def replace(self, other: "Document") -> None:
         """Show another program in this document (Open, New, Recover), as one reset event."""
         self.program, self.pack, self.path, self.origin = other.program, other.pack, other.path, other.origin
-        other.history = None  # `other` is spent; its history held it (other.apply) in a cycle that a
-        # frozen collector (SnapshotKeeper.settle) never frees, and with it the program shown before
         self._snapshot = None  # the last program's snapshot goes with it
         self.revision += 1
         self.history.clear()
