@@ -438,7 +438,9 @@ def test_a_big_file_is_read_off_the_windows_thread_then_shown(window, tmp_path, 
     path = big_file(tmp_path / "big.rlab")
     assert window.files.open_file(path)
     assert window.files.reading.busy and window.document.path is None  # being read: nothing shown yet
+    assert window.statusBar().currentMessage() == "Opening big.rlab…"
     qtbot.waitUntil(lambda: window.document.path == path, timeout=60000)
+    assert window.statusBar().currentMessage() == ""
     assert reading_threads == [False] and asked == [True]
     assert window.document.text() == path.read_text() and not window.document.dirty
     assert str(path.resolve()) in window.files.recent()
@@ -455,6 +457,7 @@ def test_a_big_file_still_being_read_is_dropped_when_another_is_opened(window, t
         assert window.files.open_file(big)
         assert window.files.open_file(small)  # small: read at once, on the window's thread
         assert window.document.path == small and not window.files.reading.busy
+        assert window.statusBar().currentMessage() == ""
     qtbot.wait(50)  # the queued result is delivered, and dropped
     assert reading_threads == [False, True]
     assert window.document.path == small and window.document.text() == small.read_text()

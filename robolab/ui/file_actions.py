@@ -132,7 +132,7 @@ class FileActions:
     # --- opening ----------------------------------------------------------------------------------
 
     def new_program(self, pack_id: str | None = None) -> bool:
-        self.reading.cancel()  # a file still being read is not wanted now
+        self._drop_reading()
         if not self.confirm_discard():
             return False
         if pack_id is None:
@@ -178,7 +178,7 @@ class FileActions:
         """Read a document and, once unsaved work is dealt with, show it and call `then()`; a file
         that cannot be read is reported and the open program stays as it was. `aside`: read on the
         worker thread; a file still being read when another is opened is not shown."""
-        self.reading.cancel()
+        self._drop_reading()
         if not aside:
             return self._read(read, failure, then)
         status = self.window.statusBar()
@@ -190,6 +190,12 @@ class FileActions:
 
         self.reading.start(lambda: _read_aside(read), arrived)
         return True
+
+    def _drop_reading(self) -> None:
+        """A file still being read is not wanted now: another program is coming."""
+        if self.reading.busy:
+            self.reading.cancel()
+            self.window.statusBar().clearMessage()
 
     def _read(self, read, failure: str, then) -> bool:
         try:
@@ -381,7 +387,7 @@ class FileActions:
             return None
 
     def _recover(self, orphan) -> bool:
-        self.reading.cancel()
+        self._drop_reading()
         recovered = self._recovered_document(orphan)
         if recovered is None or not self.confirm_discard():
             return False
