@@ -11,8 +11,8 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
 from robolab import cache
-from robolab.language.lalr import QuickParser
 from robolab.errors import Problem, RobolabError
+from robolab.language.lalr import QuickParser
 from robolab.language.syntax_errors import UNCLOSED, friendly_message, unclosed_brace
 from robolab.model import expr as e
 
