@@ -6,11 +6,12 @@ open, replace by another program, insert at the top, move, undo, change a value 
 median of several runs after one untimed run, measured until Qt has processed what it caused),
 and the longest stall of the event loop in the 2 s after an edit (a 5 ms timer noting how late
 its ticks come: the checking and compiling that follow an edit included). Open and replace are
-timed until the program is shown (a big file is read off the window's thread); the longest stall
-while replacing is printed too. Then programs of 20,000 to 100,000 lines opened and replaced, with
-the time per 1,000 lines (linear when it stays the same). Targets on the 2-core machine: window
-shown in under 1 s; each edit under 16 ms at 2k lines and 50 ms at 20k; replace under 1 s and the
-stall under 50 ms at 20k. Then the simulator panel's figures (bench/sim_view.py).
+timed until the program is shown (a big file is read off the window's thread), each once the
+program before has its snapshot; the longest stall while replacing is printed too. Then programs
+of 20,000 to 100,000 lines opened and replaced, with the time per 1,000 lines (linear when it
+stays the same). Targets on the 2-core machine: window shown in under 1 s; each edit under 16 ms
+at 2k lines and 50 ms at 20k; replace under 1 s and the stall under 50 ms at 20k. Then the
+simulator panel's figures (bench/sim_view.py).
 Run: .venv/bin/python bench/ui.py [--quick] [--big]
 (quick: no start-up, no 100k, no simulator; big: the 100k lines even when quick)
 """
@@ -142,8 +143,11 @@ def main() -> None:
                 first.write_text(big_program(lines))
                 second.write_text(big_program(lines, "b"))
                 window.files.new_program("ev3")
+                settle(window)
                 opened, opened_cpu = timed_cpu(lambda: open_program(window, first))
+                settle(window)
                 replaced, replaced_cpu = timed_cpu(lambda: open_program(window, second))
+                settle(window)
                 print(f"{lines // 1000}k lines: open {opened:6.0f} ms, replace {replaced:6.0f} ms; per 1,000 lines "
                       f"{opened / lines * 1000:.0f} and {replaced / lines * 1000:.0f} ms "
                       f"(CPU {opened_cpu / lines * 1000:.0f} and {replaced_cpu / lines * 1000:.0f} ms)")
@@ -174,11 +178,22 @@ def open_program(window, path: Path) -> None:
 
 
 def wait_read(window) -> None:
+    """Until the file being read is shown."""
+    wait_until(lambda: not window.files.reading.busy)
+
+
+def settle(window) -> None:
+    """Until the program shown has its snapshot (problems, Python), as after a moment's work: a
+    replace then times itself, not the last program's snapshot still computing on its thread."""
+    wait_until(lambda: not window.files.reading.busy and not window.snapshots.busy)
+
+
+def wait_until(done) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    if window.files.reading.busy:
+    if not done():
         loop, timer = QEventLoop(), QTimer(interval=1)
-        timer.timeout.connect(lambda: window.files.reading.busy or loop.quit())
+        timer.timeout.connect(lambda: done() and loop.quit())
         timer.start()
         loop.exec()
         timer.stop()
@@ -215,13 +230,16 @@ def edits_of(window, scratch: Path, lines: int) -> None:
     second.write_text(big_program(lines, "b"))
     open_program(window, scratch / "a2000.rlab" if lines != 2000 else second)  # something open already
     QApplication.processEvents()
+    settle(window)
     opened, opened_cpu = timed_cpu(lambda: open_program(window, first))
+    settle(window)
     replaced, replaced_cpu = timed_cpu(lambda: open_program(window, second))
+    settle(window)
     commands = sum(1 for _ in window.document.program.walk())
     print(f"{label} open ({lines:,} lines, {commands:,} commands) {opened:8.1f} ms   (CPU {opened_cpu:.0f} ms)")
     print(f"{label} replace by another program   {replaced:8.1f} ms   (CPU {replaced_cpu:.0f} ms)")
     stall = longest_stall(lambda: window.files.open_file(first), seconds=4.0)
-    wait_read(window)
+    settle(window)
     print(f"{label} longest stall while replacing  {stall:6.0f} ms   (reading off the window's thread "
           f"from {READ_ASIDE_FROM // 1000} kB; the canvas's new rows on it)")
     canvas = window.canvas

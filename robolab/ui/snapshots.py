@@ -26,6 +26,11 @@ class SnapshotKeeper(QObject):
         self._busy = self._again = self._closed = False
         self._arrived.connect(self._take_result, Qt.ConnectionType.QueuedConnection)
 
+    @property
+    def busy(self) -> bool:
+        """A snapshot is being computed on the worker thread."""
+        return self._busy
+
     def refresh(self) -> None:
         """Make the current revision's snapshot, and say `ready` when it is in."""
         document = self.document
