@@ -158,3 +158,34 @@ def test_the_value_editor_scope_is_kept_with_the_revision(library):
     doc.edit(edits.set_value(doc.program, doc.pack, (0,), "name", "fast"), "Change value")
     doc.snapshot()
     assert "fast" in doc.scope_at((1,)).declared and "speed" not in doc.scope_at((1,)).declared
+
+
+def test_replacing_frees_the_program_shown_before_even_with_the_collector_frozen(library):
+    """The window freezes the cycle collector after each open (SnapshotKeeper.settle): a program
+    shown before must go by reference counting alone, or each open keeps the last one."""
+    import weakref
+
+    doc = document(library)
+    doc.replace(document(library, SQUARE + "beep\n"))
+    doc.snapshot()
+    shown_before = weakref.ref(doc.program)
+    gc.freeze()
+    try:
+        doc.replace(document(library))
+        assert shown_before() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_a_document_never_shown_is_freed_even_with_the_collector_frozen(library):
+    """A big file read off the window's thread and then dropped (another was opened meanwhile)."""
+    import weakref
+
+    gc.freeze()
+    try:
+        doc = document(library)
+        program = weakref.ref(doc.program)
+        del doc
+        assert program() is None
+    finally:
+        gc.unfreeze()

@@ -400,3 +400,76 @@ def test_a_new_robolab_with_a_crashed_ones_process_id_neither_hides_nor_overwrit
     if _started(os.getpid()) is not None:  # where the system says when a process started (Linux)
         assert [o.file for o in now.orphans()] == [crashed.file]
     assert crashed.file.read_text().endswith("beep\n")
+
+
+# --- Big files are read off the window's thread ---------------------------------------------------
+
+BIG_LINES = "repeat times=2 {\n    drive speed=50 amount=1 unit=rotations\n    beep\n}\n"
+
+
+def big_file(path, extra: str = ""):
+    from robolab.ui.file_actions import READ_ASIDE_FROM
+
+    path.write_text("robolab 1 palette ev3 1.0\n" + BIG_LINES * (READ_ASIDE_FROM // len(BIG_LINES) + 1) + extra)
+    return path
+
+
+@pytest.fixture
+def reading_threads(monkeypatch):
+    """Whether each file read ran on the window's thread."""
+    import threading
+
+    from robolab.document import Document
+
+    threads, original = [], Document.open.__func__
+
+    def spy(cls, *args):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(cls, *args)
+
+    monkeypatch.setattr(Document, "open", classmethod(spy))
+    return threads
+
+
+def test_a_big_file_is_read_off_the_windows_thread_then_shown(window, tmp_path, qtbot, reading_threads):
+    window.insert_command("beep")  # unsaved work: asked about once the file is in, as for a small one
+    asked = []
+    window.files.ask_unsaved = lambda: asked.append(True) or "discard"
+    path = big_file(tmp_path / "big.rlab")
+    assert window.files.open_file(path)
+    assert window.files.reading.busy and window.document.path is None  # being read: nothing shown yet
+    assert window.statusBar().currentMessage() == "Opening big.rlab…"
+    qtbot.waitUntil(lambda: window.document.path == path, timeout=60000)
+    assert window.statusBar().currentMessage() == ""
+    assert reading_threads == [False] and asked == [True]
+    assert window.document.text() == path.read_text() and not window.document.dirty
+    assert str(path.resolve()) in window.files.recent()
+    assert window.canvas.program_model.rowCount() == len(window.document.program.blocks)
+    window.insert_command("beep")
+    assert window.files.save()  # saving does not ask: the file is as it was read
+    assert path.read_text().endswith("beep\n")
+
+
+def test_a_big_file_still_being_read_is_dropped_when_another_is_opened(window, tmp_path, qtbot, reading_threads):
+    big, small = big_file(tmp_path / "big.rlab"), tmp_path / "small.rlab"
+    small.write_text("robolab 1 palette ev3 1.0\nbeep\n")
+    with qtbot.waitSignal(window.files.reading._finished, timeout=60000):  # the big one's result comes
+        assert window.files.open_file(big)
+        assert window.files.open_file(small)  # small: read at once, on the window's thread
+        assert window.document.path == small and not window.files.reading.busy
+        assert window.statusBar().currentMessage() == ""
+    qtbot.wait(50)  # the queued result is delivered, and dropped
+    assert reading_threads == [False, True]
+    assert window.document.path == small and window.document.text() == small.read_text()
+    assert not window.errors
+
+
+def test_a_big_file_that_cannot_be_read_says_where_and_leaves_the_program(window, tmp_path, qtbot):
+    window.insert_command("wait")
+    before = window.document.text()
+    bad = big_file(tmp_path / "bad.rlab", extra="repeat times=4 {\n    drive speed=50 unit=miles\n}\n")
+    lines = bad.read_text().count("\n")
+    assert window.files.open_file(bad)
+    qtbot.waitUntil(lambda: not window.files.reading.busy, timeout=60000)
+    assert f"{bad}:{lines - 1}" in window.errors[-1] and "miles" in window.errors[-1]
+    assert window.document.text() == before and window.document.dirty and window.document.path is None

@@ -5,6 +5,7 @@ it can be undone), so every view shows the same program. The revision counts eve
 snapshot (robolab.document.snapshot) computed for one revision is stale once there is another.
 """
 
+import weakref
 from pathlib import Path
 
 from robolab.document.events import Changed, EventEmitter, Reset, Saved
@@ -29,7 +30,11 @@ class Document:
         self.origin = origin  # the example an untitled program was copied from, for its title
         self.revision = 0
         self.events = EventEmitter()
-        self.history = History(self.apply)  # the window puts one over its QUndoStack here
+        # The window puts one over its QUndoStack here. This one reaches the document through a
+        # weak reference: a cycle would keep a document that is never shown (a file read that
+        # was dropped) alive once the window froze the collector (SnapshotKeeper.settle).
+        myself = weakref.ref(self)
+        self.history = History(lambda change: myself().apply(change))
         self._snapshot: Snapshot | None = None
 
     # --- creating ------------------------------------------------------------------------------
@@ -43,19 +48,20 @@ class Document:
     def open(cls, path: str | Path, library: PackLibrary) -> "Document":
         """A document for the file; RobolabError (with file, line and column) if it cannot be read.
 
-        A program that reads but has meaning problems opens, so they can be fixed in the editor.
+        A program that reads but has meaning problems opens, so they can be fixed in the editor
+        (its snapshot finds them: it is not checked here too).
         """
-        from robolab.language import read_program
+        from robolab.language import bind_program
 
-        loaded = read_program(read_text(path), library, str(path))
-        return cls(loaded.program, loaded.pack, library, Path(path))
+        program, pack = bind_program(read_text(path), library, str(path))
+        return cls(program, pack, library, Path(path))
 
     @classmethod
     def from_text(cls, text: str, library: PackLibrary, name: str = "") -> "Document":
-        from robolab.language import read_program
+        from robolab.language import bind_program
 
-        loaded = read_program(text, library, name)
-        return cls(loaded.program, loaded.pack, library, origin=Path(name).stem if name else "")
+        program, pack = bind_program(text, library, name)
+        return cls(program, pack, library, origin=Path(name).stem if name else "")
 
     # --- events and edits ------------------------------------------------------------------------
 
@@ -79,6 +85,7 @@ class Document:
     def replace(self, other: "Document") -> None:
         """Show another program in this document (Open, New, Recover), as one reset event."""
         self.program, self.pack, self.path, self.origin = other.program, other.pack, other.path, other.origin
+        self._snapshot = None  # the last program's snapshot goes with it
         self.revision += 1
         self.history.clear()
         self.events.emit(Reset(self.revision))

@@ -33,10 +33,18 @@ def read_program(text: str, library: PackLibrary, file: str = "") -> Loaded:
     them in `problems`, so an editor can still show it.
     """
     with gc_paused():
+        program, pack = _read(text, library, file)
+        return Loaded(program, pack, check_program(program, pack, file))
+
+
+def bind_program(text: str, library: PackLibrary, file: str = "") -> tuple[Program, Pack]:
+    """The program and its pack, as read_program reads them but without checking their meaning:
+    for a caller that checks it anyway (a document's snapshot does), so a big file is checked once."""
+    with gc_paused():
         return _read(text, library, file)
 
 
-def _read(text: str, library: PackLibrary, file: str) -> Loaded:
+def _read(text: str, library: PackLibrary, file: str) -> tuple[Program, Pack]:
     raw = parse_raw(text, file)
     try:
         pack = library.find(raw.pack)
@@ -54,7 +62,7 @@ def _read(text: str, library: PackLibrary, file: str) -> Loaded:
         # The program is incomplete, but its meaning checks still find the other mistakes.
         meaning = check_program(program, pack, file, assume_declared=binder.uncertain)
         raise RobolabError(binder.problems + meaning.problems)
-    return Loaded(program, pack, check_program(program, pack, file))
+    return program, pack
 
 
 def check_text(text: str, library: PackLibrary, file: str = "") -> list[Problem]:
@@ -73,5 +81,5 @@ def parse_program(text: str, library: PackLibrary, file: str = "") -> tuple[Prog
     return loaded.program, loaded.pack
 
 
-__all__ = ["Compiled", "Loaded", "check_program", "check_text", "compile_program", "parse_program",
+__all__ = ["Compiled", "Loaded", "bind_program", "check_program", "check_text", "compile_program", "parse_program",
            "print_blocks", "print_program", "read_program"]

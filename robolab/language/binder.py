@@ -74,8 +74,9 @@ class Binder:
             value = self.value(param, arg.value, arg.line, arg.column)
             if value is not None:
                 block.args[param.name] = value
+        given = raw_names(raw)
         for param in command.params:
-            if param.name in raw_names(raw):
+            if param.name in given:
                 continue
             default = default_value(param)
             if default is None:

@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedInput
 
 from robolab import cache
 from robolab.errors import Problem, RobolabError
+from robolab.language.lalr import QuickParser
 from robolab.language.syntax_errors import UNCLOSED, friendly_message, unclosed_brace
 from robolab.model import expr as e
 
@@ -95,6 +96,12 @@ def parser() -> Lark:
     tables = cache.cache_file(f"grammar-{cache.key(grammar, lark.__version__)}.lark")
     return Lark(grammar, parser="lalr", start=["start", "expr"], maybe_placeholders=False, transformer=_ToRaw(),
                 cache=str(tables))
+
+
+@lru_cache(maxsize=1)
+def quick_parser() -> QuickParser:
+    """The same parser run by a tighter loop (robolab.language.lalr), for whole programs."""
+    return QuickParser(parser(), "start")
 
 
 class _ToRaw(Transformer):
@@ -202,7 +209,7 @@ def _is_negated(num: e.Num) -> bool:
 
 def _number(token: Token) -> int | float:
     text = str(token)
-    if any(c in text for c in ".eE"):
+    if "." in text or "e" in text or "E" in text:
         value = float(text)
         if value in (float("inf"), float("-inf")):
             raise ValueProblem(f"the number {text} is too large", token)
@@ -235,7 +242,9 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         text += "\n"
     try:
         with gc_paused():
-            raw = parser().parse(text, start="start")
+            raw = quick_parser().parse(text)
+            if raw is None:  # not valid: Lark reads it again, to raise its own error
+                raw = parser().parse(text, start="start")
     except ValueProblem as error:
         raise RobolabError([Problem(str(error), file, error.line, error.column)]) from None
     except UnexpectedInput as error:

@@ -50,7 +50,7 @@ def screenshot(out: str, size: tuple[int, int] = (1280, 800), file: str | None =
         window = MainWindow(PackLibrary(list(palettes)), settings=settings, autosave=Autosave(Path(scratch)))
         errors = []
         window.files.show_error = lambda title, message: errors.append(message)
-        if file and not window.files.open_file(file):
+        if file and not window.files.open_file(file, aside=False):  # the picture is of it
             print("\n".join(errors), file=sys.stderr)
             return 1
         window.dock_simulator()  # now, not after the first frame: the picture is of the whole window

@@ -1,9 +1,11 @@
 """The File menu: new, open, save, recent files, examples, exports, print, autosave and recovery.
 
 Nothing is lost: saves are atomic, a file that fails to load leaves the open program as it was,
-closing or replacing unsaved work asks first, and unsaved work is autosaved every 30 s.
+closing or replacing unsaved work asks first, and unsaved work is autosaved every 30 s. A big file
+is read off the window's thread, so the window goes on while it reads.
 """
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -12,12 +14,17 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from robolab.errors import RobolabError
 from robolab.files import DiskState, changed_on_disk, disk_state, read_text, write_atomic
+from robolab.language.syntax import gc_paused
 from robolab.shipped import examples_dir
 from robolab.ui.autosave import INTERVAL_MS, Autosave
+from robolab.ui.background import Background
 from robolab.document import Document
 
 PROGRAMS = "RoboLab programs (*.rlab);;All files (*)"
 RECENT_MAX = 10
+# From this size (bytes; some 1,000 lines, which take about 40 ms to read) a file is read off the
+# window's thread: a 20,000-line one takes half a second.
+READ_ASIDE_FROM = 32_000
 
 
 class FileActions:
@@ -28,6 +35,7 @@ class FileActions:
         self.timer.start()
         self.actions: dict[str, QAction] = {}
         self.on_disk: DiskState | None = None  # the open file as it was read or last saved
+        self.reading = Background("reading", window)  # a big file being read
 
     @property
     def document(self) -> Document:
@@ -124,6 +132,7 @@ class FileActions:
     # --- opening ----------------------------------------------------------------------------------
 
     def new_program(self, pack_id: str | None = None) -> bool:
+        self._drop_reading()
         if not self.confirm_discard():
             return False
         if pack_id is None:
@@ -139,17 +148,23 @@ class FileActions:
         self.on_disk = None
         return True
 
-    def open_file(self, path: str | Path | None = None) -> bool:
+    def open_file(self, path: str | Path | None = None, aside: bool = True) -> bool:
+        """Open a program file. A big one is read off the window's thread (unless not `aside`) and
+        shown when it is in: True then means it is being read, and an error is shown when it comes."""
         if path is None:
             path = self._choose(False, "Open a program", PROGRAMS)
             if not path:
                 return False
         before = disk_state(path)  # before reading: a change made meanwhile is noticed at Save
-        if not self._replace_with(lambda: Document.open(path, self.document.library), "This program cannot be opened"):
-            return False
-        self.on_disk = before
-        self.remember(self.document.path)
-        return True
+
+        def opened() -> None:
+            self.on_disk = before
+            self.remember(self.document.path)
+
+        big = aside and before is not None and before.size >= READ_ASIDE_FROM
+        library = self.document.library
+        return self._replace_with(lambda: Document.open(path, library), "This program cannot be opened",
+                                  opened, aside=big, name=Path(path).name)
 
     def open_example(self, path: Path) -> bool:
         """An example opens as an unsaved copy, so the shipped one stays as it is."""
@@ -159,9 +174,30 @@ class FileActions:
         self.on_disk = None
         return True
 
-    def _replace_with(self, read, failure: str) -> bool:
-        """Read a document and, once unsaved work is dealt with, show it; a file that cannot be read
-        is reported and the open program stays as it was."""
+    def _replace_with(self, read, failure: str, then=None, aside: bool = False, name: str = "") -> bool:
+        """Read a document and, once unsaved work is dealt with, show it and call `then()`; a file
+        that cannot be read is reported and the open program stays as it was. `aside`: read on the
+        worker thread; a file still being read when another is opened is not shown."""
+        self._drop_reading()
+        if not aside:
+            return self._read(read, failure, then)
+        status = self.window.statusBar()
+        status.showMessage(f"Opening {name}…")
+
+        def arrived(future) -> None:
+            status.clearMessage()
+            self._read(future.result, failure, then)  # its result, or the error it raised
+
+        self.reading.start(lambda: _read_aside(read), arrived)
+        return True
+
+    def _drop_reading(self) -> None:
+        """A file still being read is not wanted now: another program is coming."""
+        if self.reading.busy:
+            self.reading.cancel()
+            self.window.statusBar().clearMessage()
+
+    def _read(self, read, failure: str, then) -> bool:
         try:
             opened = read()
         except RobolabError as error:
@@ -170,6 +206,8 @@ class FileActions:
         if not self.confirm_discard():
             return False
         self.document.replace(opened)
+        if then is not None:
+            then()
         return True
 
     def import_robotlab(self, source=None, folder=None, confirm=None):
@@ -349,6 +387,7 @@ class FileActions:
             return None
 
     def _recover(self, orphan) -> bool:
+        self._drop_reading()
         recovered = self._recovered_document(orphan)
         if recovered is None or not self.confirm_discard():
             return False
@@ -377,4 +416,15 @@ class FileActions:
 
     def closed(self) -> None:
         self.timer.stop()
+        self.reading.close()
         self.autosave.discard()
+
+
+def _read_aside(read) -> Document:
+    """read() on the worker thread, its many new objects then set aside from the cycle collector
+    (as SnapshotKeeper.settle does once a program is shown): the first collection after reading
+    would otherwise walk them all while holding the interpreter, and stall the window."""
+    with gc_paused():
+        document = read()
+        gc.freeze()
+    return document

@@ -4,16 +4,15 @@ worker thread for a big one, so typing never waits for checking and compiling. A
 arrives after a newer edit is dropped; the newer revision's own turn comes."""
 
 import gc
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from robolab.document import Document
 from robolab.document.snapshot import take
+from robolab.ui.background import switch_as_before, switch_often
 
 THREAD_FROM = 400  # lines (blocks) from which a snapshot is computed off the window's thread
-SWITCH_S = 0.001  # while it computes, the window's thread waits at most this long for the interpreter
 
 
 class SnapshotKeeper(QObject):
@@ -24,13 +23,19 @@ class SnapshotKeeper(QObject):
         super().__init__(parent)
         self.document = document
         self._pool: ThreadPoolExecutor | None = None
-        self._busy = self._again = False
-        self._switch = sys.getswitchinterval()
+        self._busy = self._again = self._closed = False
         self._arrived.connect(self._take_result, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def busy(self) -> bool:
+        """A snapshot is being computed on the worker thread."""
+        return self._busy
 
     def refresh(self) -> None:
         """Make the current revision's snapshot, and say `ready` when it is in."""
         document = self.document
+        if self._closed:  # an edit's refresh timer may still fire as the window closes
+            return
         if (snapshot := document.current_snapshot) is not None:
             self.ready.emit(snapshot)
         elif not _big(document):
@@ -39,18 +44,19 @@ class SnapshotKeeper(QObject):
             self._again = True  # one at a time: the newest revision goes next
         else:
             self._busy = True
-            self._switch = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._switch, SWITCH_S))  # Python's default: 5 ms at every turn
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="robolab-snapshot")
             self._pool.submit(self._compute, document.program, document.pack, document.revision, document.name)
 
     def _compute(self, program, pack, revision: int, name: str) -> None:
         """On the worker thread. An edit meanwhile may make the walk fail: that result is stale anyway."""
+        switch_often()
         try:
             snapshot = take(program, pack, revision, name)
         except Exception:  # noqa: BLE001 - judged on the window's thread, knowing the revision
             snapshot = None
+        finally:
+            switch_as_before()
         try:
             self._arrived.emit(revision, snapshot)
         except RuntimeError:  # the window closed meanwhile
@@ -58,7 +64,6 @@ class SnapshotKeeper(QObject):
 
     def _take_result(self, revision: int, snapshot) -> None:
         self._busy = False
-        sys.setswitchinterval(self._switch)
         if snapshot is not None and self.document.offer(snapshot):
             self.ready.emit(snapshot)
         elif snapshot is None and revision == self.document.revision:
@@ -75,6 +80,7 @@ class SnapshotKeeper(QObject):
         gc.freeze()
 
     def close(self) -> None:
+        self._closed = True
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
