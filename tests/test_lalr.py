@@ -69,3 +69,21 @@ def test_positions_are_lark_positions():
 @example('robolab 1 palette ev3 1.0 world "a"\nset name=true value=(not true or false)\n')
 def test_mutants_read_the_same(text):
     assert_same(text)
+
+
+def test_a_lark_whose_insides_differ_is_read_by_lark_itself(monkeypatch):
+    """A newer Lark may move the tables the quick loop reads: programs still read, through Lark."""
+    from robolab.language import syntax
+    from robolab.language import lalr
+
+    def moved(*args):
+        raise AttributeError("'ParsingFrontend' object has no attribute 'parser'")
+
+    monkeypatch.setattr(lalr.QuickParser, "__init__", moved)
+    syntax.quick_parser.cache_clear()
+    try:
+        assert syntax.quick_parser() is None
+        text = (ROOT / "examples" / "square.rlab").read_text()
+        assert syntax.parse_raw(text) == syntax.parser().parse(text, start="start")
+    finally:
+        syntax.quick_parser.cache_clear()

@@ -12,7 +12,6 @@ from lark.exceptions import UnexpectedInput
 
 from robolab import cache
 from robolab.errors import Problem, RobolabError
-from robolab.language.lalr import QuickParser
 from robolab.language.syntax_errors import UNCLOSED, friendly_message, unclosed_brace
 from robolab.model import expr as e
 
@@ -99,9 +98,15 @@ def parser() -> Lark:
 
 
 @lru_cache(maxsize=1)
-def quick_parser() -> QuickParser:
-    """The same parser run by a tighter loop (robolab.language.lalr), for whole programs."""
-    return QuickParser(parser(), "start")
+def quick_parser():
+    """The same parser run by a tighter loop (robolab.language.lalr), for whole programs; None when
+    this Lark's insides are not the ones that loop reads (a newer Lark): Lark's own loop reads then."""
+    try:
+        from robolab.language.lalr import QuickParser
+
+        return QuickParser(parser(), "start")
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 class _ToRaw(Transformer):
@@ -242,7 +247,8 @@ def parse_raw(text: str, file: str = "") -> RawProgram:
         text += "\n"
     try:
         with gc_paused():
-            raw = quick_parser().parse(text)
+            quick = quick_parser()
+            raw = quick.parse(text) if quick is not None else None
             if raw is None:  # not valid: Lark reads it again, to raise its own error
                 raw = parser().parse(text, start="start")
     except ValueProblem as error:
