@@ -90,10 +90,12 @@ def test_move_a_block_with_its_body(window, tmp_path):
     assert drop(canvas, canvas.lines_mime(), point(canvas, (1,), "lower"))
     assert body(window) == ["beep", "repeat times=4 {", "    drive speed=50 amount=2 unit=rotations",
                             "    tank_drive left=30 right=-30 amount=190 unit=degrees", "}"]
-    assert canvas.item_at((1,)).rowCount() == 2  # the canvas moved the rows along
+    depths = [depth for _, _, depth in canvas.program_model.rows()]
+    assert depths == [0, 0, 1, 1]  # the canvas moved the loop's rows along, under it
+    assert canvas.path_of(canvas.program_model.item(3)) == (1, "do", 1)
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
-    assert canvas.item_at((0,)).rowCount() == 2
+    assert [depth for _, _, depth in canvas.program_model.rows()] == [0, 1, 1, 0]
 
 
 def test_refused_drop_says_why_and_changes_nothing(window, tmp_path):
@@ -196,10 +198,11 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
                                 "    wait seconds=1\n}\n", "if.rlab")
     canvas = window.canvas
     item = canvas.item_at((0,))
-    assert [item.child(i).text() for i in range(item.rowCount())] == ["then", "else"]
-    assert canvas.path_of(item.child(1).child(0)) == (0, "else", 0)
+    assert [(text, depth) for text, _, depth in canvas.program_model.rows()][1:4:2] == [("then", 1), ("else", 1)]
+    model = canvas.program_model
+    assert canvas.path_of(model.item(4)) == (0, "else", 0) and canvas.path_of(model.item(3)) == (0, "else")
     # a line dropped on the else header goes first in else
-    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.item_rect(item.child(1)).center()))
+    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.item_rect(canvas.item_at((0, "else"))).center()))
     assert body(window)[2:4] == ["} else {", "    beep"]
     canvas.setExpanded(item.index(), False)
     assert not canvas.isExpanded(canvas.item_at((0,)).index())
@@ -210,7 +213,9 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
     canvas._keyboard_edit(edits.move_down, "Move down")
     assert body(window)[0] == "beep"
     moved = canvas.item_at((1,))
-    assert moved is item and not canvas.isExpanded(moved.index())
+    assert not canvas.isExpanded(moved.index())
+    assert [canvas.isRowHidden(row, moved.index().parent()) for row in range(model.rowCount())] == \
+        [False, False] + [True] * 5  # its header and body rows stay hidden
 
 
 def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):
