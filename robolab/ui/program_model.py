@@ -11,11 +11,15 @@ block's rows, an insert makes rows for the new block and its body, a move does b
 redescribes one row; opening another program rebuilds all rows at once. The rows are
 QStandardItems (kept in C++: asking a Python model for each row costs about 270 ms at 20,000
 lines). `lines` mirrors them in Python (block, depth, body name of a header) for the walks that
-find a row's path or a path's row; each block's item is kept by the block's identity.
+find a row's path or a path's row; the row of each block (by its identity) is noted again when
+asked after rows came or went.
 
 A row's words are made when it is first drawn or measured (`label`), not when the rows are made:
 opening 20,000 lines made labels for 16,000 commands of which a screen shows forty.
 """
+
+from bisect import bisect_left
+from operator import attrgetter
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -31,6 +35,7 @@ COMMENT_COLOUR = "#8a94a3"
 LINE_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
               | Qt.ItemFlag.ItemNeverHasChildren)
 BODY_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_DEPTH = attrgetter("depth")
 
 
 class Line:
@@ -47,7 +52,11 @@ class ProgramModel(QStandardItemModel):
         super().__init__(parent)
         self.document = document
         self.lines: list[Line] = []
-        self._items: dict[int, QStandardItem] = {}  # id(block) -> its row
+        self._rows: dict[int, tuple] | None = None  # id(block) -> (its row when noted, len(_shifts) then)
+        self._shifts: list[tuple[int, int]] = []  # rows that came (+) or went (-): (at, how many)
+        self._outer: list[int] | None = None  # rows of the top-level lines (made when a path needs them)
+        self._last = None  # (block, row, lines) of the block a change put in last
+        self._firsts: dict[tuple, object] = {}  # rows to copy: (command, depth) -> (row, command), headers
         self.busy = False  # between the program's change and the rows' (a view waits before reading paths)
         document.subscribe(self._on_event)
         self.rebuild()
@@ -62,14 +71,13 @@ class ProgramModel(QStandardItemModel):
 
     def rebuild(self) -> None:
         """All rows anew, as one model reset (Open, New: linear in the lines)."""
-        lines, items = [], []
+        lines, items, self._firsts = [], [], {}  # another program may come with another pack
         for block in self.document.program.blocks:
             self._make(block, 0, lines, items)
-        self.busy = True
+        self.busy, self._outer = True, None
         try:
-            self.clear()
-            self.lines, self._items = lines, {id(line.block): item for line, item in zip(lines, items)
-                                              if line.body is None}
+            self.removeRows(0, self.rowCount())  # not clear(): Qt's clear takes time growing with the square of the rows
+            self.lines, self._rows, self._shifts = lines, None, []
             if items:
                 self.invisibleRootItem().appendRows(items)
         finally:
@@ -77,11 +85,12 @@ class ProgramModel(QStandardItemModel):
 
     def mirror(self, change: Change) -> None:
         """Change just the rows of the blocks the change took out, put in or set."""
-        self.busy = True
+        self.busy, self._last = True, None
         try:
             self._take_out([block for _, block in change.removed])
             for path, block in change.added:
                 self._put_in(path, block)
+            self._last = None
             for path, _, _, _ in change.values:
                 self.describe(self.item_at(path), self.document.program.block_at(path))
         finally:
@@ -96,17 +105,17 @@ class ProgramModel(QStandardItemModel):
             if not outermost or first >= outermost[-1][1]:
                 outermost.append((first, end))
         for first, end in reversed(outermost):
-            for line in self.lines[first:end]:
-                if line.body is None:
-                    del self._items[id(line.block)]
             del self.lines[first:end]
+            self._shifted(first, first - end)
             self.removeRows(first, end - first)
 
     def _put_in(self, path: tuple, block: Block) -> None:
         """Rows for a block (and its body) where `path` in the program puts it: after the rows of
         the block before it, else first under its body's header or owner."""
         program = self.document.program
-        if path[-1] > 0:
+        if self._last and path[-1] > 0 and program.block_at(path[:-1] + (path[-1] - 1,)) is self._last[0]:
+            row, depth = self._last[1] + len(self._last[2]), self._last[2][0].depth  # after the block just put in
+        elif path[-1] > 0:
             before = self.row_of(program.block_at(path[:-1] + (path[-1] - 1,)))
             row, depth = before + self.span(before), self.lines[before].depth
         elif len(path) == 1:
@@ -118,17 +127,25 @@ class ProgramModel(QStandardItemModel):
         lines, items = [], []
         self._make(block, depth, lines, items)
         self.lines[row:row] = lines
-        self._items.update((id(line.block), item) for line, item in zip(lines, items) if line.body is None)
+        self._shifted(row, len(lines))
+        if self._rows is not None:  # a moved block's rows are somewhere else now
+            since = len(self._shifts)
+            self._rows.update((id(line.block), (row + n, since)) for n, line in enumerate(lines) if line.body is None)
+        self._last = block, row, lines  # the next block put in often goes right after it (a paste)
         self.invisibleRootItem().insertRows(row, items)
 
     # --- rows ---------------------------------------------------------------------------------
 
     def _make(self, block: Block, depth: int, lines: list, items: list) -> None:
         """The rows of a block at `depth` and of its body (a header row per body when it has several);
-        its words come later, when it is first shown (`label`)."""
-        item = QStandardItem()
-        item.setData(depth, DEPTH)
-        command = self._describe_look(item, block)
+        its words come later, when it is first shown (`label`). Each row is a copy of a first row
+        made for its command and depth: one call into Qt a row instead of eight."""
+        key = (block.command, depth)
+        if (first := self._firsts.get(key)) is None:
+            row = QStandardItem()
+            row.setData(depth, DEPTH)
+            first = self._firsts[key] = row, self._describe_look(row, block)
+        item, command = first[0].clone(), first[1]
         lines.append(Line(block, depth))
         items.append(item)
         names = command.bodies if command else ()
@@ -138,7 +155,10 @@ class ProgramModel(QStandardItemModel):
         elif len(names) > 1:
             for name in names:
                 lines.append(Line(block, depth + 1, name))
-                items.append(self._header(name, item.data(COLOUR), depth + 1))
+                key = (name, item.data(COLOUR), depth + 1)
+                if (header := self._firsts.get(key)) is None:
+                    header = self._firsts[key] = self._header(*key)
+                items.append(header.clone())
                 for inner in block.bodies.get(name, []):
                     self._make(inner, depth + 2, lines, items)
 
@@ -242,8 +262,28 @@ class ProgramModel(QStandardItemModel):
     # --- rows and paths -------------------------------------------------------------------------
 
     def row_of(self, block: Block) -> int:
-        """The row of a block of the program (KeyError if it has none)."""
-        return self._items[id(block)].row()
+        """The row of a block of the program (KeyError if it has none): where it was when the rows
+        were last noted, moved by the rows that came and went since, else noted again (20,000
+        rows: 3 ms)."""
+        noted = self._rows.get(id(block)) if self._rows is not None else None
+        if noted is not None:
+            row, since = noted
+            for at, count in self._shifts[since:]:
+                if row >= (at if count > 0 else at - count):
+                    row += count
+            line = self.lines[row] if row < len(self.lines) else None
+            if line is not None and line.block is block and line.body is None:
+                return row
+        self._rows = {id(line.block): (row, 0) for row, line in enumerate(self.lines) if line.body is None}
+        self._shifts = []
+        return self._rows[id(block)][0]
+
+    def _shifted(self, at: int, count: int) -> None:
+        """Note that `count` rows came at `at` (went from it, when negative)."""
+        self._outer = None
+        self._shifts.append((at, count))
+        if len(self._shifts) > 64:
+            self._rows = None
 
     def item_at(self, path: tuple) -> QStandardItem:
         """The row of the block at `path`, or with a body's name last, of that body's header
@@ -253,7 +293,7 @@ class ProgramModel(QStandardItemModel):
             if row is None:
                 raise KeyError(path)
             return self.item(row)
-        return self._items[id(self.document.program.block_at(path))]
+        return self.item(self.row_of(self.document.program.block_at(path)))
 
     def path_of(self, item: QStandardItem) -> tuple:
         """The block path of a row (a body header's: its owner's path and the body's name)."""
@@ -266,12 +306,15 @@ class ProgramModel(QStandardItemModel):
             row = self.owner_row(row)
         while True:
             depth, index, above = lines[row].depth, 0, row - 1
+            if depth == 0:  # among the top-level lines: thousands of rows may be above it
+                if self._outer is None:
+                    self._outer = [r for r, depth in enumerate(map(_DEPTH, lines)) if not depth]
+                steps.append(bisect_left(self._outer, row))
+                return tuple(reversed(steps))
             while above >= 0 and lines[above].depth >= depth:
                 index += lines[above].depth == depth
                 above -= 1
             steps.append(index)
-            if above < 0:
-                return tuple(reversed(steps))
             owner = lines[above]
             if owner.body is not None:
                 steps.append(owner.body)
