@@ -384,3 +384,66 @@ def test_palette_search_matches_the_words_a_user_reads(window):
     assert palette.visible_ids() == []
     palette.search.setText("stop_driving")
     assert palette.visible_ids() == ["stop_driving"]
+
+
+NESTED = """robolab 1 palette ev3 1.0
+repeat times=2 {
+    if condition=(distance < 20) {
+        beep
+        repeat times=3 {
+            wait seconds=1
+        }
+    } else {
+        wait seconds=2
+    }
+}
+beep
+"""
+
+
+def test_each_row_knows_its_path_and_each_path_its_row(window, tmp_path):
+    open_text(window, tmp_path, NESTED, "nested.rlab")
+    canvas, model = window.canvas, window.canvas.program_model
+    paths = [canvas.path_of(model.item(row)) for row in range(model.rowCount())]
+    assert paths == [(0,), (0, "do", 0), (0, "do", 0, "then"), (0, "do", 0, "then", 0), (0, "do", 0, "then", 1),
+                     (0, "do", 0, "then", 1, "do", 0), (0, "do", 0, "else"), (0, "do", 0, "else", 0), (1,)]
+    assert all(canvas.item_at(path).row() == row for row, path in enumerate(paths))
+    assert [depth for _, _, depth in model.rows()] == [0, 1, 2, 3, 3, 4, 2, 3, 0]
+    # after edits that move rows about, the same holds (rows are found again, not remembered wrongly)
+    canvas.select_paths([(1,)])
+    canvas._keyboard_edit(edits.move_up, "Move up")
+    canvas.select_paths([(1, "do", 0, "then", 1)])
+    canvas.delete_selected()
+    window.undo_stack.undo()
+    paths = [canvas.path_of(model.item(row)) for row in range(model.rowCount())]
+    assert paths[0] == (0,) and paths[-1] == (1, "do", 0, "else", 0)
+    assert all(canvas.item_at(path).row() == row for row, path in enumerate(paths))
+
+
+def test_a_click_on_the_arrow_or_the_arrow_keys_close_and_open_a_line(window, tmp_path, qtbot):
+    open_text(window, tmp_path, NESTED, "nested.rlab")
+    canvas, model = window.canvas, window.canvas.program_model
+    hidden = lambda: [canvas.isRowHidden(row, model.index(0, 0).parent()) for row in range(model.rowCount())]  # noqa: E731
+    loop = canvas.item_at((0,))
+    strip = canvas.item_rect(loop)
+    arrow = QPointF(strip.left() - canvas.indentation() / 2, strip.center().y()).toPoint()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=arrow)
+    assert not canvas.isExpanded(loop.index()) and hidden() == [False] + [True] * 7 + [False]
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=arrow)
+    assert canvas.isExpanded(loop.index()) and not any(hidden())
+    # Left closes the current line, Right opens it again; an inner closed line stays closed
+    canvas.collapse(canvas.item_at((0, "do", 0, "then", 1)).index())
+    canvas.select_paths([(0, "do", 0)])
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert hidden() == [False, False] + [True] * 6 + [False]
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert hidden() == [False] * 5 + [True] + [False] * 3
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)  # on an open line...
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)  # ... then on a closed one: up to the line it is in
+    assert canvas.selected_paths() == [(0,)]
+    # selecting a line inside closed lines opens them
+    canvas.collapseAll()
+    assert hidden() == [False] + [True] * 7 + [False]
+    canvas.select_paths([(0, "do", 0, "then", 1, "do", 0)])
+    assert hidden() == [False] * 7 + [True, False]  # the else stays closed
