@@ -15,7 +15,7 @@ at each edit: the canvas keeps Qt from needing that after an edit (see `vertical
 """
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QKeySequence, QRegion, QStandardItem
+from PySide6.QtGui import QAccessible, QKeySequence, QRegion, QStandardItem
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from robolab.document import Changed, Document, Reset
@@ -165,10 +165,14 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         self.viewport().update()
 
     def collapseAll(self) -> None:
+        """Close every line with lines inside it: all but the top-level rows hide."""
         model = self.program_model
-        for row in reversed(range(model.rowCount())):  # inner lines first: each closes once
+        for row, line in enumerate(model.lines):
             if model.has_inner(row):
-                self.setExpanded(model.index(row, 0), False)
+                self._closed[self._fold_key(row)] = line.block
+            if line.depth:
+                self.setRowHidden(row, QModelIndex(), True)
+        self.viewport().update()
 
     def _hide_closed(self, row: int) -> None:
         """Hide the rows inside the closed lines among the line at `row` and those inside it."""
@@ -222,7 +226,11 @@ class ProgramCanvas(DragAndDrop, QTreeView):
 
     def currentChanged(self, current, previous) -> None:
         """Scroll to the new current line and repaint (Qt's own measures every row between the view
-        and the previous current line to repaint just it)."""
+        and the previous current line to repaint just it). With a screen reader on, Qt's own, which
+        tells it where the focus went."""
+        if QAccessible.isActive():
+            super().currentChanged(current, previous)
+            return
         if current.isValid() and self.hasAutoScroll():
             self.scrollTo(current)
         self.viewport().update()
