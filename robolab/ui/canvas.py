@@ -7,14 +7,13 @@ changed, the model updates just those rows, and the canvas selects what changed.
 palette would refuse is not offered: the indicator turns red and `refused` carries the reason.
 
 The rows are flat (one per line, with its depth) and the line painter draws the indentation; a
-line with lines inside it can be closed, which hides those rows (`isExpanded`, `setExpanded`,
-`expandAll`, `collapseAll` work on lines as a tree view's do). Rows differ in height (a long line
-wraps), so Qt knows where a row is only by measuring every row above it, and it forgets the heights
-at each edit: the canvas keeps Qt from needing that after an edit (see `verticalOffset`,
-`visualRegionForSelection`, `currentChanged`).
+line with lines inside it can be closed, which hides those rows (robolab.ui.canvas_folds). Rows
+differ in height (a long line wraps), so Qt knows where a row is only by measuring every row
+above it, and it forgets the heights at each edit: the canvas keeps Qt from needing that after
+an edit (see `verticalOffset`, `visualRegionForSelection`, `currentChanged`).
 """
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, Qt, Signal
 from PySide6.QtGui import QAccessible, QKeySequence, QRegion, QStandardItem
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
@@ -23,11 +22,12 @@ from robolab.model import edits
 from robolab.model.edits import Change, EditError
 from robolab.ui import theme as th
 from robolab.ui.canvas_drops import DragAndDrop
+from robolab.ui.canvas_folds import Folding
 from robolab.ui.line_painter import BAND, INDENT, MARGIN, PROBLEM, RUNNING, LineDelegate
 from robolab.ui.program_model import ProgramModel
 
 
-class ProgramCanvas(DragAndDrop, QTreeView):
+class ProgramCanvas(Folding, DragAndDrop, QTreeView):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
     zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
     file_dropped = Signal(str)  # a .rlab file dropped from a file manager
@@ -55,13 +55,12 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         self.setAutoScroll(True)
         self.setDropIndicatorShown(False)  # this canvas draws its own, which knows bodies
         self.delegate = LineDelegate(self)
-        self.delegate.folds = self._fold_state
         self.setItemDelegate(self.delegate)
         self._indicator: tuple[QRect, bool] | None = None  # the drop line, and whether it is allowed
         self._problems: list[QStandardItem] = []  # rows marked with a problem
         self._running: QStandardItem | None = None
         self._quiet = False  # selecting in code: say `paths_selected` once, at the end
-        self._closed: dict = {}  # the closed lines: fold key -> its block (kept, so the key stays its)
+        self._init_folding()
         self.zoom = 1.0
         self.set_zoom(1.0)
         self.program_model = model or ProgramModel(document, self)
@@ -115,100 +114,6 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         copy.setModel(None)
         copy.deleteLater()
         return image
-
-    # --- closing and opening lines ---------------------------------------------------------------
-
-    def _fold_key(self, row: int):
-        line = self.program_model.lines[row]
-        return id(line.block) if line.body is None else (id(line.block), line.body)
-
-    def _fold_state(self, index) -> bool | None:
-        """For the painter: None for a line with nothing inside, else whether it is open."""
-        row = index.row()
-        if not self.program_model.has_inner(row):
-            return None
-        return self._fold_key(row) not in self._closed
-
-    def isExpanded(self, index) -> bool:
-        return index.isValid() and self._fold_key(index.row()) not in self._closed
-
-    def setExpanded(self, index, opened: bool) -> None:
-        """Open or close a line: closing hides the rows of the lines inside it."""
-        if not index.isValid() or self.isExpanded(index) == opened:
-            return
-        row, model = index.row(), self.program_model
-        if not opened:
-            self._closed[self._fold_key(row)] = model.lines[row].block
-            self._hide_closed(row)
-            return
-        del self._closed[self._fold_key(row)]
-        inner, end = row + 1, row + model.span(row)
-        while inner < end:
-            self.setRowHidden(inner, QModelIndex(), False)
-            closed = self._fold_key(inner) in self._closed
-            inner += model.span(inner) if closed else 1
-        self.viewport().update()
-
-    def expand(self, index) -> None:
-        self.setExpanded(index, True)
-
-    def collapse(self, index) -> None:
-        self.setExpanded(index, False)
-
-    def expandAll(self) -> None:
-        if not self._closed:
-            return
-        self._closed = {}
-        for row in range(self.program_model.rowCount()):
-            if self.isRowHidden(row, QModelIndex()):
-                self.setRowHidden(row, QModelIndex(), False)
-        self.viewport().update()
-
-    def collapseAll(self) -> None:
-        """Close every line with lines inside it: all but the top-level rows hide."""
-        model = self.program_model
-        for row, line in enumerate(model.lines):
-            if model.has_inner(row):
-                self._closed[self._fold_key(row)] = line.block
-            if line.depth:
-                self.setRowHidden(row, QModelIndex(), True)
-        self.viewport().update()
-
-    def _hide_closed(self, row: int) -> None:
-        """Hide the rows inside the closed lines among the line at `row` and those inside it."""
-        model = self.program_model
-        end = row + model.span(row)
-        while row < end:
-            if model.has_inner(row) and self._fold_key(row) in self._closed:
-                span = model.span(row)
-                for inner in range(row + 1, row + span):
-                    self.setRowHidden(inner, QModelIndex(), True)
-                row += span
-            else:
-                row += 1
-        self.viewport().update()
-
-    def _reveal(self, row: int) -> None:
-        """Open the lines that the row at `row` is inside."""
-        model, owners = self.program_model, []
-        owner = model.owner_row(row)
-        while owner is not None:
-            owners.append(owner)
-            owner = model.owner_row(owner)
-        for owner in reversed(owners):
-            self.setExpanded(model.index(owner, 0), True)
-
-    def mousePressEvent(self, event) -> None:
-        """A click on a line's arrow opens or closes it."""
-        index = self.indexAt(event.position().toPoint())
-        if index.isValid() and event.button() == Qt.MouseButton.LeftButton and self.program_model.has_inner(index.row()):
-            step = int(INDENT * self.zoom)
-            left = self.visualRect(index).left() + self.program_model.lines[index.row()].depth * step
-            if left <= event.position().x() < left + step:
-                self.setExpanded(index, not self.isExpanded(index))
-                event.accept()
-                return
-        super().mousePressEvent(event)
 
     # --- what Qt would otherwise measure every row above for ----------------------------------------
 
@@ -395,26 +300,14 @@ class ProgramCanvas(DragAndDrop, QTreeView):
             self.delete_selected()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.values_requested.emit()
-        elif event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() and self.currentIndex().isValid():
+        elif event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() \
+                and self.currentIndex().isValid():
             self._step_in_or_out(event.key() == Qt.Key.Key_Right)
         elif event.text().isprintable() and event.text().strip() and not event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             self.typed.emit(event.text())  # typing a command's name finds it in the palette
         else:
             super().keyPressEvent(event)
-
-    def _step_in_or_out(self, inwards: bool) -> None:
-        """Right opens a closed line, else goes to the first line inside; Left closes an open line,
-        else goes to the line this one is inside (as a tree view's arrow keys do)."""
-        index, model = self.currentIndex(), self.program_model
-        row = index.row()
-        if model.has_inner(row) and self.isExpanded(index) != inwards:
-            self.setExpanded(index, inwards)
-            return
-        target = (row + 1 if model.has_inner(row) else None) if inwards else model.owner_row(row)
-        if target is not None:
-            flags = QItemSelectionModel.SelectionFlag
-            self.selectionModel().setCurrentIndex(model.index(target, 0), flags.ClearAndSelect | flags.Rows)
 
     def _keyboard_edit(self, operation, text: str) -> None:
         self.request(lambda program, pack: operation(program, pack, self.selected_paths()), text)

@@ -76,7 +76,7 @@ class ProgramModel(QStandardItemModel):
             self._make(block, 0, lines, items)
         self.busy, self._outer = True, None
         try:
-            self.removeRows(0, self.rowCount())  # not clear(): Qt's clear takes time growing with the square of the rows
+            self.removeRows(0, self.rowCount())  # not clear(): Qt's takes time growing with the square of the rows
             self.lines, self._rows, self._shifts = lines, None, []
             if items:
                 self.invisibleRootItem().appendRows(items)
