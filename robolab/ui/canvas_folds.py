@@ -6,7 +6,7 @@ than by Qt's tree: `isExpanded`, `setExpanded`, `expand`, `collapse`, `expandAll
 
 Closed lines are known by their block (a header row: its block and body), so a closed line that
 moves stays closed. Hidden rows are persistent indexes to Qt, which it updates at every edit:
-with every line closed at 20,000 lines an edit costs about twice what it does with all open.
+with every line closed at 20,000 lines a move costs about 25 ms of CPU, against 16 with all open.
 """
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
