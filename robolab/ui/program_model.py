@@ -55,7 +55,6 @@ class ProgramModel(QStandardItemModel):
         self._rows: dict[int, tuple] | None = None  # id(block) -> (its row when noted, len(_shifts) then)
         self._shifts: list[tuple[int, int]] = []  # rows that came (+) or went (-): (at, how many)
         self._outer: list[int] | None = None  # rows of the top-level lines (made when a path needs them)
-        self._last = None  # (block, row, lines) of the block a change put in last
         self._firsts: dict[tuple, object] = {}  # rows to copy: (command, depth) -> (row, command), headers
         self.busy = False  # between the program's change and the rows' (a view waits before reading paths)
         document.subscribe(self._on_event)
@@ -70,7 +69,7 @@ class ProgramModel(QStandardItemModel):
             self.mirror(event.change)
 
     def rebuild(self) -> None:
-        """All rows anew, as one model reset (Open, New: linear in the lines)."""
+        """All rows anew (Open, New: linear in the lines)."""
         lines, items, self._firsts = [], [], {}  # another program may come with another pack
         for block in self.document.program.blocks:
             self._make(block, 0, lines, items)
@@ -85,12 +84,11 @@ class ProgramModel(QStandardItemModel):
 
     def mirror(self, change: Change) -> None:
         """Change just the rows of the blocks the change took out, put in or set."""
-        self.busy, self._last = True, None
+        self.busy = True
         try:
             self._take_out([block for _, block in change.removed])
             for path, block in change.added:
                 self._put_in(path, block)
-            self._last = None
             for path, _, _, _ in change.values:
                 self.describe(self.item_at(path), self.document.program.block_at(path))
         finally:
@@ -113,9 +111,7 @@ class ProgramModel(QStandardItemModel):
         """Rows for a block (and its body) where `path` in the program puts it: after the rows of
         the block before it, else first under its body's header or owner."""
         program = self.document.program
-        if self._last and path[-1] > 0 and program.block_at(path[:-1] + (path[-1] - 1,)) is self._last[0]:
-            row, depth = self._last[1] + len(self._last[2]), self._last[2][0].depth  # after the block just put in
-        elif path[-1] > 0:
+        if path[-1] > 0:
             before = self.row_of(program.block_at(path[:-1] + (path[-1] - 1,)))
             row, depth = before + self.span(before), self.lines[before].depth
         elif len(path) == 1:
@@ -131,7 +127,6 @@ class ProgramModel(QStandardItemModel):
         if self._rows is not None:  # a moved block's rows are somewhere else now
             since = len(self._shifts)
             self._rows.update((id(line.block), (row + n, since)) for n, line in enumerate(lines) if line.body is None)
-        self._last = block, row, lines  # the next block put in often goes right after it (a paste)
         self.invisibleRootItem().insertRows(row, items)
 
     # --- rows ---------------------------------------------------------------------------------
@@ -281,9 +276,10 @@ class ProgramModel(QStandardItemModel):
     def _shifted(self, at: int, count: int) -> None:
         """Note that `count` rows came at `at` (went from it, when negative)."""
         self._outer = None
-        self._shifts.append((at, count))
-        if len(self._shifts) > 64:
-            self._rows = None
+        if self._rows is not None:
+            self._shifts.append((at, count))
+            if len(self._shifts) > 64:  # noting every row again is cheaper now
+                self._rows, self._shifts = None, []
 
     def item_at(self, path: tuple) -> QStandardItem:
         """The row of the block at `path`, or with a body's name last, of that body's header
