@@ -20,8 +20,8 @@ def window(qtbot, tmp_path, library):
 def drop_into_body(window, owner: tuple, body: str, command: str) -> None:
     canvas = window.canvas
     item = canvas.item_at(owner)
-    if item.rowCount() and canvas._is_body(item.child(0)):
-        item = next(item.child(i) for i in range(item.rowCount()) if item.child(i).text() == body)
+    if canvas.program_model.headed(item.row()):  # an if/else: drop on the body's header
+        item = canvas.item_at(owner + (body,))
     canvas.scrollTo(item.index())
     rect = canvas.item_rect(item)
     mime = window.palette_view.tree.mimeData([window.palette_view._item(command)])

@@ -90,10 +90,12 @@ def test_move_a_block_with_its_body(window, tmp_path):
     assert drop(canvas, canvas.lines_mime(), point(canvas, (1,), "lower"))
     assert body(window) == ["beep", "repeat times=4 {", "    drive speed=50 amount=2 unit=rotations",
                             "    tank_drive left=30 right=-30 amount=190 unit=degrees", "}"]
-    assert canvas.item_at((1,)).rowCount() == 2  # the canvas moved the rows along
+    depths = [depth for _, _, depth in canvas.program_model.rows()]
+    assert depths == [0, 0, 1, 1]  # the canvas moved the loop's rows along, under it
+    assert canvas.path_of(canvas.program_model.item(3)) == (1, "do", 1)
     window.undo_stack.undo()
     assert window.document.text() == SQUARE
-    assert canvas.item_at((0,)).rowCount() == 2
+    assert [depth for _, _, depth in canvas.program_model.rows()] == [0, 1, 1, 0]
 
 
 def test_refused_drop_says_why_and_changes_nothing(window, tmp_path):
@@ -196,10 +198,11 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
                                 "    wait seconds=1\n}\n", "if.rlab")
     canvas = window.canvas
     item = canvas.item_at((0,))
-    assert [item.child(i).text() for i in range(item.rowCount())] == ["then", "else"]
-    assert canvas.path_of(item.child(1).child(0)) == (0, "else", 0)
+    assert [(text, depth) for text, _, depth in canvas.program_model.rows()][1:4:2] == [("then", 1), ("else", 1)]
+    model = canvas.program_model
+    assert canvas.path_of(model.item(4)) == (0, "else", 0) and canvas.path_of(model.item(3)) == (0, "else")
     # a line dropped on the else header goes first in else
-    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.item_rect(item.child(1)).center()))
+    assert drop(canvas, palette_mime(window, "beep"), QPointF(canvas.item_rect(canvas.item_at((0, "else"))).center()))
     assert body(window)[2:4] == ["} else {", "    beep"]
     canvas.setExpanded(item.index(), False)
     assert not canvas.isExpanded(canvas.item_at((0,)).index())
@@ -210,7 +213,9 @@ def test_expand_collapse_and_body_headers(window, tmp_path):
     canvas._keyboard_edit(edits.move_down, "Move down")
     assert body(window)[0] == "beep"
     moved = canvas.item_at((1,))
-    assert moved is item and not canvas.isExpanded(moved.index())
+    assert not canvas.isExpanded(moved.index())
+    assert [canvas.isRowHidden(row, moved.index().parent()) for row in range(model.rowCount())] == \
+        [False, False] + [True] * 5  # its header and body rows stay hidden
 
 
 def test_problems_are_listed_marked_and_select_their_line(window, tmp_path):
@@ -379,3 +384,66 @@ def test_palette_search_matches_the_words_a_user_reads(window):
     assert palette.visible_ids() == []
     palette.search.setText("stop_driving")
     assert palette.visible_ids() == ["stop_driving"]
+
+
+NESTED = """robolab 1 palette ev3 1.0
+repeat times=2 {
+    if condition=(distance < 20) {
+        beep
+        repeat times=3 {
+            wait seconds=1
+        }
+    } else {
+        wait seconds=2
+    }
+}
+beep
+"""
+
+
+def test_each_row_knows_its_path_and_each_path_its_row(window, tmp_path):
+    open_text(window, tmp_path, NESTED, "nested.rlab")
+    canvas, model = window.canvas, window.canvas.program_model
+    paths = [canvas.path_of(model.item(row)) for row in range(model.rowCount())]
+    assert paths == [(0,), (0, "do", 0), (0, "do", 0, "then"), (0, "do", 0, "then", 0), (0, "do", 0, "then", 1),
+                     (0, "do", 0, "then", 1, "do", 0), (0, "do", 0, "else"), (0, "do", 0, "else", 0), (1,)]
+    assert all(canvas.item_at(path).row() == row for row, path in enumerate(paths))
+    assert [depth for _, _, depth in model.rows()] == [0, 1, 2, 3, 3, 4, 2, 3, 0]
+    # after edits that move rows about, the same holds (rows are found again, not remembered wrongly)
+    canvas.select_paths([(1,)])
+    canvas._keyboard_edit(edits.move_up, "Move up")
+    canvas.select_paths([(1, "do", 0, "then", 1)])
+    canvas.delete_selected()
+    window.undo_stack.undo()
+    paths = [canvas.path_of(model.item(row)) for row in range(model.rowCount())]
+    assert paths[0] == (0,) and paths[-1] == (1, "do", 0, "else", 0)
+    assert all(canvas.item_at(path).row() == row for row, path in enumerate(paths))
+
+
+def test_a_click_on_the_arrow_or_the_arrow_keys_close_and_open_a_line(window, tmp_path, qtbot):
+    open_text(window, tmp_path, NESTED, "nested.rlab")
+    canvas, model = window.canvas, window.canvas.program_model
+    hidden = lambda: [canvas.isRowHidden(row, model.index(0, 0).parent()) for row in range(model.rowCount())]  # noqa: E731
+    loop = canvas.item_at((0,))
+    strip = canvas.item_rect(loop)
+    arrow = QPointF(strip.left() - canvas.indentation() / 2, strip.center().y()).toPoint()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=arrow)
+    assert not canvas.isExpanded(loop.index()) and hidden() == [False] + [True] * 7 + [False]
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=arrow)
+    assert canvas.isExpanded(loop.index()) and not any(hidden())
+    # Left closes the current line, Right opens it again; an inner closed line stays closed
+    canvas.collapse(canvas.item_at((0, "do", 0, "then", 1)).index())
+    canvas.select_paths([(0, "do", 0)])
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert hidden() == [False, False] + [True] * 6 + [False]
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert hidden() == [False] * 5 + [True] + [False] * 3
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)  # on an open line...
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)  # ... then on a closed one: up to the line it is in
+    assert canvas.selected_paths() == [(0,)]
+    # selecting a line inside closed lines opens them
+    canvas.collapseAll()
+    assert hidden() == [False] + [True] * 7 + [False]
+    canvas.select_paths([(0, "do", 0, "then", 1, "do", 0)])
+    assert hidden() == [False] * 7 + [True, False]  # the else stays closed

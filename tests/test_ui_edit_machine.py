@@ -1,10 +1,12 @@
 """Random edits on the shipped examples in a real window (Hypothesis state machine): insert, move,
-delete, indent, outdent, set a value, undo and redo, as the canvas and value editor ask for them.
-After every step the canvas's rows are those a fresh model of the program would have, the text
+delete, indent, outdent, set a value, close or open a line, undo and redo, as the canvas and value
+editor ask for them. After every step the canvas's rows are those a fresh model of the program
+would have, the rows hidden are those inside closed lines, each row's path leads back to it, the text
 reads back as the same program, undoing everything gives the example back and redoing it all
 gives the edited program again."""
 
 import pytest
+from PySide6.QtCore import QModelIndex
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
@@ -84,6 +86,15 @@ class Editing(RuleBasedStateMachine):
             path, name = data.draw(st.sampled_from(numeric))
             run(self.window, lambda p, k: edits.set_value(p, k, path, name, Num(number)), "Change value")
 
+    @precondition(lambda self: self.window.document.program.blocks)
+    @rule(data=st.data())
+    def close_or_open(self, data):
+        canvas, model = self.window.canvas, self.window.canvas.program_model
+        inner = [row for row in range(model.rowCount()) if model.has_inner(row)]
+        if inner:
+            index = model.index(data.draw(st.sampled_from(inner)), 0)
+            canvas.setExpanded(index, not canvas.isExpanded(index))
+
     @rule()
     def undo(self):
         self.window.undo_stack.undo()
@@ -99,6 +110,17 @@ class Editing(RuleBasedStateMachine):
             assert list(self.window.canvas.program_model.rows()) == list(fresh.rows())
         finally:
             self.window.document.unsubscribe(fresh._on_event)
+
+    @invariant()
+    def rows_hide_inside_closed_lines_and_know_their_paths(self):
+        canvas, model = self.window.canvas, self.window.canvas.program_model
+        for row in range(model.rowCount()):
+            owner, hidden = model.owner_row(row), False
+            while owner is not None:
+                hidden |= not canvas.isExpanded(model.index(owner, 0))
+                owner = model.owner_row(owner)
+            assert canvas.isRowHidden(row, QModelIndex()) == hidden, row
+            assert canvas.item_at(canvas.path_of(model.item(row))).row() == row
 
     @invariant()
     def text_reads_back_as_the_same_program(self):

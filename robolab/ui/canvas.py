@@ -1,14 +1,20 @@
-"""The program canvas: a tree view over the program's lines (robolab.ui.program_model), which
-mirrors the document and never writes it.
+"""The program canvas: a view over the program's lines (robolab.ui.program_model), which mirrors
+the document and never writes it.
 
 Every edit it wants (a drop, Alt+Up, Tab, Delete) is computed as a model Change and handed to the
 window as `edit_requested`, which pushes an undo command; the document then tells the model what
 changed, the model updates just those rows, and the canvas selects what changed. A drop the
 palette would refuse is not offered: the indicator turns red and `refused` carries the reason.
+
+The rows are flat (one per line, with its depth) and the line painter draws the indentation; a
+line with lines inside it can be closed, which hides those rows (robolab.ui.canvas_folds). Rows
+differ in height (a long line wraps), so Qt knows where a row is only by measuring every row
+above it, and it forgets the heights at each edit: the canvas keeps Qt from needing that after
+an edit (see `verticalOffset`, `visualRegionForSelection`, `currentChanged`).
 """
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QStandardItem
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, Qt, Signal
+from PySide6.QtGui import QAccessible, QKeySequence, QRegion, QStandardItem
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from robolab.document import Changed, Document, Reset
@@ -16,11 +22,12 @@ from robolab.model import edits
 from robolab.model.edits import Change, EditError
 from robolab.ui import theme as th
 from robolab.ui.canvas_drops import DragAndDrop
-from robolab.ui.line_painter import PROBLEM, RUNNING, LineDelegate
+from robolab.ui.canvas_folds import Folding
+from robolab.ui.line_painter import BAND, INDENT, MARGIN, PROBLEM, RUNNING, LineDelegate
 from robolab.ui.program_model import ProgramModel
 
 
-class ProgramCanvas(DragAndDrop, QTreeView):
+class ProgramCanvas(Folding, DragAndDrop, QTreeView):
     edit_requested = Signal(object, str)  # Change, what it does (for the Edit menu)
     zoom_requested = Signal(int)  # Ctrl+wheel: +1 larger, -1 smaller
     file_dropped = Signal(str)  # a .rlab file dropped from a file manager
@@ -34,11 +41,15 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         self.document = document
         self.setObjectName("canvas")
         self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)  # flat rows: the line painter draws the indentation
+        self.setItemsExpandable(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setAcceptDrops(True)
         self.setUniformRowHeights(False)  # a long line wraps onto more rows of text (line_painter)
+        # The scroll bar counts rows, so scrolling to a row never measures the rows above it.
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.setExpandsOnDoubleClick(False)
         self.setAnimated(False)
         self.setAutoScroll(True)
@@ -49,17 +60,14 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         self._problems: list[QStandardItem] = []  # rows marked with a problem
         self._running: QStandardItem | None = None
         self._quiet = False  # selecting in code: say `paths_selected` once, at the end
+        self._init_folding()
         self.zoom = 1.0
         self.set_zoom(1.0)
         self.program_model = model or ProgramModel(document, self)
         self.setModel(self.program_model)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
-        self._closed: list[QStandardItem] = []  # rows a move takes out closed
-        self.program_model.rowsAboutToBeRemoved.connect(self._note_closed)
-        self.program_model.about_to_rebuild.connect(self.collapseAll)
         if model is None:  # a second view of the same rows (a picture) does not follow edits
             document.subscribe(self._on_event)
-        self.expandAll()
 
     # --- following the document ------------------------------------------------------------------
 
@@ -70,40 +78,16 @@ class ProgramCanvas(DragAndDrop, QTreeView):
             self._after_reset()
 
     def _after_reset(self) -> None:
-        self._problems, self._running = [], None
-        self.expandAll()
+        self._problems, self._running, self._closed = [], None, {}
 
     def _after_change(self, change: Change) -> None:
-        for item in self.program_model.moved:  # rows put back by a move open as they were
-            self._expand(item)
-        self._closed = []
+        if self._closed:  # rows put back by a move stay closed as they were
+            for _, block in change.added:
+                self._hide_closed(self.program_model.row_of(block))
         touched = change.touched()
         if not touched and change.removed:  # after a delete, the line that took its place
             touched = [self._nearest(change.removed[0][0])] if self.program_model.rowCount() else []
         self.select_paths(touched)
-
-    def _note_closed(self, parent, first: int, last: int) -> None:
-        """Before rows go (a move takes them out to put them back): which of them are closed."""
-        model = self.program_model
-        if model.rebuilding:  # every row goes (and its state with it)
-            return
-        owner = model.itemFromIndex(parent) if parent.isValid() else model.invisibleRootItem()
-        stack = [owner.child(row) for row in range(first, last + 1)]
-        while stack:
-            item = stack.pop()
-            if item is not None and item.rowCount():
-                if not self.isExpanded(item.index()):
-                    self._closed.append(item)
-                stack.extend(item.child(i) for i in range(item.rowCount()))
-
-    def _expand(self, item: QStandardItem) -> None:
-        """Open a row put back by a move and the rows inside it (a closed one stays closed)."""
-        stack = [item]
-        while stack:
-            row = stack.pop()
-            if row.rowCount():
-                self.setExpanded(row.index(), not any(row is closed for closed in self._closed))
-                stack.extend(row.child(i) for i in range(row.rowCount()))
 
     def _nearest(self, path: tuple) -> tuple:
         """The line now at `path`, else the one before it, else the line whose body it was in."""
@@ -122,10 +106,7 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         copy.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         copy.setStyleSheet("QTreeView { border: none; }")
         copy.resize(width, 200)
-        rows, index = 0, copy.model().index(0, 0)
-        while index.isValid():
-            rows += 1
-            index = copy.indexBelow(index)
+        rows = copy.model().rowCount()
         row = copy.sizeHintForRow(0) if rows else 20
         copy.resize(width, rows * row + 16)
         copy.ensurePolished()
@@ -134,10 +115,35 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         copy.deleteLater()
         return image
 
+    # --- what Qt would otherwise measure every row above for ----------------------------------------
+
+    def verticalOffset(self) -> int:
+        """The pixels scrolled, taken as the rows scrolled times a one-line row's height. Qt asks for
+        it to place a style sheet's background and a mouse drag's start; its own answer measures
+        every row above the view, and after an edit each row again (20,000 rows: half a second)."""
+        plain, _ = self.delegate.metrics()
+        return self.verticalScrollBar().value() * int(plain.height() * (MARGIN + BAND))
+
+    def visualRegionForSelection(self, selection) -> QRegion:
+        """The whole visible rows: Qt's own answer measures every row between the view and each
+        selected row, however far away (rows are drawn from cached pictures, so painting all is cheap)."""
+        return QRegion(self.viewport().rect())
+
+    def currentChanged(self, current, previous) -> None:
+        """Scroll to the new current line and repaint (Qt's own measures every row between the view
+        and the previous current line to repaint just it). With a screen reader on, Qt's own, which
+        tells it where the focus went."""
+        if QAccessible.isActive():
+            super().currentChanged(current, previous)
+            return
+        if current.isValid() and self.hasAutoScroll():
+            self.scrollTo(current)
+        self.viewport().update()
+
     # --- paths and rows --------------------------------------------------------------------------
 
     def item_at(self, path: tuple) -> QStandardItem:
-        """The row of the block at `path`."""
+        """The row of the block at `path` (a body's name last: that body's header row)."""
         return self.program_model.item_at(path)
 
     def line_text(self, path: tuple) -> str:
@@ -151,10 +157,10 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         return self.program_model.is_body(item)
 
     def _single_body(self, item) -> str | None:
-        """The body name of a block row whose lines are its direct children."""
+        """The body name of a block row whose lines come right under it (no header rows)."""
         from robolab.palette import COMMENT
 
-        block = self.document.program.block_at(self.path_of(item))
+        block = self.program_model.lines[item.row()].block
         command = self.document.pack.command(block.command) if block.command != COMMENT else None
         return command.bodies[0] if command and len(command.bodies) == 1 else None
 
@@ -164,7 +170,9 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         return self.program_model.itemFromIndex(index) if index.isValid() else None
 
     def item_rect(self, item: QStandardItem) -> QRect:
-        return self.visualRect(item.index())
+        """Where a line's strip is (its row less the indentation left of it)."""
+        index = item.index()
+        return self.visualRect(index).adjusted(self.delegate.margin(index), 0, 0, 0)
 
     def current_item(self) -> QStandardItem | None:
         index = self.currentIndex()
@@ -189,12 +197,14 @@ class ProgramCanvas(DragAndDrop, QTreeView):
             selection = QItemSelection()
             indexes = [self.item_at(p).index() for p in paths]
             for index in indexes:
+                if self._closed:
+                    self._reveal(index.row())
                 selection.select(index, index)
             flags = QItemSelectionModel.SelectionFlag
             self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
             if indexes:
                 self.selectionModel().setCurrentIndex(indexes[0], flags.NoUpdate)
-                self.scrollTo(indexes[0])  # opens closed lines it is inside
+                self.scrollTo(indexes[0])
         finally:
             self._quiet = False
         self.paths_selected.emit(self.selected_paths())
@@ -205,18 +215,18 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         if current is None:
             return (len(self.document.program.blocks),)
         if self._is_body(current):
-            return self.path_of(current.parent()) + (current.text(), 0)
+            return self.path_of(current) + (0,)
         paths = self.selected_paths()
         last = paths[-1] if paths else self.path_of(current)
         return last[:-1] + (last[-1] + 1,)
 
     def set_problems(self, problems: dict[tuple, str]) -> None:
         """Mark lines with a problem (path -> message); clears the others. Linear in the problems."""
+        model = self.program_model
         for item in self._problems:
             try:
                 item.setData(None, PROBLEM)
-                path = self.path_of(item)
-                block = self.document.program.block_at(path)
+                block = model.lines[item.row()].block
                 command = self.document.pack.command(block.command)
                 item.setToolTip(command.help if command else "")
             except (RuntimeError, IndexError, KeyError, AttributeError):  # its row went with an edit
@@ -247,6 +257,8 @@ class ProgramCanvas(DragAndDrop, QTreeView):
             return  # the program changed since the run started
         item.setData(True, RUNNING)
         self._running = item
+        if self._closed:
+            self._reveal(item.row())
         self.scrollTo(item.index())
 
     # --- zoom and look ---------------------------------------------------------------------------
@@ -257,37 +269,9 @@ class ProgramCanvas(DragAndDrop, QTreeView):
         if theme is not None:
             self.delegate.theme = theme
         self.setFont(th.ui_font(zoom))
-        self.setIndentation(int(26 * zoom))
+        self.setIndentation(int(INDENT * zoom))  # the step the drop lines use (the painter indents)
         self.scheduleDelayedItemsLayout()
         self.viewport().update()
-
-    def drawBranches(self, painter: QPainter, rect: QRect, index) -> None:
-        """Indentation guides and an expand arrow, with no selection colour in the margin."""
-        theme = self.delegate.theme
-        depth, parent = 0, index.parent()
-        while parent.isValid():
-            depth += 1
-            parent = parent.parent()
-        painter.save()
-        painter.fillRect(rect, QColor(theme.surface))
-        step = self.indentation()
-        left = rect.right() + 1 - (depth + 1) * step
-        painter.setPen(QPen(QColor(theme.border), 1))
-        for level in range(depth):
-            x = left + level * step + step // 2
-            painter.drawLine(x, rect.top(), x, rect.bottom())
-        if self.model().hasChildren(index):
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            size = step * 0.22
-            cx, cy = left + depth * step + step / 2, rect.center().y() + 0.5
-            painter.setPen(QPen(QColor(theme.muted), max(1.5, 1.6 * self.zoom), Qt.PenStyle.SolidLine,
-                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-            if self.isExpanded(index):
-                points = [QPointF(cx - size, cy - size / 2), QPointF(cx, cy + size / 2), QPointF(cx + size, cy - size / 2)]
-            else:
-                points = [QPointF(cx - size / 2, cy - size), QPointF(cx + size / 2, cy), QPointF(cx - size / 2, cy + size)]
-            painter.drawPolyline(points)
-        painter.restore()
 
     def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -316,6 +300,9 @@ class ProgramCanvas(DragAndDrop, QTreeView):
             self.delete_selected()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.values_requested.emit()
+        elif event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() \
+                and self.currentIndex().isValid():
+            self._step_in_or_out(event.key() == Qt.Key.Key_Right)
         elif event.text().isprintable() and event.text().strip() and not event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             self.typed.emit(event.text())  # typing a command's name finds it in the palette

@@ -5,7 +5,7 @@ A drop the palette pack would refuse is not offered: the indicator turns red, da
 canvas's `refused` signal carries the reason for the status bar.
 """
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QDrag, QPainter, QPen
 
 from robolab.model import edits
@@ -56,20 +56,19 @@ class DragAndDrop:
             last = self._last_visible()
             y = self.item_rect(last).bottom() + 1 if last else 4
             return (len(self.document.program.blocks),), QRect(4, y, self.viewport().width() - 8, 3)
-        rect = self.item_rect(item)
+        rect, model, row = self.item_rect(item), self.program_model, item.row()
         if self._is_body(item):
-            return self.path_of(item.parent()) + (item.text(), 0), \
-                QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
+            return self.path_of(item) + (0,), QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
         path = self.path_of(item)
         if pos.y() < rect.center().y():
             return path, QRect(rect.left(), rect.top() - 1, rect.width(), 3)
         body = self._single_body(item)
-        expanded = self.isExpanded(item.index())
-        if body is not None and (expanded or item.rowCount() == 0):
+        opened = self.isExpanded(item.index())
+        if body is not None and (opened or not model.has_inner(row)):
             return path + (body, 0), QRect(rect.left() + step, rect.bottom(), rect.width() - step, 3)
-        if item.rowCount() and self._is_body(item.child(0)) and expanded:
-            first = item.child(0)
-            return path + (first.text(), 0), QRect(rect.left() + 2 * step, rect.bottom(), rect.width() - 2 * step, 3)
+        if model.headed(row) and opened:
+            first = model.lines[row + 1].body
+            return path + (first, 0), QRect(rect.left() + 2 * step, rect.bottom(), rect.width() - 2 * step, 3)
         # After the line; on the last line of a body, further left means after the body's owner.
         target, left = path[:-1] + (path[-1] + 1,), rect.left()
         while len(target) > 1 and target[-1] == len(edits.blocks_in(self.document.program, target[:-1])) \
@@ -83,11 +82,10 @@ class DragAndDrop:
         return self.document.pack.command(block.command).bodies[-1]
 
     def _last_visible(self):
-        model = self.program_model
-        item = model.item(model.rowCount() - 1) if model.rowCount() else None
-        while item is not None and item.rowCount() and self.isExpanded(item.index()):
-            item = item.child(item.rowCount() - 1)
-        return item
+        row = self.program_model.rowCount() - 1
+        while row >= 0 and self.isRowHidden(row, QModelIndex()):
+            row -= 1
+        return self.program_model.item(row) if row >= 0 else None
 
     def plan_drop(self, mime: QMimeData, target: tuple, copy: bool = False):
         """The change a drop would make, as plan(program, pack) -> Change, and its name. Lines of

@@ -1,5 +1,10 @@
 """Draws one program line: a rounded strip in its category's colour, values set apart as chips.
 
+A row that says its depth (DEPTH, the canvas's flat rows) is drawn indented: the margin gets an
+indentation guide per level and, on a line with lines inside it, an arrow that shows whether it is
+open (`folds(index)` says: None for no arrow, else whether it is open). Rows of a tree view (the
+palette) say no depth: the tree indents them.
+
 A line wider than its pane wraps: the words and values that do not fit go onto continuation lines,
 indented, so a line always reads in full on a narrow projector screen (only a single value wider
 than the whole pane is shortened with "…"). The delegate works out the width a row has from its
@@ -9,22 +14,23 @@ view (the viewport less the row's indentation), so it serves any QTreeView over 
 import re
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from robolab.ui import theme as th
 
-SEGMENTS, COLOUR, KIND, PROBLEM, RUNNING = (Qt.ItemDataRole.UserRole + n for n in range(5))
+SEGMENTS, COLOUR, KIND, PROBLEM, RUNNING, DEPTH = (Qt.ItemDataRole.UserRole + n for n in range(6))
 RUNNING_COLOUR = "#1e9e5a"
 BLOCK, BODY, COMMENT_LINE, CATEGORY = "block", "body", "comment", "category"
 
 
 LEFT, RIGHT, CONTINUATION = 14, 10, 22  # padding and the continuation lines' indent, at zoom 1
+INDENT = 26  # one level of indentation, at zoom 1
 BAND, MARGIN = 1.5, 0.45  # a text line's height, and the row's top and bottom margins, in font heights
 _WORDS = re.compile(r"\S+\s*|\s+")
 PICTURE_BUDGET = 32 * 1024 * 1024  # bytes of row pictures kept (a few screens of rows)
-_ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, Qt.ItemDataRole.DisplayRole)
+_ROLES = (KIND, COLOUR, SEGMENTS, PROBLEM, RUNNING, DEPTH, Qt.ItemDataRole.DisplayRole)
 
 
 @dataclass
@@ -134,6 +140,7 @@ class LineDelegate(QStyledItemDelegate):
         self._pictures: dict[tuple, QPixmap] = {}
         self._bytes = 0
         self._layouts: dict[tuple, Wrapped] = {}
+        self.folds = None  # index -> None (nothing inside), True (open) or False (closed); None: no arrows
         if parent is not None and hasattr(parent, "viewport"):
             self._watcher = _WidthWatcher(parent)
 
@@ -152,11 +159,18 @@ class LineDelegate(QStyledItemDelegate):
         self.fonts()
         return self._metrics
 
+    def margin(self, index) -> int:
+        """The indentation this delegate draws left of a row (0 for a tree view's rows: it indents them)."""
+        depth = index.data(DEPTH)
+        return 0 if depth is None else (depth + 1) * int(INDENT * self.zoom)
+
     def row_width(self, index, view=None) -> int:
-        """The width the view gives this row: its viewport less the row's indentation."""
+        """The width the view gives this row's strip: its viewport less the row's indentation."""
         view = view or self.parent()
         if view is None or not hasattr(view, "viewport"):
             return 10_000
+        if index.data(DEPTH) is not None:
+            return view.viewport().width() - self.margin(index)
         depth, parent = 0, index.parent()
         while parent.isValid():
             depth, parent = depth + 1, parent.parent()
@@ -203,6 +217,7 @@ class LineDelegate(QStyledItemDelegate):
             return []
         plain, value = self.metrics()
         z = self.zoom
+        rect = rect.adjusted(self.margin(index), 0, 0, 0)
         inner = QRectF(rect).adjusted(2, 2 * z, -6, -2 * z)
         wrapped = self.layout(index, rect.width())
         band = plain.height() * BAND
@@ -218,7 +233,7 @@ class LineDelegate(QStyledItemDelegate):
 
     def elided(self, index, width: int) -> bool:
         """Whether a row this wide shows its line cut short (for checks: every line reads in full)."""
-        return index.data(KIND) in (BLOCK, COMMENT_LINE) and self.layout(index, width).elided
+        return index.data(KIND) in (BLOCK, COMMENT_LINE) and self.layout(index, width - self.margin(index)).elided
 
     def paint(self, painter: QPainter, option, index) -> None:
         """Draw from a cache of row pictures: after an edit every visible row moves and repaints,
@@ -228,7 +243,11 @@ class LineDelegate(QStyledItemDelegate):
         data = {role: index.data(role) for role in _ROLES}
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         segments = data[SEGMENTS]
-        width, height = option.rect.width(), option.rect.height()
+        margin = self.margin(index)
+        if margin:
+            self._draw_margin(painter, QRect(option.rect.left(), option.rect.top(), margin, option.rect.height()),
+                              data[DEPTH], self.folds(index) if self.folds else None)
+        width, height = option.rect.width() - margin, option.rect.height()
         key = (data[KIND], data[COLOUR], tuple(map(tuple, segments)) if segments else None, bool(data[PROBLEM]),
                bool(data[RUNNING]), data[Qt.ItemDataRole.DisplayRole], selected, width, height, self.zoom,
                self.theme.name)
@@ -247,7 +266,29 @@ class LineDelegate(QStyledItemDelegate):
                 self._bytes = 0
             self._pictures[key] = pixmap
             self._bytes += size
-        painter.drawPixmap(option.rect.topLeft(), pixmap)
+        painter.drawPixmap(option.rect.left() + margin, option.rect.top(), pixmap)
+
+    def _draw_margin(self, painter: QPainter, rect: QRect, depth: int, opened) -> None:
+        """The indentation left of a line: a guide per level, and an arrow when lines are inside it."""
+        theme, step = self.theme, int(INDENT * self.zoom)
+        painter.save()
+        painter.fillRect(rect, QColor(theme.surface))
+        painter.setPen(QPen(QColor(theme.border), 1))
+        for level in range(depth):
+            x = rect.left() + level * step + step // 2
+            painter.drawLine(x, rect.top(), x, rect.bottom())
+        if opened is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            size = step * 0.22
+            cx, cy = rect.left() + depth * step + step / 2, rect.center().y() + 0.5
+            painter.setPen(QPen(QColor(theme.muted), max(1.5, 1.6 * self.zoom), Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            if opened:
+                points = [QPointF(cx - size, cy - size / 2), QPointF(cx, cy + size / 2), QPointF(cx + size, cy - size / 2)]
+            else:
+                points = [QPointF(cx - size / 2, cy - size), QPointF(cx + size / 2, cy), QPointF(cx - size / 2, cy + size)]
+            painter.drawPolyline(points)
+        painter.restore()
 
     def _draw(self, painter: QPainter, option, index) -> None:
         t = self.theme
