@@ -134,6 +134,7 @@ def test_the_data_log_holds_the_logged_values(library):
     run = example(library, "data_logging.rlab", speed=FAST)
     log = DataLog()
     current = log.new_run()
+    run.set_plotted(["ultrasonic 4"])   # only what the data log plots is sampled
     run.start()
     assert run.wait(60)
     for event in run.new_events():
@@ -145,6 +146,7 @@ def test_the_data_log_holds_the_logged_values(library):
     assert [t for t, _ in current.logged["distance"]] == [t for t, _ in expected]
     assert [v for _, v in current.logged["distance"]] == pytest.approx([v for _, v in expected])
     assert current.sampled["ultrasonic 4"][0][1] > current.sampled["ultrasonic 4"][-1][1]  # it crept to the wall
+    assert list(current.sampled) == ["ultrasonic 4"]
     text = log.to_csv(sensors=["ultrasonic 4"])
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0])[:2] == ["time (s)", "time"] and "ultrasonic 4" in rows[0]

@@ -145,13 +145,15 @@ def test_the_data_log_holds_the_logged_values(qtbot, panel, library, tmp_path):
     summary, _ = run_file(str(EXAMPLES / "data_logging.rlab"), library)
     panel.set_document(document(library, name="data_logging.rlab"))
     choose_speed(panel, FAST)
+    assert "ultrasonic 4" in panel.datalog.channels   # offered before any run: the robot's sensors
+    panel.datalog.set_sensors(["ultrasonic 4"])       # the run samples only what is plotted
     panel.run_program()
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     qtbot.wait(50)
     logged = panel.datalog.log.current.logged
     expected = [e["value"] for e in summary.events if e.get("kind") == "log" and e["name"] == "distance"]
     assert [v for _, v in logged["distance"]] == pytest.approx(expected)
-    panel.datalog.set_sensors(["ultrasonic 4"])
+    assert list(panel.datalog.log.current.sampled) == ["ultrasonic 4"]
     panel.tabs.setCurrentWidget(panel.datalog)
     panel.datalog.export_csv(tmp_path / "log.csv")
     header = (tmp_path / "log.csv").read_text().splitlines()[0]

@@ -114,6 +114,27 @@ def run_variant(challenge: Challenge, program, pack, variant: int, name: str = "
     return VariantResult(variant, outcomes, round(sim.time, 3), error, watcher.trail, wall)
 
 
+@dataclass(frozen=True)
+class GoalWatch:
+    """A challenge layout's goals to watch on a live run (the window's). Plain data, so it travels
+    with the run to the run's own process, where a Watcher sees every physics step and the end is
+    judged as run_variant judges it: the window only shows the goals' states and the verdict."""
+
+    challenge: Challenge
+    layout: object               # variants.Layout
+    variant: int
+
+    def watcher(self, live, sim, runner) -> Watcher:
+        """A Watcher of this run (`live`: the run's LiveProgram); call its on_step after every step."""
+        return Watcher(self.challenge, self.layout, sim, runner, program_commands(live.program))
+
+    def verdict(self, watcher: Watcher, live, runner, result, time: float) -> VariantResult:
+        """The run has ended (LockstepRunner's result): each goal's outcome, as `robolab mark` gives."""
+        error = run_error(live.program, live.compiled, runner, result, f"{live.name}.rlab")
+        end = RunEnd(round(time, 3), finished=not (result.stopped or result.timed_out) and not error, error=error)
+        return VariantResult(self.variant, watcher.finish(end), round(time, 3), error, watcher.trail)
+
+
 def run_error(program, compiled, runner, result, name: str) -> str:
     """The program's run-time failure on its own line, or ""."""
     busy = next((e for e in runner.events if (e.get("kind") or e.get("type")) == "busy"), None)

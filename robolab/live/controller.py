@@ -4,8 +4,9 @@ The lockstep runner runs in a worker thread (its greenlets live there). Everythi
 does to the run happens in that thread, in the runner's two callbacks:
 
 - on_step, after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast
-  as possible), holding while paused, recording the trail, and, 60 times a wall second, a
-  Snapshot (pose, sensors, motors, running block, variables) for the window to draw;
+  as possible), holding while paused, recording the trail, watching a challenge's goals,
+  sampling the figures the data log plots, and, 60 times a wall second, a Snapshot (pose,
+  sensors, motors, running block, variables) for the window to draw;
 - line_hook, set only while stepping, pausing or tracing (a trace hook halves the program's
   speed): it holds the program where the next block starts, or, tracing, shows each block a
   moment before it runs (RobotLab's Trace).
@@ -72,7 +73,9 @@ class LiveRun:
     """A program's run in `world` (a loaded simulator World), watched and controlled live."""
 
     def __init__(self, program: LiveProgram, world, robot=None, *, start: Pose | None = None,
-                 speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0):
+                 speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0,
+                 watch=None):
+        """`watch`: a challenge's goals to watch at every step (robolab.challenge.marking.GoalWatch)."""
         self.program, self.until = program, until
         self.sim = Simulation(placed_world(world, start), robot or load_robot(getattr(world, "robot", None)), seed=seed)
         self.start_pose = self.sim.pose
@@ -87,7 +90,8 @@ class LiveRun:
         self.result = None
         self.crash = ""                 # a traceback when the simulator itself failed
         self.trail = [(self.start_pose.x, self.start_pose.y)]
-        self.samples = []               # (time, {name: value}) every SAMPLE_EVERY simulated seconds
+        self.samples = []               # (time, {name: value}) of the plotted figures (set_plotted)
+        self.plotted = frozenset()      # the data log's figures drawn now: only those are sampled
         self._cond = threading.Condition()
         # Held by the window while it draws a frame: the worker waits at its next step, so a run
         # "as fast as possible" cannot starve the window of the interpreter (one GIL).
@@ -97,11 +101,15 @@ class LiveRun:
         self._thread = None
         self._next_frame = 0.0
         self._next_sample = 0.0
+        self._next_sample_wall = 0.0
         self._anchor = (0.0, 0.0)       # (wall, simulated time) the pacing counts from
         self._event_index = [0, 0]
         self._last = self._snap()
         self._namespace = None
-        self.watchers = []              # called after every physics step, in the run's thread (challenge goals)
+        self.watchers = []              # called after every physics step, in the run's thread
+        self.watch = watch
+        self._watcher = watch.watcher(program, self.sim, self.runner) if watch is not None else None
+        self.verdict = None             # the watched goals' verdict (a VariantResult) once the run has ended
 
     # --- control, from the window's thread -------------------------------------------
     def start(self, paused: bool = False, step: bool = False) -> None:
@@ -168,6 +176,11 @@ class LiveRun:
             self._anchor = (_wall(), self.sim.time)
             self._cond.notify_all()
 
+    def set_plotted(self, names) -> None:
+        """The data log's figures the window draws now (sensor and motor names, readings.channel_names):
+        only those are sampled, and no more often than a frame is drawn."""
+        self.plotted = frozenset(names)
+
     def press(self, channel, held) -> None:
         """The IR remote's buttons held on `channel` (robolab.ui.sim.remote)."""
         remote_of(self.sim).press(channel, held)
@@ -197,6 +210,21 @@ class LiveRun:
         return sorted(found, key=lambda event: event.get("time", 0.0))
 
     @property
+    def goals(self) -> dict:
+        """The watched goals' states now (goal id -> open, met or missed); {} when nothing is watched."""
+        return self._watcher.states() if self._watcher is not None else {}
+
+    @property
+    def printed(self) -> list[str]:
+        """What the program has printed so far, in chunks (appended to by the run's thread only)."""
+        return self.runner._out
+
+    @property
+    def current_line(self) -> int | None:
+        """The program's line running now (a Python file's run shows it when paused)."""
+        return self.runner.current_line
+
+    @property
     def screen(self):
         """The EV3 screen as a PIL image when the program has drawn on it, else None."""
         return getattr(self.runner.brick, "display_image", None)
@@ -217,6 +245,9 @@ class LiveRun:
         self._anchor = (_wall(), self.sim.time)
         try:
             self.result = self.runner.run(self.until)
+            if self._watcher is not None:
+                self.verdict = self.watch.verdict(self._watcher, self.program, self.runner, self.result,
+                                                  self.sim.time)
         except BaseException:  # noqa: BLE001 - shown to the user; the window must live on
             self.crash = traceback.format_exc()
         finally:
@@ -237,6 +268,8 @@ class LiveRun:
         if self.frame_lock.locked():
             with self.frame_lock:
                 pass
+        if self._watcher is not None:
+            self._watcher.on_step()
         for watch in self.watchers:
             watch()
         sim = self.sim
@@ -244,16 +277,22 @@ class LiveRun:
         x, y = sim.chassis.position
         if abs(x - trail_x) + abs(y - trail_y) >= TRAIL_STEP_MM:
             add_to_trail(self.trail, x, y)
-        if sim.time >= self._next_sample and len(self.samples) < SAMPLES_MAX:
-            self._next_sample = sim.time + SAMPLE_EVERY
-            self.samples.append((sim.time, plotted_values(sim, self.start_pose.heading)))
         if self._pause_wanted:
             self._hold(self._program_frame())
         self._pace()
         now = _wall()
+        if self.plotted and sim.time >= self._next_sample and now >= self._next_sample_wall:
+            self._sample(now)
         if now >= self._next_frame:
             self._next_frame = now + FRAME
             self._last = self._snap_frame(self._program_frame())
+
+    def _sample(self, now: float) -> None:
+        """The plotted figures, every SAMPLE_EVERY simulated seconds but at most once a drawn frame
+        (at high speeds the plot could not show more)."""
+        if len(self.samples) < SAMPLES_MAX:
+            self._next_sample, self._next_sample_wall = self.sim.time + SAMPLE_EVERY, now + FRAME
+            self.samples.append((self.sim.time, plotted_values(self.sim, self.start_pose.heading, self.plotted)))
 
     def _pace(self):
         speed = self.speed

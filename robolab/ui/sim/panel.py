@@ -1,8 +1,8 @@
 """The simulator panel: the world view, the run bar, and tabs for sensors and motors, variables,
 output with the EV3 screen, the data log and driving by hand.
 
-The run itself is a robolab.live.LiveRun in its own thread; this panel polls its latest Snapshot
-60 times a second and draws it, so a run never freezes the window. It tells the rest of the
+The run itself is a robolab.live.child.ChildRun, a LiveRun in a child process; this panel polls
+its latest Snapshot 60 times a second and draws it, so a run never freezes the window. It tells the rest of the
 window which block runs (running_block, a model path) and which Python line (running_line), and
 where a run-time error happened (error_block).
 """
@@ -18,8 +18,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from robolab.errors import RobolabError
-from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, LiveRun, at_rest
+from robolab.live import FINISHED, PAUSED, READY, RUNNING, LiveProgram, at_rest
 from robolab.live.child import ChildRun, warm_up
+from robolab.live.readings import channel_names
 from robolab.live.manual import ManualDrive
 from robolab.ui.sim.controls import OPEN_WORLD, RunBar
 from robolab.ui.sim.datalog_view import DataLogView
@@ -75,7 +76,7 @@ class SimulatorPanel(QWidget):
     error_block = Signal(object, str)   # a run-time error: the block's path (or None) and the message
     state_changed = Signal(str)         # ready, running, paused, finished
     world_changed = Signal(bool)        # a world was read (True: now in use; False: reported, old one kept)
-    run_created = Signal(object)        # a LiveRun about to start (a challenge watches it)
+    run_created = Signal(object)        # a run about to start (a challenge follows it)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -83,7 +84,7 @@ class SimulatorPanel(QWidget):
         self.setMinimumWidth(320)   # narrower than its parts want: they squeeze (a window can be small)
         self.document = None             # anything with .program, .pack and .path (the window's Document)
         self._run_layout = None          # the running program's printer map (from the window's snapshot)
-        self.run: LiveRun | None = None
+        self.run: ChildRun | None = None
         self.drive: ManualDrive | None = None
         self.world = self.robot = None
         self.world_name = ""
@@ -97,9 +98,8 @@ class SimulatorPanel(QWidget):
         self._block = self._line = None
         self._state = READY
         self._running_program = None
-        self.run_settings = {}           # more LiveRun arguments (a challenge's seed and time limit)
+        self.run_settings = {}           # more ChildRun arguments (a challenge's seed, time limit and goals)
         self.python_program = None       # a Python file run instead of the canvas program (python_run.py)
-        self.in_child = True             # runs in a child process (robolab.live.child), a spare one warm
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -140,6 +140,7 @@ class SimulatorPanel(QWidget):
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
         self.remote.changed.connect(lambda channel, held: self.run and self.run.press(channel, held))
+        self.datalog.plotted_changed.connect(lambda names: self.run and self.run.set_plotted(names))
         self.output.list.itemClicked.connect(self._output_clicked)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
@@ -259,7 +260,9 @@ class SimulatorPanel(QWidget):
         self.view.caption = ""
         self.view.editable = True
         self._shown = None
-        self.readouts.reset(at_rest(self.world, self.robot, self.start_pose))
+        rest = at_rest(self.world, self.robot, self.start_pose)
+        self.readouts.reset(rest)
+        self.datalog.set_channels(channel_names(rest))
         self.variables.set_names([])
         self.output.clear()
         self.bar.show_result(None)
@@ -330,17 +333,14 @@ class SimulatorPanel(QWidget):
         self._end_drive()
         self.runs += 1
         self._running_program = self.python_program or self.document.program
-        # In a child process, so the window outlives whatever the program does. A challenge's goals are
-        # watched step by step in the run's own process, and a Python file's printed lines are read from
-        # its runner, so those runs keep to a thread for now.
-        in_thread = self.run_settings or self.python_program is not None or not self.in_child
-        kind = LiveRun if in_thread else ChildRun
-        self.run = kind(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
-                        **self.run_settings)
+        # In a child process, so the window outlives whatever the program does.
+        self.run = ChildRun(program, self.world, self.robot, start=self.start_pose, speed=self.bar.chosen_speed(),
+                            **self.run_settings)
         self.run_created.emit(self.run)
         self.remote.resend()   # a beacon left on shines for the new run too
         if self.bar.trace.isChecked():
             self.run.set_trace(TRACE_HOLD)
+        self.run.set_plotted(self.datalog.plot.sensors)
         self._samples = 0
         self._block = self._line = None
         self.output.clear()
@@ -462,7 +462,7 @@ class SimulatorPanel(QWidget):
         self.running_block.emit(block)
         self.running_line.emit(line or 0)
 
-    def _finished(self, run: LiveRun) -> None:
+    def _finished(self, run: ChildRun) -> None:
         snap = run.latest  # the last one: the frame that saw the run end may have drawn the one before
         self.view.show_state(Pose(snap.x, snap.y, snap.heading), snap.sensors, snap.obstacles)
         self.readouts.show_snapshot(snap)

@@ -72,8 +72,8 @@ class PythonRunView(QObject):
             return
         if state == FINISHED:
             self.poll(final=True)
-        elif state == PAUSED and run.runner.current_line:
-            panel.bar.show_result("python", f"{run.program.title}: paused at line {run.runner.current_line}")
+        elif state == PAUSED and run.current_line:
+            panel.bar.show_result("python", f"{run.program.title}: paused at line {run.current_line}")
         elif state == RUNNING and panel.python_program is run.program:
             panel.bar.show_result("python", panel.python_title())
 
@@ -83,7 +83,7 @@ class PythonRunView(QObject):
             return
         if run is not self.run:
             self.run, self.chunks, self.partial, self.lines = run, 0, "", 0
-        printed = run.runner._out        # appended to by the run's thread only
+        printed = run.printed        # appended to by the run's reader thread only
         end = len(printed)
         text = self.partial + "".join(printed[self.chunks:end])
         self.chunks = end
