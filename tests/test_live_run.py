@@ -12,6 +12,7 @@ from conftest import ROOT
 from robolab.language import parse_program
 from robolab.live import FAST, FINISHED, PAUSED, LiveProgram, LiveRun
 from robolab.live.datalog import DataLog
+from robolab.live.controller import TRAIL_STEP_MM
 from robolab.live.manual import ManualDrive
 from robolab.run import run_file
 from robolab.worlds import world_to_run
@@ -131,7 +132,7 @@ def test_a_runtime_error_points_at_its_block(library):
 
 def test_the_data_log_holds_the_logged_values(library):
     summary, _ = run_file(str(EXAMPLES / "data_logging.rlab"), library)
-    run = example(library, "data_logging.rlab", speed=FAST)
+    run = example(library, "data_logging.rlab", speed=10.0)   # samples come at most once a drawn frame
     log = DataLog()
     current = log.new_run()
     run.set_plotted(["ultrasonic 4"])   # only what the data log plots is sampled
@@ -169,7 +170,7 @@ def test_drive_by_hand_moves_the_robot():
         assert wait_for(lambda: all(m.speed == 0 for m in drive.latest.motors if m.port in "BC"), 5)
     finally:
         drive.stop()
-    assert not drive.running and len(drive.trail) > 10
+    assert not drive.running and len(drive.trail) > 50 // TRAIL_STEP_MM   # a point every TRAIL_STEP_MM
 
 
 def test_variables_include_a_macros_parameters_while_it_runs(library):

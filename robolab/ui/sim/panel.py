@@ -416,13 +416,7 @@ class SimulatorPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------------------
     def _tick(self) -> None:
         source = self.run or self.drive
-        if source is None:
-            return
-        lock = getattr(source, "frame_lock", None)
-        if lock is None:
-            self._frame(source)
-            return
-        with lock:   # the run waits while a frame is drawn
+        if source is not None:
             self._frame(source)
 
     def _frame(self, source) -> None:
