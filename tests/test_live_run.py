@@ -250,3 +250,16 @@ def test_the_chosen_speed_holds_the_run_back(library, speed):
     assert run.wait(5)
     assert 0 < simulated <= elapsed * speed + 0.1   # never ahead of the clock (a slow machine lags behind)
     assert run.latest.time - fast_from > 0.3 * speed   # as fast as possible is faster still
+
+
+def test_a_long_wait_paced_at_1x_is_not_taken_for_a_busy_program(library):
+    """The physics is stepped inside the waiting program's greenlet: pacing it there is waiting."""
+    source = "robolab 1 palette ev3 1.0 world empty_arena\nstart_driving speed=20\nwait seconds=1.5\nbeep\n"
+    run = live(library, source, speed=1.0, busy_limit=0.5)
+    run.start()
+    blocks = set()
+    while not run.wait(0.05):
+        blocks.add(run.latest.block)
+    assert run.result.returncode == 0 and run.sim.time >= 1.5
+    assert not [e for e in run.new_events() if e["kind"] == "busy"]
+    assert (1,) in blocks   # the waiting block is shown while the physics is stepped in its greenlet
