@@ -115,7 +115,10 @@ def _serve(conn, memory: int) -> None:
     while True:
         if conn.poll(FRAME):
             while conn.poll():
-                _obey(run, conn.recv())
+                command = conn.recv()
+                _obey(run, command)
+                if command[0] == "stop":
+                    run.wait(GRACE)   # the end (final values, a challenge's verdict) goes out before the kill
         finished = run.state == FINISHED
         conn.send(("frame", _report(run, sent)))
         if finished:
