@@ -3,12 +3,14 @@
 The lockstep runner runs in a worker thread (its greenlets live there). Everything this class
 does to the run happens in that thread, in two callbacks:
 
-- after every physics step (the simulation's step wrapped, not the runner's on_step: with no
-  on_step the runner may step the physics inside the waiting program's greenlet, without two
-  greenlet switches and the wake queue per step, which makes a run about 15 % faster): pacing against the wall clock (speed 0.1x..20x, or as fast
-  as possible), holding while paused, recording the trail, watching a challenge's goals,
-  sampling the figures the data log plots, and, 60 times a wall second, a Snapshot (pose,
-  sensors, motors, running block, variables) for the window to draw;
+- after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast as
+  possible), holding while paused, recording the trail, watching a challenge's goals, sampling
+  the figures the data log plots, and, 60 times a wall second, a Snapshot (pose, sensors,
+  motors, running block, variables) for the window to draw. It wraps the simulation's step
+  rather than being the runner's on_step: with no on_step the runner may step the physics
+  inside the waiting program's greenlet, without two greenlet switches and the wake queue per
+  step (a run about 15 % faster), so it may run there: it then finds the program's frames on
+  its own stack;
 - line_hook, set only while stepping, pausing or tracing (a trace hook halves the program's
   speed): it holds the program where the next block starts, or, tracing, shows each block a
   moment before it runs (RobotLab's Trace).
@@ -38,7 +40,7 @@ from robolab.tracebacks import error_message, origin_in
 
 _wall = time.perf_counter          # the real clock (a program greenlet sees simulated time)
 FRAME = 1.0 / 60.0                 # wall seconds between snapshots
-SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the sensors
+SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the plotted figures
 TRAIL_STEP_MM = 6.0                # the trail gets a point each time the robot has travelled this far
 TRAIL_MAX = 20_000                 # more points: every other one is dropped (long runs at full speed)
 SAMPLES_MAX = 100_000              # data-log samples kept (83 simulated minutes)
