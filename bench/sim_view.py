@@ -2,7 +2,9 @@
 
 Prints: frames a second the panel reaches and the time per frame (its 60 Hz tick plus the world
 view's paint) at 1x and at "as fast as possible"; the real-time factor reached in the window at
-"as fast as possible" against `robolab run` headless; how long Stop takes to end a `forever` with
+"as fast as possible" against `robolab run` headless (measured in turn, the best of each), and the
+same per CPU second (the run's child process against `robolab run`: what the run costs, whatever
+else the machine does meanwhile); how long Stop takes to end a `forever` with
 nothing inside, and how long Stop takes to end a run in its child process inside a long C-level
 operation; Run to the robot moving (a warm child waits ready). Targets: 60 frames a second at 1x;
 in-window speed at least 90 % of the headless speed; Stop within 100 ms; Run to moving under 0.5 s.
