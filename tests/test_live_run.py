@@ -12,7 +12,6 @@ from conftest import ROOT
 from robolab.language import parse_program
 from robolab.live import FAST, FINISHED, PAUSED, LiveProgram, LiveRun
 from robolab.live.datalog import DataLog
-from robolab.live.controller import TRAIL_STEP_MM
 from robolab.live.manual import ManualDrive
 from robolab.run import run_file
 from robolab.worlds import world_to_run
@@ -170,7 +169,7 @@ def test_drive_by_hand_moves_the_robot():
         assert wait_for(lambda: all(m.speed == 0 for m in drive.latest.motors if m.port in "BC"), 5)
     finally:
         drive.stop()
-    assert not drive.running and len(drive.trail) > 50 // TRAIL_STEP_MM   # a point every TRAIL_STEP_MM
+    assert not drive.running and len(drive.trail) > 5   # over 50 mm driven, a point every TRAIL_STEP_MM or more
 
 
 def test_variables_include_a_macros_parameters_while_it_runs(library):
