@@ -45,6 +45,7 @@ TRAIL_STEP_MM = 6.0                # the trail gets a point each time the robot 
 TRAIL_MAX = 20_000                 # more points: every other one is dropped (long runs at full speed)
 SAMPLES_MAX = 100_000              # data-log samples kept (83 simulated minutes)
 FAST = math.inf                    # speed: as fast as possible
+FAST_STRIDE = 4                    # as fast as possible, the trail, pause, samples and frames are seen to every 4 steps
 
 READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
 
@@ -111,6 +112,7 @@ class LiveRun:
         self._next_sample = 0.0
         self._next_sample_wall = 0.0
         self._trail_due = TRAIL_STEP_MM   # the robot's distance travelled at which the trail gets a point
+        self._skip = 0                  # steps to go before the next look (as fast as possible)
         self._anchor = (0.0, 0.0)       # (wall, simulated time) the pacing counts from
         self._event_index = [0, 0]
         self._last = self._snap()
@@ -280,6 +282,11 @@ class LiveRun:
         if self.watchers:
             for watch in self.watchers:
                 watch()
+        if self._skip:   # as fast as possible: the rest every FAST_STRIDE steps (a frame shows seconds anyway)
+            self._skip -= 1
+            return
+        if self.speed == FAST:
+            self._skip = FAST_STRIDE - 1
         sim = self.sim
         if sim.distance_travelled >= self._trail_due:   # a float, where the pose is a call into pymunk
             self._trail_due = sim.distance_travelled + TRAIL_STEP_MM
