@@ -262,3 +262,24 @@ def test_a_long_wait_paced_at_1x_is_not_taken_for_a_busy_program(library):
     assert run.result.returncode == 0 and run.sim.time >= 1.5
     assert not [e for e in run.new_events() if e["kind"] == "busy"]
     assert (1,) in blocks   # the waiting block is shown while the physics is stepped in its greenlet
+
+
+def test_a_watched_challenge_run_reaches_the_verdict_robolab_mark_gives(library):
+    """The goals travel with a run (GoalWatch, as the window's run takes them to its process)."""
+    from robolab.challenge.loader import load_challenge, shipped_challenges
+    from robolab.challenge.marking import GoalWatch, read_submission, run_variant
+    from robolab.challenge.variants import layout
+    from simulator.robot import load_robot
+
+    challenge = load_challenge(shipped_challenges()["square"])
+    text = (ROOT / "tests" / "challenges" / "square.good.rlab").read_text()
+    program, pack = read_submission(challenge, text, library, "square.good.rlab")
+    expected = run_variant(challenge, program, pack, 1, "square.good")
+    where = layout(challenge, 1)
+    robot = load_robot(challenge.robot or getattr(where.world, "robot", None))
+    run = LiveRun(LiveProgram.build(program, pack, "square.good"), where.world, robot, start=where.start,
+                  speed=FAST, seed=1, until=challenge.time_limit, watch=GoalWatch(challenge, where, 1))
+    run.start()
+    assert run.wait(60)
+    assert run.verdict.outcomes == expected.outcomes and run.verdict.time == expected.time
+    assert run.verdict.score == 100 and run.goals == {goal.id: "met" for goal in challenge.goals}

@@ -125,12 +125,15 @@ class GoalWatch:
     variant: int
 
     def watcher(self, live, sim, runner) -> Watcher:
-        """A Watcher of this run (`live`: the run's LiveProgram); call its on_step after every step."""
-        return Watcher(self.challenge, self.layout, sim, runner, program_commands(live.program))
+        """A Watcher of this run (`live`: the run's LiveProgram, or a Python file's, which has no blocks);
+        call its on_step after every step."""
+        commands = program_commands(live.program) if live.program is not None else ()
+        return Watcher(self.challenge, self.layout, sim, runner, commands)
 
     def verdict(self, watcher: Watcher, live, runner, result, time: float) -> VariantResult:
         """The run has ended (LockstepRunner's result): each goal's outcome, as `robolab mark` gives."""
-        error = run_error(live.program, live.compiled, runner, result, f"{live.name}.rlab")
+        name = getattr(live, "title", "") or f"{live.name}.rlab"   # a Python file's own name, or the program's
+        error = run_error(live.program, live.compiled, runner, result, name)
         end = RunEnd(round(time, 3), finished=not (result.stopped or result.timed_out) and not error, error=error)
         return VariantResult(self.variant, watcher.finish(end), round(time, 3), error, watcher.trail)
 
@@ -151,7 +154,7 @@ def _where(program, origin, top: bool = False) -> tuple[int, int]:
     """Where a block (its path; top: its top-level block) is in the program, (0, 0) when nowhere."""
     if origin and top:
         origin = origin[:1]
-    block = program.block_at(origin) if origin else None
+    block = program.block_at(origin) if origin and program is not None else None
     return (block.line, block.column) if block else (0, 0)
 
 
