@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMenu
 from robolab.challenge.loader import load_challenge, shipped_challenges
 from robolab.challenge.marking import mark_program
 from robolab.live import FAST, FINISHED
+from robolab.live.child import ChildRun
 from windows import open_window
 
 SOLUTIONS = Path(__file__).parent / "challenges"
@@ -64,8 +65,10 @@ def test_goals_tick_while_the_run_goes_on(qtbot, tmp_path, library):
         sim = window.simulator
         sim.bar.speed.setCurrentIndex(sim.bar.speed.findData(2.0))
         sim.run_program()
+        assert isinstance(sim.run, ChildRun) and sim.run.watch is not None   # watched in the run's process
         # The size goal is met before the robot moves; the corners are ticked during the run.
         qtbot.waitUntil(lambda: card.goals.item(3).text().startswith("✓"), timeout=10000)
+        assert sim.run.state != FINISHED and sim.run.goals   # ticked from the states the run reports as it goes
         qtbot.waitUntil(lambda: card.goals.item(0).text().startswith("✓"), timeout=60000)
         qtbot.waitUntil(lambda: card.card.isVisible(), timeout=60000)
         assert card.mark.score == 100 and card.stars.text() == "★★★"

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from windows import open_window
 
 from robolab.live import FAST, FINISHED
+from robolab.live.child import ChildRun
 from robolab.live.python_program import EV3DEV2, NBEV3DEVSIM
 from robolab.targets.simulator import PRINTED_MAX
 from robolab.ui.sim import python_run
@@ -53,6 +54,7 @@ def test_an_nbev3devsim_program_runs_to_its_end_in_its_own_world(qtbot, tmp_path
     assert "Run a &Python program…" in [a.text() for a in window.python_runs.menu.actions()]
     run_to_end(qtbot, window, path)
     run = panel.run
+    assert isinstance(run, ChildRun)   # in the run's own process; what it printed came over the pipe
     assert run.result.returncode == 0, run.result.stderr
     assert panel.world_name.endswith("coloured_bands.toml") and panel.bar.world.currentText() == "nbev3devsim Coloured bands"
     start = run.start_pose

@@ -145,13 +145,15 @@ def test_the_data_log_holds_the_logged_values(qtbot, panel, library, tmp_path):
     summary, _ = run_file(str(EXAMPLES / "data_logging.rlab"), library)
     panel.set_document(document(library, name="data_logging.rlab"))
     choose_speed(panel, FAST)
+    assert "ultrasonic 4" in panel.datalog.channels   # offered before any run: the robot's sensors
+    panel.datalog.set_sensors(["ultrasonic 4"])       # the run samples only what is plotted
     panel.run_program()
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     qtbot.wait(50)
     logged = panel.datalog.log.current.logged
     expected = [e["value"] for e in summary.events if e.get("kind") == "log" and e["name"] == "distance"]
     assert [v for _, v in logged["distance"]] == pytest.approx(expected)
-    panel.datalog.set_sensors(["ultrasonic 4"])
+    assert list(panel.datalog.log.current.sampled) == ["ultrasonic 4"]
     panel.tabs.setCurrentWidget(panel.datalog)
     panel.datalog.export_csv(tmp_path / "log.csv")
     header = (tmp_path / "log.csv").read_text().splitlines()[0]
@@ -162,6 +164,24 @@ def test_the_data_log_holds_the_logged_values(qtbot, panel, library, tmp_path):
     qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=30000)
     assert len(panel.datalog.log.runs) == 2
     shot(panel, "data_log")
+
+
+def test_the_data_log_offers_the_robot_s_figures_and_the_run_samples_only_those_plotted(qtbot, panel, library):
+    panel.set_document(document(library, name="data_logging.rlab"))
+    menu = panel.datalog.sensor_menu
+    menu.aboutToShow.emit()   # offered before any run: the robot's sensors and motors
+    offered = {action.text(): action for action in menu.actions()}
+    assert {"ultrasonic 4", "gyro 2", "large motor B degrees"} <= set(offered)
+    panel.run_program()
+    qtbot.waitUntil(lambda: panel.run.latest.time > 0.3, timeout=20000)
+    assert panel.run.samples == []   # nothing plotted: nothing sampled
+    offered["ultrasonic 4"].setChecked(True)   # chosen while it runs: the run's process is told
+    assert panel.run.plotted == {"ultrasonic 4"}
+    qtbot.waitUntil(lambda: len(panel.run.samples) > 2, timeout=20000)
+    panel.stop()
+    qtbot.waitUntil(lambda: panel.state == FINISHED, timeout=10000)
+    assert all(list(values) == ["ultrasonic 4"] for _, values in panel.run.samples)
+    assert panel.run.samples[0][0] > 0.3 and "ultrasonic 4" in panel.datalog.log.current.sampled
 
 
 def test_drive_by_hand_moves_the_robot(qtbot, panel):

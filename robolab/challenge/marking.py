@@ -114,6 +114,30 @@ def run_variant(challenge: Challenge, program, pack, variant: int, name: str = "
     return VariantResult(variant, outcomes, round(sim.time, 3), error, watcher.trail, wall)
 
 
+@dataclass(frozen=True)
+class GoalWatch:
+    """A challenge layout's goals to watch on a live run (the window's). Plain data, so it travels
+    with the run to the run's own process, where a Watcher sees every physics step and the end is
+    judged as run_variant judges it: the window only shows the goals' states and the verdict."""
+
+    challenge: Challenge
+    layout: object               # variants.Layout
+    variant: int
+
+    def watcher(self, live, sim, runner) -> Watcher:
+        """A Watcher of this run (`live`: the run's LiveProgram, or a Python file's, which has no blocks);
+        call its on_step after every step."""
+        commands = program_commands(live.program) if live.program is not None else ()
+        return Watcher(self.challenge, self.layout, sim, runner, commands)
+
+    def verdict(self, watcher: Watcher, live, runner, result, time: float) -> VariantResult:
+        """The run has ended (LockstepRunner's result): each goal's outcome, as `robolab mark` gives."""
+        name = getattr(live, "title", "") or f"{live.name}.rlab"   # a Python file's own name, or the program's
+        error = run_error(live.program, live.compiled, runner, result, name)
+        end = RunEnd(round(time, 3), finished=not (result.stopped or result.timed_out) and not error, error=error)
+        return VariantResult(self.variant, watcher.finish(end), round(time, 3), error, watcher.trail)
+
+
 def run_error(program, compiled, runner, result, name: str) -> str:
     """The program's run-time failure on its own line, or ""."""
     busy = next((e for e in runner.events if (e.get("kind") or e.get("type")) == "busy"), None)
@@ -130,7 +154,7 @@ def _where(program, origin, top: bool = False) -> tuple[int, int]:
     """Where a block (its path; top: its top-level block) is in the program, (0, 0) when nowhere."""
     if origin and top:
         origin = origin[:1]
-    block = program.block_at(origin) if origin else None
+    block = program.block_at(origin) if origin and program is not None else None
     return (block.line, block.column) if block else (0, 0)
 
 

@@ -2,12 +2,15 @@
 window's process, so a program that computes for seconds, eats memory or crashes pymunk cannot
 freeze or take down the window (and its unsaved work).
 
-ChildRun has LiveRun's shape (start, pause, resume, step, stop, set_speed, set_trace, press, wait,
-latest, new_events, screen, error, state, result, trail, samples), so the panel draws either. The
-child runs an ordinary LiveRun and, 60 times a wall second, sends what the window draws over a pipe:
-the latest Snapshot (its variables cut to a readable length), new events, the trail's new points,
-data-log samples and the EV3 screen when it changed. A reader thread in the window's process takes
-them in; the window's thread only reads what it holds.
+ChildRun has LiveRun's shape (start, pause, resume, step, stop, set_speed, set_trace, set_plotted,
+press, wait, latest, new_events, screen, error, state, result, trail, samples, goals, verdict,
+printed, current_line), so the panel draws either. The child runs an ordinary LiveRun and, 60 times
+a wall second, sends what the window draws over a pipe as a Report: the latest Snapshot (its
+variables cut to a readable length), new events, the trail's new points, data-log samples of the
+plotted figures, the EV3 screen when it changed, what the program printed, and a challenge's goals
+when they changed (the goals are watched at every step in the child; their verdict comes with the
+end). A reader thread in the window's process takes them in; the window's thread only reads what
+it holds.
 
 Stop asks the child first (the run ends as it does in a thread, with its final values); a child
 that has not answered after GRACE seconds (a long C-level operation such as `7 ** 30_000_000`)
@@ -33,6 +36,7 @@ GRACE = 0.03                # wall seconds a stopped child has to end its run be
 FRAME = 1.0 / 60.0          # wall seconds between the child's reports
 SHOWN_DIGITS = 24           # a number longer than this is shown rounded, with its size
 SHOWN_CHARACTERS = 200      # a longer string is cut
+PRINTED_SENT = 1_000_000    # characters of printed output sent to the window (it shows 2000 lines)
 
 _context = multiprocessing.get_context("spawn")   # a fresh interpreter: no Qt, no window threads in it
 _spare = None
@@ -48,6 +52,22 @@ class Ending:
     timed_out: bool = False
     stderr: str = ""
     line: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the child sends the window each frame (what changed since the last one)."""
+
+    snapshot: Snapshot
+    state: str
+    events: list
+    trail: list                 # the trail's new points (the whole trail when `whole`: it was thinned)
+    whole: bool
+    samples: list
+    screen: object = None       # the EV3 screen (a PIL image) when the program drew on it
+    printed: list = ()          # printed chunks
+    line: int | None = None     # the program's running line
+    goals: dict | None = None   # a challenge's goals' states, when they changed
 
 
 def readable(value):
@@ -89,44 +109,55 @@ def _serve(conn, memory: int) -> None:
     try:
         run = LiveRun(program, world, robot, **settings)
     except Exception as error:  # noqa: BLE001 - said in the window
-        conn.send(("end", None, f"the run could not start: {error}", None, None))
+        conn.send(("end", None, f"the run could not start: {error}", None, None, None))
         return
-    sent_trail = sent_samples = 0
+    sent = {"trail": 0, "samples": 0, "printed": 0, "characters": 0, "goals": {}}
     while True:
         if conn.poll(FRAME):
             while conn.poll():
-                _obey(run, conn.recv())
+                command = conn.recv()
+                _obey(run, command)
+                if command[0] == "stop":
+                    run.wait(GRACE)   # the end (final values, a challenge's verdict) goes out before the kill
         finished = run.state == FINISHED
-        events = run.new_events()
-        trail = run.trail
-        if len(trail) < sent_trail:   # thinned in place: sent again whole
-            points, sent_trail, whole = list(trail), len(trail), True
-        else:
-            points, whole = trail[sent_trail:], False
-            sent_trail += len(points)
-        samples = run.samples[sent_samples:]
-        sent_samples += len(samples)
-        drawn = run.screen
-        image = None
-        if drawn is not None and any(e.get("kind") == "display" for e in events):
-            image = drawn.copy()
-        conn.send(("frame", _readable_snapshot(run.latest), run.state, events, points, whole, samples, image))
+        conn.send(("frame", _report(run, sent)))
         if finished:
             result = run.result
             ending = None if result is None else Ending(result.returncode, bool(result.stopped),
                                                         bool(result.timed_out), result.stderr or "", result.line)
-            conn.send(("end", ending, run.crash, _readable_snapshot(run.latest), run.error))
+            conn.send(("end", ending, run.crash, _readable_snapshot(run.latest), run.error, run.verdict))
             return
+
+
+def _report(run: LiveRun, sent: dict) -> Report:
+    """What changed since the last report (`sent`: how much of each list went already)."""
+    events = run.new_events()
+    trail = run.trail
+    if len(trail) < sent["trail"]:   # thinned in place: sent again whole
+        points, whole = list(trail), True
+    else:
+        points, whole = trail[sent["trail"]:], False
+    sent["trail"] = len(trail)
+    samples = run.samples[sent["samples"]:]
+    sent["samples"] += len(samples)
+    printed = run.printed[sent["printed"]:]
+    sent["printed"] += len(printed)
+    printed = printed if sent["characters"] < PRINTED_SENT else []
+    sent["characters"] += sum(map(len, printed))
+    drawn = run.screen
+    image = None
+    if drawn is not None and any(e.get("kind") == "display" for e in events):
+        image = drawn.copy()
+    goals = run.goals
+    changed = goals if goals != sent["goals"] else None
+    sent["goals"] = goals
+    return Report(_readable_snapshot(run.latest), run.state, events, points, whole, samples, image, printed,
+                  run.current_line, changed)
 
 
 def _obey(run: LiveRun, command: tuple) -> None:
     name, *args = command
-    if name == "start":
-        run.start(*args)
-    elif name == "press":
-        run.press(*args)
-    else:
-        getattr(run, name)(*args)
+    getattr(run, name)(*args)
 
 
 def _ready_child():
@@ -161,7 +192,8 @@ class ChildRun:
     """A program's run in a child process, watched and controlled as a LiveRun is."""
 
     def __init__(self, program, world, robot=None, *, start=None, speed: float = 1.0, seed: int = 0,
-                 until: float | None = None, busy_limit: float = 2.0, memory: int = MEMORY_CAP):
+                 until: float | None = None, busy_limit: float = 2.0, watch=None, memory: int = MEMORY_CAP):
+        """`watch`: a challenge's goals, watched in the child (robolab.challenge.marking.GoalWatch)."""
         from simulator.robot import load_robot
 
         self.program = program
@@ -174,12 +206,17 @@ class ChildRun:
         self.result: Ending | None = None
         self.crash = ""
         self.memory = memory
-        self._settings = {"speed": speed, "seed": seed, "until": until, "busy_limit": busy_limit}
+        self._settings = {"speed": speed, "seed": seed, "until": until, "busy_limit": busy_limit, "watch": watch}
         self._last = at_rest(self.world, self.robot)
         self.trail = [(self._last.x, self._last.y)]
         self.samples = []
+        self.plotted = frozenset()
         self.screen = None
-        self.watchers = []            # not run in the child (see the module's note): a challenge runs in a thread
+        self.watch = watch
+        self.goals = {}               # the watched goals' states (goal id -> open, met or missed)
+        self.verdict = None           # their verdict, a VariantResult, once the run has ended
+        self.printed = []             # what the program printed, in chunks
+        self.current_line = None
         self._events = []
         self._error = None
         self._lock = threading.Lock()
@@ -200,6 +237,8 @@ class ChildRun:
         self._send(("job", self.program, self.world, self.robot, self._settings))
         if self.trace:
             self._send(("set_trace", self.trace))
+        if self.plotted:
+            self._send(("set_plotted", self.plotted))
         self._send(("start", paused, step))
         self._reader = threading.Thread(target=self._read, name="robolab run reader", daemon=True)
         self._reader.start()
@@ -231,6 +270,11 @@ class ChildRun:
     def set_trace(self, seconds: float) -> None:
         self.trace = max(0.0, float(seconds))
         self._command("set_trace", self.trace)
+
+    def set_plotted(self, names) -> None:
+        """The data log's figures drawn now: the child samples only those."""
+        self.plotted = frozenset(names)
+        self._command("set_plotted", self.plotted)
 
     def press(self, channel, held) -> None:
         """An IR remote's buttons (robolab.ui.sim.remote)."""
@@ -279,7 +323,7 @@ class ChildRun:
             while True:
                 message = conn.recv()
                 if message[0] == "frame":
-                    self._frame(*message[1:])
+                    self._frame(message[1])
                 elif message[0] == "end":
                     self._end(*message[1:])
                     return
@@ -288,22 +332,26 @@ class ChildRun:
         finally:
             conn.close()
 
-    def _frame(self, snap, state, events, points, whole, samples, image) -> None:
-        if whole:
-            self.trail[:] = points
+    def _frame(self, report: Report) -> None:
+        if report.whole:
+            self.trail[:] = report.trail
         else:
-            self.trail.extend(points)
-        self.samples.extend(samples)
-        if image is not None:
-            self.screen = image
+            self.trail.extend(report.trail)
+        self.samples.extend(report.samples)
+        self.printed.extend(report.printed)
+        if report.screen is not None:
+            self.screen = report.screen
+        if report.goals is not None:
+            self.goals = report.goals
         with self._lock:
-            self._events.extend(events)
-        self._last = snap
-        if state in (RUNNING, PAUSED):
-            self.state = state
+            self._events.extend(report.events)
+        self.current_line = report.line
+        self._last = report.snapshot
+        if report.state in (RUNNING, PAUSED):
+            self.state = report.state
 
-    def _end(self, ending, crash, snap, error) -> None:
-        self.result, self.crash = ending, crash or ""
+    def _end(self, ending, crash, snap, error, verdict) -> None:
+        self.result, self.crash, self.verdict = ending, crash or "", verdict
         if snap is not None:
             self._last = snap
         if crash:

@@ -1,11 +1,16 @@
 """One watched run of a program on the simulated robot: run, pause, step, stop, at a chosen speed.
 
 The lockstep runner runs in a worker thread (its greenlets live there). Everything this class
-does to the run happens in that thread, in the runner's two callbacks:
+does to the run happens in that thread, in two callbacks:
 
-- on_step, after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast
-  as possible), holding while paused, recording the trail, and, 60 times a wall second, a
-  Snapshot (pose, sensors, motors, running block, variables) for the window to draw;
+- after every physics step: pacing against the wall clock (speed 0.1x..20x, or as fast as
+  possible), holding while paused, recording the trail, watching a challenge's goals, sampling
+  the figures the data log plots, and, 60 times a wall second, a Snapshot (pose, sensors,
+  motors, running block, variables) for the window to draw. It wraps the simulation's step
+  rather than being the runner's on_step: with no on_step the runner may step the physics
+  inside the waiting program's greenlet, without two greenlet switches and the wake queue per
+  step (a run about 15 % faster), so it may run there: it then finds the program's frames on
+  its own stack;
 - line_hook, set only while stepping, pausing or tracing (a trace hook halves the program's
   speed): it holds the program where the next block starts, or, tracing, shows each block a
   moment before it runs (RobotLab's Trace).
@@ -35,11 +40,12 @@ from robolab.tracebacks import error_message, origin_in
 
 _wall = time.perf_counter          # the real clock (a program greenlet sees simulated time)
 FRAME = 1.0 / 60.0                 # wall seconds between snapshots
-SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the sensors
-TRAIL_STEP_MM = 3.0                # the trail gets a point when the robot has moved this far
+SAMPLE_EVERY = 0.05                # simulated seconds between data-log samples of the plotted figures
+TRAIL_STEP_MM = 6.0                # the trail gets a point each time the robot has travelled this far
 TRAIL_MAX = 20_000                 # more points: every other one is dropped (long runs at full speed)
 SAMPLES_MAX = 100_000              # data-log samples kept (83 simulated minutes)
 FAST = math.inf                    # speed: as fast as possible
+FAST_STRIDE = 4                    # as fast as possible, the trail, pause, samples and frames are seen to every 4 steps
 
 READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
 
@@ -72,12 +78,21 @@ class LiveRun:
     """A program's run in `world` (a loaded simulator World), watched and controlled live."""
 
     def __init__(self, program: LiveProgram, world, robot=None, *, start: Pose | None = None,
-                 speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0):
+                 speed: float = 1.0, seed: int = 0, until: float | None = None, busy_limit: float = 2.0,
+                 watch=None):
+        """`watch`: a challenge's goals to watch at every step (robolab.challenge.marking.GoalWatch)."""
         self.program, self.until = program, until
         self.sim = Simulation(placed_world(world, start), robot or load_robot(getattr(world, "robot", None)), seed=seed)
         self.start_pose = self.sim.pose
         self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
-                                     busy_limit=busy_limit, on_step=self._on_step, record_writes=False)
+                                     busy_limit=busy_limit, record_writes=False)
+        physics_step = self.sim.step
+
+        def step():
+            physics_step()
+            self._on_step()
+
+        self.sim.step = step   # the runner steps through this, in its loop or in the program's greenlet
         self.filename = self.runner.filename
         new_profile = getattr(program, "new_profile", None)   # a Python file's dialect (python_program.py)
         self.runner.profile = new_profile() if new_profile else None
@@ -87,21 +102,25 @@ class LiveRun:
         self.result = None
         self.crash = ""                 # a traceback when the simulator itself failed
         self.trail = [(self.start_pose.x, self.start_pose.y)]
-        self.samples = []               # (time, {name: value}) every SAMPLE_EVERY simulated seconds
+        self.samples = []               # (time, {name: value}) of the plotted figures (set_plotted)
+        self.plotted = frozenset()      # the data log's figures drawn now: only those are sampled
         self._cond = threading.Condition()
-        # Held by the window while it draws a frame: the worker waits at its next step, so a run
-        # "as fast as possible" cannot starve the window of the interpreter (one GIL).
-        self.frame_lock = threading.Lock()
         self._pause_wanted = False
         self._stepping = False
         self._thread = None
         self._next_frame = 0.0
         self._next_sample = 0.0
+        self._next_sample_wall = 0.0
+        self._trail_due = TRAIL_STEP_MM   # the robot's distance travelled at which the trail gets a point
+        self._skip = 0                  # steps to go before the next look (as fast as possible)
         self._anchor = (0.0, 0.0)       # (wall, simulated time) the pacing counts from
         self._event_index = [0, 0]
         self._last = self._snap()
         self._namespace = None
-        self.watchers = []              # called after every physics step, in the run's thread (challenge goals)
+        self.watchers = []              # called after every physics step, in the run's thread
+        self.watch = watch
+        self._watcher = watch.watcher(program, self.sim, self.runner) if watch is not None else None
+        self.verdict = None             # the watched goals' verdict (a VariantResult) once the run has ended
 
     # --- control, from the window's thread -------------------------------------------
     def start(self, paused: bool = False, step: bool = False) -> None:
@@ -168,6 +187,11 @@ class LiveRun:
             self._anchor = (_wall(), self.sim.time)
             self._cond.notify_all()
 
+    def set_plotted(self, names) -> None:
+        """The data log's figures the window draws now (sensor and motor names, readings.channel_names):
+        only those are sampled, and no more often than a frame is drawn."""
+        self.plotted = frozenset(names)
+
     def press(self, channel, held) -> None:
         """The IR remote's buttons held on `channel` (robolab.ui.sim.remote)."""
         remote_of(self.sim).press(channel, held)
@@ -197,6 +221,21 @@ class LiveRun:
         return sorted(found, key=lambda event: event.get("time", 0.0))
 
     @property
+    def goals(self) -> dict:
+        """The watched goals' states now (goal id -> open, met or missed); {} when nothing is watched."""
+        return self._watcher.states() if self._watcher is not None else {}
+
+    @property
+    def printed(self) -> list[str]:
+        """What the program has printed so far, in chunks (appended to by the run's thread only)."""
+        return self.runner._out
+
+    @property
+    def current_line(self) -> int | None:
+        """The program's line running now (a Python file's run shows it when paused)."""
+        return self.runner.current_line
+
+    @property
     def screen(self):
         """The EV3 screen as a PIL image when the program has drawn on it, else None."""
         return getattr(self.runner.brick, "display_image", None)
@@ -217,6 +256,9 @@ class LiveRun:
         self._anchor = (_wall(), self.sim.time)
         try:
             self.result = self.runner.run(self.until)
+            if self._watcher is not None:
+                self.verdict = self.watch.verdict(self._watcher, self.program, self.runner, self.result,
+                                                  self.sim.time)
         except BaseException:  # noqa: BLE001 - shown to the user; the window must live on
             self.crash = traceback.format_exc()
         finally:
@@ -234,36 +276,50 @@ class LiveRun:
         return self.program.block_at_line(line), line
 
     def _on_step(self):
-        if self.frame_lock.locked():
-            with self.frame_lock:
-                pass
-        for watch in self.watchers:
-            watch()
+        """After every physics step: kept lean, it is a share of every step's time."""
+        if self._watcher is not None:
+            self._watcher.on_step()
+        if self.watchers:
+            for watch in self.watchers:
+                watch()
+        if self._skip:   # as fast as possible: the rest every FAST_STRIDE steps (a frame shows seconds anyway)
+            self._skip -= 1
+            return
+        if self.speed == FAST:
+            self._skip = FAST_STRIDE - 1
         sim = self.sim
-        trail_x, trail_y = self.trail[-1]
-        x, y = sim.chassis.position
-        if abs(x - trail_x) + abs(y - trail_y) >= TRAIL_STEP_MM:
-            add_to_trail(self.trail, x, y)
-        if sim.time >= self._next_sample and len(self.samples) < SAMPLES_MAX:
-            self._next_sample = sim.time + SAMPLE_EVERY
-            self.samples.append((sim.time, plotted_values(sim, self.start_pose.heading)))
+        if sim.distance_travelled >= self._trail_due:   # a float, where the pose is a call into pymunk
+            self._trail_due = sim.distance_travelled + TRAIL_STEP_MM
+            add_to_trail(self.trail, *sim.chassis.position)
         if self._pause_wanted:
             self._hold(self._program_frame())
-        self._pace()
+        if self.speed != FAST:
+            self._pace()
         now = _wall()
+        if self.plotted and sim.time >= self._next_sample and now >= self._next_sample_wall:
+            self._sample(now)
         if now >= self._next_frame:
             self._next_frame = now + FRAME
             self._last = self._snap_frame(self._program_frame())
 
+    def _sample(self, now: float) -> None:
+        """The plotted figures, every SAMPLE_EVERY simulated seconds but at most once a drawn frame
+        (at high speeds the plot could not show more)."""
+        if len(self.samples) < SAMPLES_MAX:
+            self._next_sample, self._next_sample_wall = self.sim.time + SAMPLE_EVERY, now + FRAME
+            self.samples.append((self.sim.time, plotted_values(self.sim, self.start_pose.heading, self.plotted)))
+
     def _pace(self):
         speed = self.speed
-        if speed == FAST or self.runner.stop_asked:
+        if self.runner.stop_asked:
             return
         wall0, sim0 = self._anchor
         ahead = wall0 + (self.sim.time - sim0) / speed - _wall()
         if ahead > 0.002:
             with self._cond:
                 self._cond.wait(min(ahead, 0.1))
+            if self.runner.running is not None:   # stepping in the program's greenlet: it is waiting, not busy
+                self.runner.wall_in = _wall()
         elif ahead < -0.25:   # far behind (a slow machine, a busy program): do not rush to catch up
             self._anchor = (_wall(), self.sim.time)
 
@@ -294,7 +350,8 @@ class LiveRun:
             self._hold(frame, in_program=True)
 
     def _hold(self, frame, in_program=False):
-        """Pause here until resumed, stepped or stopped."""
+        """Pause here until resumed, stepped or stopped (`in_program`: in the program's greenlet)."""
+        in_program = in_program or self.runner.running is not None
         with self._cond:
             self._last = self._snap_frame(frame)
             while self._pause_wanted and not self.runner.stop_asked:
@@ -309,6 +366,10 @@ class LiveRun:
             self._anchor = (_wall(), self.sim.time)
 
     def _program_frame(self):
+        """The program's frame where it waits; when the physics is stepped inside its greenlet,
+        the stack this call is on (it runs through the program's frames)."""
+        if self.runner.running is not None:
+            return sys._getframe(2)
         return self.runner.program_frame
 
     def _snap_frame(self, frame) -> Snapshot:

@@ -19,6 +19,15 @@ SENSOR_LABELS = {"color": "colour", "ultrasonic": "ultrasonic", "touch": "touch"
 MOTOR_LABELS = {"large": "large motor", "medium": "medium motor"}
 
 
+def sensor_name(kind: str, port: str) -> str:
+    """A sensor as the cards and the data log name it ("ultrasonic 4")."""
+    return f"{SENSOR_LABELS.get(kind, kind)} {port}"
+
+
+def motor_name(kind: str, port: str) -> str:
+    return f"{MOTOR_LABELS.get(kind, kind)} {port}"
+
+
 @dataclass(frozen=True)
 class SensorReading:
     port: str
@@ -31,7 +40,7 @@ class SensorReading:
 
     @property
     def name(self) -> str:
-        return f"{SENSOR_LABELS.get(self.kind, self.kind)} {self.port}"
+        return sensor_name(self.kind, self.port)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class MotorReading:
 
     @property
     def name(self) -> str:
-        return f"{MOTOR_LABELS.get(self.kind, self.kind)} {self.port}"
+        return motor_name(self.kind, self.port)
 
 
 @dataclass(frozen=True)
@@ -107,10 +116,23 @@ def snapshot(sim, start_heading: float, block=None, line=None, variables=None) -
                     tuple(sim.obstacle_positions()), block, line, dict(variables or {}), sim.step_count)
 
 
-def plotted_values(sim, start_heading: float) -> dict:
-    """The figures a data log can draw: each sensor's main value, each motor's degrees turned."""
-    values = {reading.name: reading.value for reading in read_sensors(sim, start_heading)}
-    for port, motor in sorted(sim.motors.items()):
-        values[f"{MOTOR_LABELS.get(motor.kind, motor.kind)} {port} degrees"] = round(motor.position, 1)
-    return values
+def channel_names(snap: Snapshot) -> list[str]:
+    """The figures a data log can plot for the robot a Snapshot shows (plotted_values' names):
+    each sensor's main value, each motor's degrees turned."""
+    return [reading.name for reading in snap.sensors] + [f"{reading.name} degrees" for reading in snap.motors]
 
+
+def plotted_values(sim, start_heading: float, names=None) -> dict:
+    """The data log's figures now, only those in `names` (None: all of them). A sensor not plotted
+    is not read: an ultrasonic sensor casts seven rays, and sampling all four sensors cost the run
+    about 40 % of its time."""
+    values = {}
+    for port, sensor in sorted(sim.sensors.items()):
+        name = sensor_name(sensor.kind, port)
+        if names is None or name in names:
+            values[name] = read_sensor(sim, port, sensor, start_heading).value
+    for port, motor in sorted(sim.motors.items()):
+        name = f"{motor_name(motor.kind, port)} degrees"
+        if names is None or name in names:
+            values[name] = round(motor.position, 1)
+    return values

@@ -1,16 +1,16 @@
 """The simulator as a run target: a program's run on the simulated robot, reported as typed events.
 
 The run itself is robolab.live's: a ChildRun (a process of its own, so whatever the program does
-cannot freeze or take down the window), or a LiveRun in a thread when a run asks for it (settings
-"in_thread", or "watchers" called after every physics step, as a challenge's goals are) and for a
-Python file (its printed lines are read from the runner). The session polls the run whenever its
-caller drains `events()` (or waits): what changed since the last poll becomes events, in order:
-the state, output lines, the running block, variables, one Readings, and at the end Finished.
+cannot freeze or take down the window), a challenge's goals (settings "watch") and a Python file's
+printed lines included; or a LiveRun in this process's thread when a run asks for it (settings
+"in_thread", or "watchers": callables that need the simulation itself after every physics step).
+The session polls the run whenever its caller drains `events()` (or waits): what changed since the
+last poll becomes events, in order: the state, output lines, the running block, variables, one Readings, and at the end Finished.
 
 Simulator only, for the panel that draws the world (no other target has them): `latest` (the
 robolab.live Snapshot: pose, sensors, obstacles), `trail`, `samples` (data-log samples), `screen`
 (the EV3 screen image), `new_events()` (the run's own event dicts: data-log values, screen draws),
-`frame_lock` (None in a child), `press(channel, held)` (the IR remote), `program` and `run`.
+`press(channel, held)` (the IR remote), `program` and `run`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ PRINTED_MAX = 2000         # a Python file's printed lines reported per run (a p
 TRACEBACK_LINES = 12       # the end of a Python file's traceback, reported as "err" lines
 STREAMS = {"note": "note", "error": "err"}    # a run event's style -> Output's stream ("out" otherwise)
 STATES = {RUN_RUNNING: RUNNING, RUN_PAUSED: PAUSED, RUN_FINISHED: FINISHED}   # a LiveRun's -> a session's
-RUN_SETTINGS = ("seed", "until", "busy_limit")
+RUN_SETTINGS = ("seed", "until", "busy_limit", "watch")
 
 
 class SimulatorTarget:
@@ -61,8 +61,7 @@ class SimulatorTarget:
         robot = settings.get("robot", self.robot)
         start = settings.get("start", self.start_pose)
         watchers = list(settings.get("watchers", ()))
-        in_thread = (not self.in_child or settings.get("in_thread", False) or bool(watchers)
-                     or getattr(program, "is_python", False))
+        in_thread = not self.in_child or settings.get("in_thread", False) or bool(watchers)
         arguments = {name: settings[name] for name in RUN_SETTINGS if name in settings}
         if not in_thread and "memory" in settings:
             arguments["memory"] = settings["memory"]
@@ -71,7 +70,8 @@ class SimulatorTarget:
             run = kind(program, world, robot, start=start, speed=options.speed, **arguments)
         except Exception as error:  # noqa: BLE001 - a world or robot the simulator cannot use: said, not raised
             return SimulatorSession.refused(RunError(f"the run could not start: {error}"))
-        run.watchers.extend(watchers)
+        if watchers:   # only a run in this process has them
+            run.watchers.extend(watchers)
         session = SimulatorSession(run, program, layout)
         session.set_trace(options.trace)
         session.begin(paused=options.paused)
@@ -160,11 +160,6 @@ class SimulatorSession:
     def screen(self):
         return self.run.screen if self.run is not None else None
 
-    @property
-    def frame_lock(self):
-        """Held while a frame is drawn when the run shares the window's process (None in a child)."""
-        return getattr(self.run, "frame_lock", None)
-
     def press(self, channel, held) -> None:
         self._tell("press", channel, held)
 
@@ -225,7 +220,7 @@ class SimulatorSession:
 
     def _printed_output(self, time, final: bool) -> None:
         """A Python file's printed lines (the runner's stdout; an .rlab program speaks in events)."""
-        printed = self.run.runner._out     # appended to by the run's thread only
+        printed = self.run.printed     # appended to by the run's thread (or its reader) only
         end = len(printed)
         text = self._partial + "".join(printed[self._printed:end])
         self._printed = end

@@ -1,9 +1,11 @@
 """The challenge panel: a challenge's goals, ticked live as the simulated run meets them, and a
 result card at the end (points, stars, each goal's outcome, the completion code).
 
-It puts the challenge's layout into the simulator panel and hangs a Watcher (the marking
-core's) on each run the simulator starts; the card is the marking core's Mark of that run, so
-it shows what `robolab challenge try` and `robolab mark` give for the same program and layout.
+It puts the challenge's layout into the simulator panel, with the goals to watch (a GoalWatch, the
+marking core's) in the settings of each run the simulator starts: the run's process watches them
+at every step and reports their states and, at the end, their verdict. The card is the marking
+core's Mark of that verdict, so it shows what `robolab challenge try` and `robolab mark` give for
+the same program and layout.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
-from robolab.challenge.goals import MET, MISSED, RunEnd
-from robolab.challenge.marking import VariantResult, failed, program_commands, read_submission, result_of, run_error
+from robolab.challenge.goals import MET, MISSED
+from robolab.challenge.marking import GoalWatch, failed, read_submission, result_of
 from robolab.challenge.variants import layout
-from robolab.challenge.watch import Watcher
 from robolab.errors import RobolabError
 from robolab.live import FINISHED
 from robolab.ui.theme import ui_font
@@ -36,7 +37,7 @@ class ChallengePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("challenge_panel")
         self.simulator, self.document, self.library = simulator, document, library
-        self.challenge = self.layout = self.watcher = self.run = self.mark = None
+        self.challenge = self.layout = self.run = self.mark = None
         self.variant = 1
 
         self.title = QLabel()
@@ -98,14 +99,15 @@ class ChallengePanel(QWidget):
         self.layout = layout(challenge, variant)
         robot = load_robot(challenge.robot or getattr(self.layout.world, "robot", None))
         sim = self.simulator
-        sim.run_settings = {"seed": variant, "until": challenge.time_limit}
+        sim.run_settings = {"seed": variant, "until": challenge.time_limit,
+                            "watch": GoalWatch(challenge, self.layout, variant)}
         sim.show_world(self.layout.world, robot, f"{challenge.id} (layout {variant})")
         sim.start_pose = self.layout.start
         sim.view.start = self.layout.start
         sim.view.show_state(self.layout.start)
         self.layout_label.setText(f"Layout {variant} · time limit {challenge.time_limit:g} s · "
                                   f"pass mark {challenge.pass_mark:g} of {challenge.total:g}")
-        self.watcher = self.run = self.mark = None
+        self.run = self.mark = None
         self.card.hide()
         self.description.show()
         self._show_goals({})
@@ -117,7 +119,7 @@ class ChallengePanel(QWidget):
     def close_challenge(self) -> None:
         self.timer.stop()
         self.simulator.run_settings = {}
-        self.challenge = self.watcher = self.run = None
+        self.challenge = self.run = None
         self.closed.emit()
 
     # --- following a run -----------------------------------------------------------------------------
@@ -129,24 +131,22 @@ class ChallengePanel(QWidget):
         if self.challenge is None:
             return
         self.run, self.mark = run, None
-        self.watcher = Watcher(self.challenge, self.layout, run.sim, run.runner, program_commands(run.program.program))
-        run.watchers.append(self.watcher.on_step)
         self.card.hide()
         self._show_goals({})
         self.timer.start()
 
     def _poll(self) -> None:
-        if self.watcher is not None and self.run is not None and self.run.state != FINISHED:
-            self._show_goals(self.watcher.states())
+        if self.run is not None and self.run.state != FINISHED:
+            self._show_goals(self.run.goals)
 
     def _state(self, state: str) -> None:
-        if state == FINISHED and self.run is not None and self.watcher is not None and self.mark is None:
+        if state == FINISHED and self.run is not None and self.challenge is not None and self.mark is None:
             self.timer.stop()
-            self.mark = self.result(self.run, self.watcher)
+            self.mark = self.result(self.run)
             self._show_result(self.mark)
 
-    def result(self, run, watcher):
-        """The marking core's Mark of this run (the same numbers `robolab mark` gives)."""
+    def result(self, run):
+        """The marking core's Mark of this run's verdict (the same numbers `robolab mark` gives)."""
         document = self.document()
         text = document.text()
         name = document.path.name if getattr(document, "path", None) else "program.rlab"
@@ -154,16 +154,11 @@ class ChallengePanel(QWidget):
             read_submission(self.challenge, text, self.library, name)
         except RobolabError as error:
             return failed(self.challenge, text, [self.variant], str(error.problems[0]))
-        live = run.program
-        result = run.result
-        if result is None:
-            return failed(self.challenge, text, [self.variant], run.crash.strip().splitlines()[-1] if run.crash else "")
-        error = run_error(live.program, live.compiled, run.runner, result, name)
-        end = RunEnd(round(run.sim.time, 3), finished=not (result.stopped or result.timed_out) and not error,
-                     error=error)
-        outcomes = watcher.finish(end)
-        return result_of(self.challenge, text, [VariantResult(self.variant, outcomes, round(run.sim.time, 3), error,
-                                                              watcher.trail)])
+        if run.verdict is None:   # the run never ended by itself: it crashed, or its process was killed
+            stopped = run.result is not None and run.result.stopped
+            why = run.error[0] if run.error else "stopped" if stopped else "the run ended before its goals were judged"
+            return failed(self.challenge, text, [self.variant], why)
+        return result_of(self.challenge, text, [run.verdict])
 
     # --- drawing -----------------------------------------------------------------------------------
     def _show_goals(self, states: dict, outcomes: dict | None = None) -> None:

@@ -6,6 +6,8 @@ the controller a SimulatorTarget (robolab.targets.simulator) and the options of 
 start pose, speed, a challenge's seed), and draws what only a simulator session has: the pose and
 sensors of its latest snapshot 60 times a second, the trail, the data log's samples, the EV3 screen.
 The run's output, its running block and its error are the controller's, as on every target.
+ The run is a robolab.live.child.ChildRun, in a child process of its own, so a run
+never freezes the window.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QSplitter, QTabWidget, Q
 from robolab.document.snapshot import take
 from robolab.live import FINISHED, PAUSED, READY, RUNNING, at_rest
 from robolab.live.child import warm_up
+from robolab.live.readings import channel_names
 from robolab.live.manual import ManualDrive
 from robolab.targets import STARTING as SESSION_STARTING
 from robolab.targets import Finished, RunOptions
@@ -97,12 +100,10 @@ class SimulatorPanel(QWidget):
         self._ticks = 0
         self._shown = None
         self._samples = 0
-        self._hold_first = False         # a challenge's run waits at its first block until it is watched
         self._state = READY
         self._running_program = None
-        self.run_settings = {}           # more run settings (a challenge's seed and time limit)
+        self.run_settings = {}           # more run settings (a challenge's seed, time limit and goals)
         self.python_program = None       # a Python file run instead of the canvas program (python_run.py)
-        self.in_child = True             # runs in a child process (robolab.live.child), a spare one warm
 
         self.bar = RunBar()
         self.view = WorldView()
@@ -153,6 +154,7 @@ class SimulatorPanel(QWidget):
         self.controls.drive.connect(self.drive_by_hand)
         self.controls.motor.connect(self.motor_by_hand)
         self.remote.changed.connect(lambda channel, held: self.session and self.session.press(channel, held))
+        self.datalog.plotted_changed.connect(self._plotted)
         self.timer = QTimer(self, interval=FRAME_MS, timeout=self._tick)
         self.timer.start()
         app = QCoreApplication.instance()
@@ -278,7 +280,9 @@ class SimulatorPanel(QWidget):
         self.view.caption = ""
         self.view.editable = True
         self._shown = None
-        self.readouts.reset(at_rest(self.world, self.robot, self.start_pose))
+        rest = at_rest(self.world, self.robot, self.start_pose)
+        self.readouts.reset(rest)
+        self.datalog.set_channels(channel_names(rest))
         self.variables.set_names([])
         self.bar.show_result(None)
 
@@ -333,7 +337,7 @@ class SimulatorPanel(QWidget):
         self.bar.show_run_buttons(key == SIMULATOR)
 
     def _target(self) -> SimulatorTarget:
-        return SimulatorTarget(self.world, self.robot, self.start_pose, in_child=self.in_child)
+        return SimulatorTarget(self.world, self.robot, self.start_pose)
 
     def run_options(self, paused: bool) -> RunOptions:
         """The options of a run here, or Refused while the world is being read or cannot be used."""
@@ -341,14 +345,13 @@ class SimulatorPanel(QWidget):
             raise Refused("The world is still being read; press Run again in a moment.", "note")
         if self.world_problem:
             raise Refused("Not run. " + self.world_problem + "\nChoose a world from the list above to run in another.")
-        settings = dict(self.run_settings)
-        if self.run_settings:
-            # A challenge's goals are watched step by step in the run's own thread: the run waits at its
-            # first block until the challenge panel has its watcher in (see _session_started).
-            settings["in_thread"] = True
-        self._hold_first = bool(self.run_settings) and not paused
-        return RunOptions(speed=self.bar.chosen_speed(), trace=self.bar.trace.isChecked(),
-                          paused=paused or self._hold_first, settings=settings)
+        return RunOptions(speed=self.bar.chosen_speed(), trace=self.bar.trace.isChecked(), paused=paused,
+                          settings=dict(self.run_settings))   # a challenge's goals are watched in the run's process
+
+    def _plotted(self, names) -> None:
+        """The data log's plotted figures changed: the running child samples only those."""
+        if self.session is not None and self.session.run is not None:
+            self.session.run.set_plotted(names)
 
     def _session_started(self, place: str, session) -> None:
         """A run on the simulator starts: draw it from now on (a run elsewhere: the world stays as it is)."""
@@ -360,9 +363,7 @@ class SimulatorPanel(QWidget):
         if session.run is None:   # refused (a program with problems): nothing of the world changes
             return
         self.run_created.emit(session.run)
-        if getattr(self, "_hold_first", False):
-            self._hold_first = False
-            session.resume()
+        session.run.set_plotted(self.datalog.plot.sensors)   # the child samples what is plotted
         self.remote.resend()   # a beacon left on shines for the new run too
         self._samples = 0
         self.datalog.new_run(f"run {self.runs.runs}")
@@ -393,7 +394,7 @@ class SimulatorPanel(QWidget):
     def _show_python_line(self) -> None:
         """Paused in a Python file: the bar says at which of its lines (they are not the canvas program's)."""
         run = self.run
-        line = getattr(getattr(run, "runner", None), "current_line", 0)
+        line = run.current_line or 0
         text = f"{run.program.title}: paused at line {line}"
         if line and self.bar.result.text() != text:
             self.bar.show_result("python", text)
@@ -462,13 +463,7 @@ class SimulatorPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------------------
     def _tick(self) -> None:
         source = self.session if self.session is not None and self.session.run is not None else self.drive
-        if source is None or (source is self.session and self._state == FINISHED):
-            return   # a finished run was shown whole when it ended
-        lock = getattr(source, "frame_lock", None)
-        if lock is None:
-            self._frame(source)
-            return
-        with lock:   # the run waits while a frame is drawn
+        if source is not None and not (source is self.session and self._state == FINISHED):   # a finished run was shown whole when it ended
             self._frame(source)
 
     def _frame(self, source) -> None:
