@@ -258,7 +258,7 @@ def test_runs_after_the_first_reuse_the_warm_connection(brick, tmp_path, library
         count = BrickProgram.from_file(str(PROGRAMS / "count.rlab"), library)
         connection = mode.connection
         for _ in range(3):
-            assert mode.run(count).wait(10) == 0
+            assert mode.run(count).wait(30) == 0
         assert mode.connection is connection and connection.alive
     finally:
         mode.disconnect()
