@@ -73,11 +73,14 @@ def _compile(args) -> int:
 
 
 def _run(args) -> int:
+    from robolab import cache
     from robolab.errors import RobolabError
     from robolab.run import run_file  # the simulator loads only when a program runs
+    from simulator import floors
     from simulator.robot import RobotError
     from simulator.world_file import WorldError
 
+    floors.keep_in(cache.cache_dir())   # a world drawn before is read back: no drawing, no Pillow
     try:
         if args.profile or args.file.endswith(".py"):  # a Python program: straight onto the simulated EV3
             from simulator.run import run_program

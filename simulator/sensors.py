@@ -108,6 +108,7 @@ class Sensor:
         self._cache_step = -1
         self._cache = None
         self._value0 = ""      # str(self._cache[0]): what a program reads most
+        self._floor = None     # the colour sensor's world.sampler(diameter), made on its first reading
         if self.kind == "gyro":
             self._zero_gyro()
 
@@ -194,10 +195,13 @@ class Sensor:
     def _measure(self) -> tuple:
         kind, mode, sim = self.kind, self.mode, self._sim
         if kind == "color":
-            x, y = sim.sensor_position(self.spec)
-            rgb = sim.world.floor_sample(x, y, self.spec.diameter)
+            spec = self.spec
+            if self._floor is None:
+                self._floor = sim.world.sampler(spec.diameter)
+            rgb = self._floor(*sim.to_world(spec.x, spec.y))
             if mode == "COL-REFLECT":
-                return (round(max(0.0, min(100.0, self._disturb(reflected_pct(rgb, self.spec.response))))),)
+                pct = reflected_pct(rgb, spec.response)
+                return (round(max(0.0, min(100.0, self._disturb(pct) if spec.bias or spec.noise else pct))),)
             if mode == "COL-AMBIENT":
                 return (round(max(0.0, min(100.0, self._disturb(ambient_pct(rgb))))),)
             if mode == "COL-COLOR":
