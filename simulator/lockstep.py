@@ -124,6 +124,7 @@ class LockstepRunner:
         self._inline = False        # may a waiting greenlet step the physics itself (see above)
         self._until_us = None
         self._crash = None          # what a physics step stepped inside a greenlet raised
+        self._tracer = self._trace  # the trace hook, one object (a bound method is a new one each time)
         self._ran = False
         self.returncode = None
 
@@ -167,15 +168,15 @@ class LockstepRunner:
         self._wait_until(max(wake, self.now_us))
 
     def _wait_until(self, wake_us):
-        g = greenlet.getcurrent()
         if self._killing:
             raise greenlet.GreenletExit()
         if self._stop:
-            self._check_stop(g)
+            self._check_stop(greenlet.getcurrent())
         if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
-                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() != self._trace:
+                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._tracer:
             if self._step_here(wake_us):
                 return
+        g = greenlet.getcurrent()
         self._push(wake_us, g)
         self._loop.switch()
         if self._killing:
@@ -380,7 +381,7 @@ class LockstepRunner:
         self._last = g
         if self.line_hook is not None:
             self._trace_lines(g)
-        elif sys.gettrace() == self._trace:  # == : a bound method is a new object each time
+        elif sys.gettrace() is self._tracer:
             sys.settrace(None)
         self.wall_in = real_perf()
         self.running = g
@@ -488,8 +489,8 @@ class LockstepRunner:
     # --- tracing every line, only when line_hook is set -----------------------------
     def _trace_lines(self, g):
         """Trace the program's frames in `g` (already running ones too) and new ones."""
-        if sys.gettrace() != self._trace:
-            sys.settrace(self._trace)  # an exception raised by the trace hook unsets it
+        if sys.gettrace() is not self._tracer:
+            sys.settrace(self._tracer)  # an exception raised by the trace hook unsets it
         frame = g.gr_frame
         while frame is not None:
             if frame.f_code.co_filename == self.filename and frame.f_trace is None:
