@@ -141,24 +141,18 @@ class LockstepRunner:
     def tick_us(self, us):
         """A small cost in whole microseconds: the clock moves on, and the program waits only
         when that crosses a physics step or another greenlet's wake time, or a stop was asked for.
-        The brick's attribute I/O makes the first test itself (brick.py), a call fewer per access."""
+        `free_us` is where it must stop and wait: the next physics step or wake time, whichever
+        comes first (0, when a stop was asked for). It is kept until it may have come sooner (a
+        greenlet queued, a stop asked for: they set it to 0). The brick's attribute I/O makes the
+        first test itself (brick.py), a call fewer per access."""
         new = self.now_us + us
         if new >= self.free_us:
-            self.free_us = self._free_until()
+            limit, queue = self.phys_us + self.dt_us, self._queue
+            self.free_us = 0 if self._stop else limit if not queue or queue[0][0] > limit else queue[0][0]
             if new >= self.free_us:
                 self._wait_until(new)
                 return
         self.now_us = new
-
-    def _free_until(self):
-        """Where the clock must stop and wait: the next physics step or the next greenlet's wake
-        time, whichever comes first (now, when a stop was asked for). `free_us` keeps it until
-        it may have come sooner: a greenlet queued (_push) or a stop asked for set it to 0."""
-        if self._stop:
-            return 0
-        limit = self.phys_us + self.dt_us
-        queue = self._queue
-        return limit if not queue or queue[0][0] > limit else queue[0][0]
 
     def wait_step(self, end=None):
         """Sleep until the next physics step (not past `end` seconds)."""
@@ -174,7 +168,20 @@ class LockstepRunner:
             self._check_stop(greenlet.getcurrent())
         if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
                 and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._tracer:
-            if self._step_here(wake_us):
+            # Step the physics up to wake_us here, in the waiting greenlet, as the loop would before
+            # switching back to it; unless a stop has been asked for meanwhile (the loop delivers it).
+            try:
+                stop = self._advance(wake_us)
+            except _Stopped:
+                raise
+            except BaseException as ex:  # noqa: BLE001 - the loop raises it, out of run()
+                self._crash = ex
+                self._loop.switch()
+                raise greenlet.GreenletExit() from None   # only ever switched back into to end
+            if not stop:
+                if wake_us > self.now_us:
+                    self.now_us = wake_us
+                self.wall_in = real_perf()
                 return
         g = greenlet.getcurrent()
         self._push(wake_us, g)
@@ -183,23 +190,6 @@ class LockstepRunner:
             raise greenlet.GreenletExit()
         self._check_stop(g)
         self.wall_in = real_perf()
-
-    def _step_here(self, wake_us):
-        """Step the physics up to wake_us in the waiting greenlet, as the loop would before
-        switching back to it. False when a stop has been asked for meanwhile (the loop delivers it)."""
-        try:
-            stop = self._advance(wake_us)
-        except _Stopped:
-            raise
-        except BaseException as ex:  # noqa: BLE001 - the loop raises it, out of run()
-            self._crash = ex
-            self._loop.switch()
-            raise greenlet.GreenletExit() from None   # only ever switched back into to end
-        if stop:
-            return False
-        self.now_us = max(self.now_us, wake_us)
-        self.wall_in = real_perf()
-        return True
 
     def _check_stop(self, g):
         if self._stop and not getattr(g, "stop_sent", False):
