@@ -42,7 +42,8 @@ along +x, 90 along +y. Colours are "#rrggbb". Paths are relative to the world fi
     rectangle = [1500, 1000, 2000, 1500]
 
 Lines and areas are painted over the floor (and floor image) in the order they are written, then
-the floor is kept as a Pillow RGB raster, so `floor_rgb` and `floor_sample` are cheap. Outside the
+the floor is kept as an RGB raster (bytes; `image` gives it as a Pillow image), so `floor_rgb` and
+`floor_sample` are cheap; a floor drawn before is read back from floors.py's folder. Outside the
 world the floor is black. Problems are reported as WorldError(problems), each `file:line: message`.
 """
 
