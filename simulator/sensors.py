@@ -92,6 +92,16 @@ def color_id(rgb) -> int:
     return best
 
 
+def _reflected(pct: float) -> int:
+    """The COL-REFLECT reading of a reflectance in %."""
+    return round(max(0.0, min(100.0, pct)))
+
+
+# The reading of an undisturbed sensor on the EV3's curve for each red level of the floor (0..255):
+# what almost every colour sensor reads every physics step, worked out once.
+_REFLECTED_EV3 = tuple(_reflected(reflected_pct((red, 0, 0))) for red in range(256))
+
+
 class Sensor:
     def __init__(self, port: str, spec, sim, rng=None):
         self.port = port
@@ -200,8 +210,9 @@ class Sensor:
                 self._floor = sim.world.sampler(spec.diameter)
             rgb = self._floor(*sim.to_world(spec.x, spec.y))
             if mode == "COL-REFLECT":
-                pct = reflected_pct(rgb, spec.response)
-                return (round(max(0.0, min(100.0, self._disturb(pct) if spec.bias or spec.noise else pct))),)
+                if spec.bias or spec.noise or spec.response != "ev3":
+                    return (_reflected(self._disturb(reflected_pct(rgb, spec.response))),)
+                return (_REFLECTED_EV3[rgb[0]],)
             if mode == "COL-AMBIENT":
                 return (round(max(0.0, min(100.0, self._disturb(ambient_pct(rgb))))),)
             if mode == "COL-COLOR":
