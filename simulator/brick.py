@@ -16,7 +16,8 @@ import hook (`_PatchOnImport`) that is in place only during the run:
 - `Device._attribute_file_open` returns a small file-like object bound to (device,
   attribute): `read()` asks `device.get(name)`, `write()` calls `device.set(name, value)` and
   logs the write; each costs `access_cost` of simulated time, as sysfs access costs the brick;
-  `Device._get_attribute/_set_attribute` go to it directly (no seek/flush/bytes round trip);
+  `Device._get_attribute/_set_attribute` and `get_attr_*/set_attr_*` go to it directly (no
+  seek/flush/bytes round trip, no layers between);
 - `Motor.wait`'s `select.poll` on the state file waits on the simulated clock, step by
   step, until the state changes or the poll times out;
 - `Sound` records events instead of running beep/espeak/aplay (waiting, when the program
@@ -26,7 +27,9 @@ import hook (`_PatchOnImport`) that is in place only during the run:
 
 The clock is not the brick's business: it is given an object with `now()` (seconds),
 `sleep(seconds)`, `tick(seconds)` and `tick_us(microseconds)` (a small cost that may or may
-not yield) and `wait_step()` (sleep until the next physics step), see lockstep.py.
+not yield) and `wait_step()` (sleep until the next physics step), see lockstep.py; and `now_us` and
+`free_us`, which the attribute I/O reads to move the clock on itself while it may (`tick_us`'s
+first test).
 """
 import errno
 import fnmatch
