@@ -104,6 +104,8 @@ def _run(args) -> int:
     except (WorldError, RobotError) as error:
         print("\n".join(error.problems), file=sys.stderr)
         return 1
+    finally:
+        gc.unfreeze()   # as it was, for a caller that goes on (main() called in a process)
     sys.stdout.write(summary.report(args.json))
     for problem in problems:
         print(problem, file=sys.stderr)
