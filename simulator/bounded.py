@@ -15,8 +15,10 @@ import stat
 import tomllib
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_TEXT_BYTES = 1024 * 1024          # a world or robot file: the biggest real one is a few kB
 MAX_IMAGE_BYTES = 20 * 1024 * 1024    # a floor image
@@ -148,6 +150,8 @@ def parse_toml(text: str) -> dict:
 def open_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """A floor image decoded to RGB: a bounded regular file, a known format, at most `max_pixels`
     pixels (checked from the header, before any decoding), or UnreadableFile saying which."""
+    from PIL import Image, UnidentifiedImageError   # only a world with a floor image needs Pillow
+
     data = read_bytes(path, MAX_IMAGE_BYTES)
     try:
         with warnings.catch_warnings():

@@ -16,7 +16,8 @@ import hook (`_PatchOnImport`) that is in place only during the run:
 - `Device._attribute_file_open` returns a small file-like object bound to (device,
   attribute): `read()` asks `device.get(name)`, `write()` calls `device.set(name, value)` and
   logs the write; each costs `access_cost` of simulated time, as sysfs access costs the brick;
-  `Device._get_attribute/_set_attribute` go to it directly (no seek/flush/bytes round trip);
+  `Device._get_attribute/_set_attribute` and `get_attr_*/set_attr_*` go to it directly (no
+  seek/flush/bytes round trip, no layers between);
 - `Motor.wait`'s `select.poll` on the state file waits on the simulated clock, step by
   step, until the state changes or the poll times out;
 - `Sound` records events instead of running beep/espeak/aplay (waiting, when the program
@@ -26,7 +27,9 @@ import hook (`_PatchOnImport`) that is in place only during the run:
 
 The clock is not the brick's business: it is given an object with `now()` (seconds),
 `sleep(seconds)`, `tick(seconds)` and `tick_us(microseconds)` (a small cost that may or may
-not yield) and `wait_step()` (sleep until the next physics step), see lockstep.py.
+not yield) and `wait_step()` (sleep until the next physics step), see lockstep.py; and `now_us` and
+`free_us`, which the attribute I/O reads to move the clock on itself while it may (`tick_us`'s
+first test).
 """
 import errno
 import fnmatch
@@ -220,6 +223,59 @@ class Brick:
         if self.record_writes:
             self.writes.append(Write(round(self.clock.now(), 6), entry.port, name, value))
 
+    def _reader(self, to_int):
+        """ev3dev2's Device._get_attribute (to_int: get_attr_int, the value as int) on the brick."""
+        clock, access_us = self.clock, self.access_us
+        tick_us = clock.tick_us
+
+        def read(device, attribute, name):
+            try:
+                if attribute is None:
+                    attribute = device._attribute_file_open(name)
+                now = clock.now_us + access_us
+                if now < clock.free_us:     # tick_us's first test, a call fewer
+                    clock.now_us = now
+                elif access_us:
+                    tick_us(access_us)
+                try:
+                    value = attribute.entry.device.get(attribute.name)
+                except (KeyError, AttributeError, ValueError) as ex:
+                    raise _kernel_error(ex, attribute.name) from ex
+                text = str(value).strip()
+            except Exception as ex:
+                device._raise_friendly_access_error(ex, name, None)
+            return attribute, int(text) if to_int else text
+        return read
+
+    def _writer(self, to_int):
+        """ev3dev2's Device._set_attribute (to_int: set_attr_int, str(int(value))) on the brick."""
+        brick, clock, access_us = self, self.clock, self.access_us
+        tick_us = clock.tick_us
+
+        def write(device, attribute, name, value):
+            if to_int:
+                value = str(int(value))
+            try:
+                if attribute is None:
+                    attribute = device._attribute_file_open(name)
+                text = value if type(value) is str else value.decode() if isinstance(value, bytes) else str(value)
+                now = clock.now_us + access_us
+                if now < clock.free_us:
+                    clock.now_us = now
+                elif access_us:
+                    tick_us(access_us)
+                entry = attribute.entry
+                try:
+                    entry.device.set(attribute.name, text)
+                except (KeyError, AttributeError, ValueError) as ex:
+                    raise _kernel_error(ex, attribute.name) from ex
+                if brick.record_writes:
+                    brick.writes.append(Write(round(clock.now(), 6), entry.port, attribute.name, text))
+            except Exception as ex:
+                device._raise_friendly_access_error(ex, name, value)
+            return attribute
+        return write
+
     def _led_set(self, led, name, value):
         if name == "brightness":
             self.event("led", led=led, brightness=int(value))
@@ -278,49 +334,19 @@ class Brick:
             def _attribute_file_open(device, name):
                 return brick._open(device, name)
 
-            # ev3dev2's own getter and setter, straight to the simulated attribute: the same
-            # steps and errors, without the file's seek, encode, decode and flush round trip
-            # (measured: 5% of the line follower's instructions). They take _read's and _write's
-            # steps themselves (those serve the file objects of _open): a call fewer per access,
-            # 2% of a run's instructions.
-            clock, access_us = self.clock, self.access_us
-
-            def _get_attribute(device, attribute, name):
-                try:
-                    if attribute is None:
-                        attribute = device._attribute_file_open(name)
-                    if access_us:
-                        clock.tick_us(access_us)
-                    try:
-                        value = attribute.entry.device.get(attribute.name)
-                    except (KeyError, AttributeError, ValueError) as ex:
-                        raise _kernel_error(ex, attribute.name) from ex
-                    return attribute, str(value).strip()
-                except Exception as ex:
-                    device._raise_friendly_access_error(ex, name, None)
-
-            def _set_attribute(device, attribute, name, value):
-                try:
-                    if attribute is None:
-                        attribute = device._attribute_file_open(name)
-                    text = value.decode() if isinstance(value, bytes) else str(value)
-                    if access_us:
-                        clock.tick_us(access_us)
-                    entry = attribute.entry
-                    try:
-                        entry.device.set(attribute.name, text)
-                    except (KeyError, AttributeError, ValueError) as ex:
-                        raise _kernel_error(ex, attribute.name) from ex
-                    if brick.record_writes:
-                        brick.writes.append(Write(round(clock.now(), 6), entry.port, attribute.name, text))
-                except Exception as ex:
-                    device._raise_friendly_access_error(ex, name, value)
-                return attribute
-
-            ev3dev2.Device._attribute_file_open = _attribute_file_open
-            ev3dev2.Device._get_attribute = _get_attribute
-            ev3dev2.Device._set_attribute = _set_attribute
-            ev3dev2.Device.DEVICE_ROOT_PATH = "/sys/class"
+            # ev3dev2's attribute getters and setters, straight to the simulated attribute: the
+            # same steps and errors as its own (_get_attribute and get_attr_int, ...) without the
+            # file's seek, encode, decode and flush round trip (measured: 5% of the line
+            # follower's instructions) or the layers between. Each access's cost is taken here
+            # while the clock may move on without waiting (clock.free_us), else by tick_us.
+            reader, writer = self._reader, self._writer
+            Device = ev3dev2.Device
+            Device._attribute_file_open = _attribute_file_open
+            Device._get_attribute = Device.get_attr_string = Device.get_attr_line = reader(False)
+            Device.get_attr_int = reader(True)
+            Device._set_attribute = Device.set_attr_string = Device.set_attr_raw = writer(False)
+            Device.set_attr_int = writer(True)
+            Device.DEVICE_ROOT_PATH = "/sys/class"
             self._finder = _PatchOnImport({
                 "ev3dev2.stopwatch": self._patch_stopwatch, "ev3dev2.motor": self._patch_motor,
                 "ev3dev2.sound": self._patch_sound, "ev3dev2.button": self._patch_button,

@@ -24,14 +24,14 @@ def _direct(body) -> bool:
 
 class BodyState:
     """Read a body's angle, position and velocities, and set its velocities (both as pymunk would).
-    direct=False: through pymunk's properties."""
+    position() and velocity() give a vector with .x and .y. direct=False: through pymunk's properties."""
 
     def __init__(self, body, direct=True):
         if not (direct and _direct(body)):
             self.angle = lambda: body.angle
             self.angular_velocity = lambda: body.angular_velocity
-            self.position = lambda: tuple(body.position)
-            self.velocity = lambda: tuple(body.velocity)
+            self.position = lambda: body.position
+            self.velocity = lambda: body.velocity
 
             def set_velocity(vx, vy, w):
                 body.velocity = (vx, vy)
@@ -41,22 +41,15 @@ class BodyState:
         ptr = body._body
         self.angle = partial(lib.cpBodyGetAngle, ptr)
         self.angular_velocity = partial(lib.cpBodyGetAngularVelocity, ptr)
-        get_position, get_velocity = partial(lib.cpBodyGetPosition, ptr), partial(lib.cpBodyGetVelocity, ptr)
+        self.position = partial(lib.cpBodyGetPosition, ptr)      # chipmunk's cpVect: .x, .y
+        self.velocity = partial(lib.cpBodyGetVelocity, ptr)
         set_velocity, set_angular = partial(lib.cpBodySetVelocity, ptr), partial(lib.cpBodySetAngularVelocity, ptr)
         self._body = body   # keeps the chipmunk body alive as long as these
-
-        def position():
-            v = get_position()
-            return (v.x, v.y)
-
-        def velocity():
-            v = get_velocity()
-            return (v.x, v.y)
 
         def set_both(vx, vy, w):
             set_velocity((vx, vy))
             set_angular(w)
-        self.position, self.velocity, self.set_velocity = position, velocity, set_both
+        self.set_velocity = set_both
 
 
 def space_stepper(space, direct=True):

@@ -101,6 +101,7 @@ class LockstepRunner:
         self.dt_us = round(simulation.dt * 1e6)
         self.phys_us = round(getattr(simulation, "time", 0.0) * 1e6)
         self.now_us = self.phys_us
+        self.free_us = 0           # the clock may move on below this without waiting (see tick_us); 0: look
         self.brick = Brick(simulation.motors, simulation.sensors, self, self.events, access_cost,
                            record_writes=record_writes,
                            plug=lambda drivers, address: plug_optional_sensor(simulation, drivers, address))
@@ -123,6 +124,7 @@ class LockstepRunner:
         self._inline = False        # may a waiting greenlet step the physics itself (see above)
         self._until_us = None
         self._crash = None          # what a physics step stepped inside a greenlet raised
+        self._tracer = self._trace  # the trace hook, one object (a bound method is a new one each time)
         self._ran = False
         self.returncode = None
 
@@ -138,13 +140,19 @@ class LockstepRunner:
 
     def tick_us(self, us):
         """A small cost in whole microseconds: the clock moves on, and the program waits only
-        when that crosses a physics step or another greenlet's wake time."""
+        when that crosses a physics step or another greenlet's wake time, or a stop was asked for.
+        `free_us` is where it must stop and wait: the next physics step or wake time, whichever
+        comes first (0, when a stop was asked for). It is kept until it may have come sooner (a
+        greenlet queued, a stop asked for: they set it to 0). The brick's attribute I/O makes the
+        first test itself (brick.py), a call fewer per access."""
         new = self.now_us + us
-        if new < self.phys_us + self.dt_us and not (self._queue and self._queue[0][0] <= new) \
-                and not self._stop:
-            self.now_us = new
-            return
-        self._wait_until(new)
+        if new >= self.free_us:
+            limit, queue = self.phys_us + self.dt_us, self._queue
+            self.free_us = 0 if self._stop else limit if not queue or queue[0][0] > limit else queue[0][0]
+            if new >= self.free_us:
+                self._wait_until(new)
+                return
+        self.now_us = new
 
     def wait_step(self, end=None):
         """Sleep until the next physics step (not past `end` seconds)."""
@@ -154,15 +162,28 @@ class LockstepRunner:
         self._wait_until(max(wake, self.now_us))
 
     def _wait_until(self, wake_us):
-        g = greenlet.getcurrent()
         if self._killing:
             raise greenlet.GreenletExit()
         if self._stop:
-            self._check_stop(g)
+            self._check_stop(greenlet.getcurrent())
         if self._inline and self.line_hook is None and (not self._queue or wake_us < self._queue[0][0]) \
-                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() != self._trace:
-            if self._step_here(wake_us):
+                and (self._until_us is None or wake_us <= self._until_us) and sys.gettrace() is not self._tracer:
+            # Step the physics up to wake_us here, in the waiting greenlet, as the loop would before
+            # switching back to it; unless a stop has been asked for meanwhile (the loop delivers it).
+            try:
+                stop = self._advance(wake_us)
+            except _Stopped:
+                raise
+            except BaseException as ex:  # noqa: BLE001 - the loop raises it, out of run()
+                self._crash = ex
+                self._loop.switch()
+                raise greenlet.GreenletExit() from None   # only ever switched back into to end
+            if not stop:
+                if wake_us > self.now_us:
+                    self.now_us = wake_us
+                self.wall_in = real_perf()
                 return
+        g = greenlet.getcurrent()
         self._push(wake_us, g)
         self._loop.switch()
         if self._killing:
@@ -170,29 +191,13 @@ class LockstepRunner:
         self._check_stop(g)
         self.wall_in = real_perf()
 
-    def _step_here(self, wake_us):
-        """Step the physics up to wake_us in the waiting greenlet, as the loop would before
-        switching back to it. False when a stop has been asked for meanwhile (the loop delivers it)."""
-        try:
-            stop = self._advance(wake_us)
-        except _Stopped:
-            raise
-        except BaseException as ex:  # noqa: BLE001 - the loop raises it, out of run()
-            self._crash = ex
-            self._loop.switch()
-            raise greenlet.GreenletExit() from None   # only ever switched back into to end
-        if stop:
-            return False
-        self.now_us = max(self.now_us, wake_us)
-        self.wall_in = real_perf()
-        return True
-
     def _check_stop(self, g):
         if self._stop and not getattr(g, "stop_sent", False):
             g.stop_sent = True
             raise _Stopped(0)
 
     def _push(self, wake_us, g):
+        self.free_us = 0
         heapq.heappush(self._queue, (wake_us, self._seq, g))
         self._seq += 1
 
@@ -217,6 +222,7 @@ class LockstepRunner:
         """Ask the program to stop (from any thread): SystemExit at its next wait, or
         wherever it is if it does not wait (the watchdog raises it there)."""
         self._stop = True
+        self.free_us = 0
 
     @property
     def stop_asked(self):
@@ -259,6 +265,7 @@ class LockstepRunner:
                     "simulated time stands still meanwhile"})
         if self.stop_when_busy:
             self._stop = True
+            self.free_us = 0
 
     # --- the loop -------------------------------------------------------------------
     def run(self, until=None):
@@ -364,7 +371,7 @@ class LockstepRunner:
         self._last = g
         if self.line_hook is not None:
             self._trace_lines(g)
-        elif sys.gettrace() == self._trace:  # == : a bound method is a new object each time
+        elif sys.gettrace() is self._tracer:
             sys.settrace(None)
         self.wall_in = real_perf()
         self.running = g
@@ -403,6 +410,7 @@ class LockstepRunner:
                 self.now_us = max(self.now_us, wake)
                 self._switch(h)
             self._stop = self._stop or self._stop_backup
+            self.free_us = 0
 
     def _kill_all(self):
         """End every greenlet still waiting (daemon threads, a stopped program's leftovers),
@@ -471,8 +479,8 @@ class LockstepRunner:
     # --- tracing every line, only when line_hook is set -----------------------------
     def _trace_lines(self, g):
         """Trace the program's frames in `g` (already running ones too) and new ones."""
-        if sys.gettrace() != self._trace:
-            sys.settrace(self._trace)  # an exception raised by the trace hook unsets it
+        if sys.gettrace() is not self._tracer:
+            sys.settrace(self._tracer)  # an exception raised by the trace hook unsets it
         frame = g.gr_frame
         while frame is not None:
             if frame.f_code.co_filename == self.filename and frame.f_trace is None:

@@ -305,7 +305,7 @@ class Motor:
             self.ramping = ints["ramp_up_sp"] > 0 if speeding_up else ints["ramp_down_sp"] > 0
         self.output = want
         self._check_stall(dt, actual)
-        return self._physical(want, sign)
+        return self._physical(want, sign) if self.bias or self.noise else want * sign
 
     def update_after_finish(self, dt, sign):
         """The run just ended within this update: produce the stop action's first output."""

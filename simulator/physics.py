@@ -165,7 +165,7 @@ class Simulation:
 
         # Motors and sensors, in port order, each with its own seeded RNG.
         self.motors: dict = {}
-        self._wheel_motors = {"left": None, "right": None}
+        wheels = {"left": None, "right": None}
         for port in sorted(robot.motors):
             spec = robot.motors[port]
             motor = Motor(
@@ -178,7 +178,8 @@ class Simulation:
             )
             self.motors[port] = motor
             if spec.wheel is not None:
-                self._wheel_motors[spec.wheel] = motor
+                wheels[spec.wheel] = motor
+        self._left, self._right = wheels["left"], wheels["right"]
         self._free_motors = [m for m in self.motors.values() if not m.has_wheel]
         self._actual_left = self._actual_right = 0.0  # the wheels' deg/s over the last step
         self.sensors: dict = {}
@@ -226,8 +227,8 @@ class Simulation:
         body = self._chassis_body
         angle = body.angle()
         c, s = math.cos(angle), math.sin(angle)
-        px, py = body.position()
-        return (px + c * x - s * y, py + s * x + c * y)
+        p = body.position()
+        return (p.x + c * x - s * y, p.y + s * x + c * y)
 
     def sensor_position(self, spec):
         return self.to_world(spec.x, spec.y)
@@ -236,7 +237,7 @@ class Simulation:
     def step(self) -> None:
         dt = self.dt
         # 1. Motors: integrate encoders from the last step's wheel motion, get wanted speeds.
-        left, right = self._wheel_motors["left"], self._wheel_motors["right"]
+        left, right = self._left, self._right
         v_left = left.update(dt, self._actual_left) if left is not None else 0.0
         v_right = right.update(dt, self._actual_right) if right is not None else 0.0
         for motor in self._free_motors:
@@ -259,7 +260,8 @@ class Simulation:
         # 4. What the wheels actually did: the axle's motion projected onto each wheel.
         angle = chassis.angle()
         c, s = math.cos(angle), math.sin(angle)
-        vx, vy = chassis.velocity()
+        velocity = chassis.velocity()
+        vx, vy = velocity.x, velocity.y
         w = chassis.angular_velocity()
         gx, gy = self._cog
         rx, ry = -(c * gx - s * gy), -(s * gx + c * gy)  # from the centre of gravity to the axle

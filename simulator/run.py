@@ -3,7 +3,6 @@
 Used by `python -m simulator`, by `robolab run`, and by the IDE's simulator panel.
 """
 
-import csv
 import json
 import math
 from dataclasses import dataclass, field
@@ -11,7 +10,6 @@ from pathlib import Path
 
 from simulator.infrared import remote_of
 from simulator.lockstep import LockstepRunner
-from simulator.nbev3devsim import PROFILES, Profile, magic_robot, magic_world, read_magic, start_pose
 from simulator.physics import Simulation
 from simulator.robot import load_robot
 from simulator.world import load_world
@@ -103,6 +101,8 @@ class _Tracer:
     def __init__(self, simulation: Simulation, runner: LockstepRunner, path: Path, line_label=None):
         self.simulation, self.runner = simulation, runner
         self.line_label = line_label or (lambda line: line)
+        import csv   # only a traced run needs it
+
         self.file = open(path, "w", newline="", encoding="utf-8")
         self.writer = csv.writer(self.file)
         self.ports = sorted(simulation.sensors)
@@ -132,7 +132,9 @@ def run_program(program: str | Path, world: str | Path | None = None, robot: str
     [(time_s, channel, buttons)] (infrared.py); profile: None, or "nbev3devsim" (nbev3devsim.py: its
     dialect, and the world, robot and start its magic line names when none is given here)."""
     source, dialect = None, None
-    if profile is not None:
+    if profile is not None:   # nbev3devsim.py loads only for a program written for it
+        from simulator.nbev3devsim import PROFILES, Profile, magic_robot, magic_world, read_magic, start_pose
+
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r} (there is: {', '.join(PROFILES)})")
         source, magic = read_magic(Path(program).read_text(encoding="utf-8"))

@@ -92,6 +92,16 @@ def color_id(rgb) -> int:
     return best
 
 
+def _reflected(pct: float) -> int:
+    """The COL-REFLECT reading of a reflectance in %."""
+    return round(max(0.0, min(100.0, pct)))
+
+
+# The reading of an undisturbed sensor on the EV3's curve for each red level of the floor (0..255):
+# what almost every colour sensor reads every physics step, worked out once.
+_REFLECTED_EV3 = tuple(_reflected(reflected_pct((red, 0, 0))) for red in range(256))
+
+
 class Sensor:
     def __init__(self, port: str, spec, sim, rng=None):
         self.port = port
@@ -108,6 +118,7 @@ class Sensor:
         self._cache_step = -1
         self._cache = None
         self._value0 = ""      # str(self._cache[0]): what a program reads most
+        self._floor = None     # the colour sensor's world.sampler(diameter), made on its first reading
         if self.kind == "gyro":
             self._zero_gyro()
 
@@ -194,10 +205,14 @@ class Sensor:
     def _measure(self) -> tuple:
         kind, mode, sim = self.kind, self.mode, self._sim
         if kind == "color":
-            x, y = sim.sensor_position(self.spec)
-            rgb = sim.world.floor_sample(x, y, self.spec.diameter)
+            spec = self.spec
+            if self._floor is None:
+                self._floor = sim.world.sampler(spec.diameter)
+            rgb = self._floor(*sim.to_world(spec.x, spec.y))
             if mode == "COL-REFLECT":
-                return (round(max(0.0, min(100.0, self._disturb(reflected_pct(rgb, self.spec.response))))),)
+                if spec.bias or spec.noise or spec.response != "ev3":
+                    return (_reflected(self._disturb(reflected_pct(rgb, spec.response))),)
+                return (_REFLECTED_EV3[rgb[0]],)
             if mode == "COL-AMBIENT":
                 return (round(max(0.0, min(100.0, self._disturb(ambient_pct(rgb))))),)
             if mode == "COL-COLOR":

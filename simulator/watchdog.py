@@ -10,7 +10,6 @@ Instead this thread looks at the runner a few times a second:
   stop exception in the runner's thread (PyThreadState_SetAsyncExc), so even
   `while True: pass` stops; a program that swallows it gets it again every RESEND seconds.
 """
-import ctypes
 import sys
 import threading
 
@@ -22,6 +21,8 @@ RESEND = 0.5   # seconds before a swallowed stop is raised again
 
 def raise_in_thread(thread_id: int, exc_type: type) -> None:
     """Raise exc_type in the thread at its next bytecode boundary."""
+    import ctypes   # only a stop that must be raised needs it (its import is a fiftieth of a run's start-up)
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc_type))
 
 

@@ -42,7 +42,8 @@ along +x, 90 along +y. Colours are "#rrggbb". Paths are relative to the world fi
     rectangle = [1500, 1000, 2000, 1500]
 
 Lines and areas are painted over the floor (and floor image) in the order they are written, then
-the floor is kept as a Pillow RGB raster, so `floor_rgb` and `floor_sample` are cheap. Outside the
+the floor is kept as an RGB raster (bytes; `image` gives it as a Pillow image), so `floor_rgb` and
+`floor_sample` are cheap; a floor drawn before is read back from floors.py's folder. Outside the
 world the floor is black. Problems are reported as WorldError(problems), each `file:line: message`.
 """
 
@@ -51,11 +52,13 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from PIL import Image, ImageChops, ImageDraw
-
+from simulator import floors
 from simulator.world_file import DEFAULT_MM_PER_PIXEL, Shape, WorldError, WorldSpec, floor_extent, read_world_file
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["Obstacle", "Pose", "World", "WorldError", "Zone", "load_world", "shipped_world", "shipped_worlds"]
 
@@ -106,9 +109,15 @@ class World:
         source = spec.floor_source
         self.start = Pose(*spec.start) if spec.start is not None else Pose(self.width / 2, self.height / 2, 0.0)
 
-        self.image = self._render(spec, source)
-        self._w, self._h = self.image.size
-        self._pixels = self.image.tobytes()
+        kept = floors.name_of(spec, extent)   # drawn before: no drawing, no Pillow (floors.py)
+        drawn = floors.load(kept)
+        if drawn is None:
+            self._image = self._render(spec, source)
+            self._w, self._h = self._image.size
+            self._pixels = self._image.tobytes()
+        else:
+            self._image = None
+            self._w, self._h, self._pixels, self.wall_rects = drawn
         self._scale = 1.0 / mpp
         self._kernels: dict[float, tuple] = {}  # diameter -> (points, total weight)
         self._footprints: dict[float, _Footprints] = {}
@@ -123,11 +132,24 @@ class World:
         self.beacons = list(spec.beacons)  # (channel, x, y): IR beacons shining from the start
         self.wall_colour = spec.wall_colour
         self.robot = spec.robot  # the robot model file the world names, or None for the default robot
-        self.wall_rects = self._wall_rects(spec.wall_colour) if spec.wall_colour else []
+        if drawn is None:
+            self.wall_rects = self._wall_rects(spec.wall_colour) if spec.wall_colour else []
+            floors.store(kept, self._w, self._h, self._pixels, self.wall_rects)
+
+    @property
+    def image(self) -> Image.Image:
+        """The floor as a Pillow RGB image (made from the raster when the floor was kept)."""
+        if self._image is None:
+            from PIL import Image
+
+            self._image = Image.frombytes("RGB", (self._w, self._h), self._pixels)
+        return self._image
 
     # ------------------------------------------------------------------ rendering
 
     def _render(self, spec: WorldSpec, source) -> Image.Image:
+        from PIL import Image, ImageDraw
+
         mpp = self.mm_per_pixel
         w = max(1, math.ceil(self.width / mpp - 1e-9))
         h = max(1, math.ceil(self.height / mpp - 1e-9))
@@ -171,7 +193,9 @@ class World:
 
     def _wall_rects(self, colour) -> list[tuple[float, float, float, float]]:
         """Pixels of `colour` as rectangles (mm): runs per row, identical runs merged down the rows."""
-        bands = [band.point(lambda v, t=t: 255 if v == t else 0) for band, t in zip(self.image.split(), colour)]
+        from PIL import ImageChops
+
+        bands = [band.point(lambda v, t=t: 255 if v == t else 0) for band, t in zip(self._image.split(), colour)]
         mask = ImageChops.darker(ImageChops.darker(bands[0], bands[1]), bands[2]).tobytes()
         w, h, mpp = self._w, self._h, self.mm_per_pixel
         pixels: list[tuple[int, int, int, int]] = []  # (c0, r0, c1, r1) in pixels, end exclusive
@@ -221,12 +245,21 @@ class World:
         """Centre-weighted average colour over a disc of `diameter` mm (as RobotLab's light sensor);
         outside the world counts as black. Each pixel's average is worked out once, into a table
         the size of the floor (a robot reads the same few pixels again and again)."""
+        return self.sampler(diameter)(x, y)
+
+    def sampler(self, diameter: float):
+        """floor_sample(x, y, diameter) as a function of (x, y): what a colour sensor calls every
+        physics step, without finding its table each time."""
         if diameter <= self.mm_per_pixel:
-            return self.floor_rgb(x, y)
+            return self.floor_rgb
         footprints = self._footprints.get(diameter)
         if footprints is None:
             footprints = self._footprints[diameter] = _Footprints(self, diameter)
-        return footprints.at(math.floor(x * self._scale), self._h - 1 - math.floor(y * self._scale))
+        at, floor, scale, last_row = footprints.at, math.floor, self._scale, self._h - 1
+
+        def sample(x: float, y: float) -> tuple[int, int, int]:
+            return at(floor(x * scale), last_row - floor(y * scale))
+        return sample
 
     def _average(self, c: int, r: int, diameter: float) -> tuple[int, int, int]:
         points, total = self._sample_kernel(diameter)

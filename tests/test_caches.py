@@ -13,6 +13,8 @@ from robolab import cache
 from robolab.palette import PackLibrary
 from robolab.runnable import Runnable, runnable
 from robolab.shipped import palettes_dir
+from simulator import floors
+from simulator.world import load_world
 
 PROGRAM = "robolab 1 palette ev3 1.0\nrepeat times=2 {\n    beep\n}\n"
 
@@ -90,3 +92,54 @@ def test_robolab_run_twice_keeps_one_compiled_program_and_the_grammar(tmp_path):
     assert all(result.returncode == 0 for result in outputs), outputs[0].stderr
     assert outputs[0].stdout == outputs[1].stdout and json.loads(outputs[0].stdout)["events"]
     assert len(list(folder.glob("compiled-*.json"))) == 1 and len(list(folder.glob("grammar-*.lark"))) == 1
+
+
+WALLED = ('size = [400, 300]\nwall_colour = "#ff0000"\n[start]\nx = 50\ny = 50\n'
+          '[[line]]\npoints = [[20, 150], [380, 160]]\nwidth = 18\ncolour = "#000000"\n'
+          '[[area]]\nrectangle = [300, 0, 320, 120]\ncolour = "#ff0000"\n')
+
+
+@pytest.fixture
+def floors_kept(tmp_path):
+    folder = tmp_path / "floors"
+    floors.keep_in(folder)
+    yield folder
+    floors.keep_in(None)
+
+
+def test_a_world_drawn_before_is_read_back_as_drawn(tmp_path, floors_kept):
+    path = tmp_path / "w.toml"
+    path.write_text(WALLED, encoding="utf-8")
+    drawn = load_world(path)
+    (entry,) = floors_kept.glob("floor-*.rgb")
+    again = load_world(path)
+    assert again._image is None   # not drawn: read back
+    assert (again._w, again._h, again._pixels) == (drawn._w, drawn._h, drawn._pixels)
+    assert again.wall_rects == drawn.wall_rects and len(drawn.wall_rects) == 1
+    assert again.image.tobytes() == drawn.image.tobytes() and again.image.size == drawn.image.size
+    assert again.floor_sample(200, 155, 15.0) == drawn.floor_sample(200, 155, 15.0) != (255, 255, 255)
+    path.write_text(WALLED.replace("width = 18", "width = 30"), encoding="utf-8")
+    wider = load_world(path)
+    assert wider._image is not None and wider._pixels != drawn._pixels   # another floor: drawn
+    assert len(list(floors_kept.glob("floor-*.rgb"))) == 2
+    entry.write_bytes(entry.read_bytes()[:-7])        # damaged: drawn again, not read short
+    path.write_text(WALLED, encoding="utf-8")
+    assert load_world(path)._pixels == drawn._pixels
+
+
+def test_no_floor_is_kept_until_a_folder_is_named(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(WALLED, encoding="utf-8")
+    assert load_world(path)._image is not None and load_world(path)._image is not None
+
+
+def test_robolab_run_reads_a_world_drawn_before_without_pillow(tmp_path):
+    folder = tmp_path / "cache"
+    program = tmp_path / "which.py"
+    program.write_text("import sys\nprint('PIL' in sys.modules)\n", encoding="utf-8")
+    env = {**os.environ, cache.ENV: str(folder)}
+    outputs = [subprocess.run([sys.executable, "-m", "robolab", "run", str(program), "--world", "line_track"],
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=120) for _ in range(2)]
+    assert all(result.returncode == 0 for result in outputs), outputs[0].stderr
+    assert [result.stdout.splitlines()[0] for result in outputs] == ["True", "False"]
+    assert len(list(folder.glob("floor-*.rgb"))) == 1

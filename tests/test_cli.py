@@ -71,3 +71,20 @@ def test_output_cut_short_by_a_pipe_is_not_a_traceback(tmp_path):
                             capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.startswith("#!")
     assert "Traceback" not in result.stderr
+
+
+def test_a_command_builds_only_its_own_parser_and_help_lists_them_all():
+    """`robolab run` builds the run command's parser only (all of them cost a twentieth of a
+    short run's start-up); the names it knows them by are the ones the full parser has."""
+    import argparse
+
+    from robolab.cli import COMMANDS, build_parser
+
+    def commands(parser):
+        return {name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+                for name in action.choices}
+    assert commands(build_parser()) == set(COMMANDS)
+    assert commands(build_parser("run")) == {"run"} and commands(build_parser("brick")) == {"push", "stop", "brick"}
+    listing = subprocess.run([sys.executable, "-m", "robolab", "--help"], capture_output=True, text=True, cwd=ROOT,
+                             timeout=60).stdout
+    assert all(name in listing for name in COMMANDS)

@@ -80,3 +80,15 @@ def test_ev3dev2_reads_white_paper_as_white_and_the_room_light_off_the_floor(tmp
     # empty_arena's floor is #f0f0f0 (reflected light 71): raw 284 a channel, which ev3dev2's
     # default scaling (white paper 300) makes 241 of 255; ambient light 9 % of 71/75
     assert run_program(program, "empty_arena").output == "(284, 284, 284) (241, 241, 241) 9\n"
+
+
+def test_the_reading_kept_per_red_level_is_the_curve_s_for_any_floor_colour():
+    """Sensors read COL-REFLECT from a table made once (sensors.py): it must be what the curve gives,
+    whatever the floor's green and blue."""
+    from simulator.colour_response import reflected_pct
+    from simulator.sensors import _REFLECTED_EV3
+
+    for red in range(256):
+        for green, blue in ((0, 0), (255, 255), (red, 255 - red)):
+            assert _REFLECTED_EV3[red] == round(max(0.0, min(100.0, reflected_pct((red, green, blue)))))
+    assert (_REFLECTED_EV3[0], _REFLECTED_EV3[255]) == (5, 75)
