@@ -32,8 +32,11 @@ def name_of(spec, extent) -> str | None:
     """The file name of the world's drawn floor, or None when it is not to be kept."""
     if _folder is None or spec.floor_image is not None or spec.floor_source is not None:
         return None
+    drawing = _drawing_code()
+    if drawing is None:
+        return None
     digest = hashlib.sha256(repr((spec.floor, spec.paint, extent, spec.wall_colour)).encode("utf-8"))
-    digest.update(Path(__file__).with_name("world.py").read_bytes())
+    digest.update(drawing)
     digest.update(_pillow_version())
     return f"floor-{digest.hexdigest()[:32]}.rgb"
 
@@ -74,6 +77,22 @@ def store(name: str | None, width: int, height: int, pixels: bytes, wall_rects) 
             old.unlink(missing_ok=True)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+
+
+def _drawing_code() -> bytes | None:
+    """world.py's source, or its compiled code where there is no source (a frozen bundle ships none);
+    None when neither can be read: then nothing is kept."""
+    try:
+        return Path(__file__).with_name("world.py").read_bytes()
+    except OSError:
+        pass
+    try:
+        import marshal
+
+        spec = importlib.util.find_spec("simulator.world")
+        return marshal.dumps(spec.loader.get_code("simulator.world"))
+    except (AttributeError, ImportError, OSError, TypeError, ValueError):
+        return None
 
 
 def _pillow_version() -> bytes:

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -124,6 +125,24 @@ def test_a_world_drawn_before_is_read_back_as_drawn(tmp_path, floors_kept):
     assert len(list(floors_kept.glob("floor-*.rgb"))) == 2
     entry.write_bytes(entry.read_bytes()[:-7])        # damaged: drawn again, not read short
     path.write_text(WALLED, encoding="utf-8")
+    assert load_world(path)._pixels == drawn._pixels
+
+
+def test_a_world_module_shipped_without_its_source_still_runs_and_keeps_floors(tmp_path, floors_kept, monkeypatch):
+    """A frozen bundle ships world.py compiled, not as source: floors are named by its code then
+    (a run once failed there with "No such file or directory")."""
+    real = Path.read_bytes
+
+    def no_source(self):
+        if self.name == "world.py" and self.parent.name == "simulator":
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", no_source)
+    path = tmp_path / "w.toml"
+    path.write_text(WALLED, encoding="utf-8")
+    drawn = load_world(path)
+    assert len(list(floors_kept.glob("floor-*.rgb"))) == 1
     assert load_world(path)._pixels == drawn._pixels
 
 
