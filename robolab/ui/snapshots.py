@@ -6,13 +6,17 @@ arrives after a newer edit is dropped; the newer revision's own turn comes."""
 import gc
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from robolab.document import Document
 from robolab.document.snapshot import take
 from robolab.ui.background import switch_as_before, switch_often
 
 THREAD_FROM = 400  # lines (blocks) from which a snapshot is computed off the window's thread
+# The worker starts this long after it is asked: the window first lays out and paints what changed
+# (a program just opened: its new rows, some 30 ms at 20,000 lines), which the worker, competing
+# for the interpreter, would make two or three times as long.
+START_MS = 100
 
 
 class SnapshotKeeper(QObject):
@@ -44,9 +48,17 @@ class SnapshotKeeper(QObject):
             self._again = True  # one at a time: the newest revision goes next
         else:
             self._busy = True
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(1, thread_name_prefix="robolab-snapshot")
-            self._pool.submit(self._compute, document.program, document.pack, document.revision, document.name)
+            QTimer.singleShot(START_MS, self, self._start)
+
+    def _start(self) -> None:
+        """On the worker thread, the revision current now (START_MS after it was asked: an edit
+        meanwhile asked for what this computes)."""
+        if self._closed:
+            return
+        document, self._again = self.document, False
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="robolab-snapshot")
+        self._pool.submit(self._compute, document.program, document.pack, document.revision, document.name)
 
     def _compute(self, program, pack, revision: int, name: str) -> None:
         """On the worker thread. An edit meanwhile may make the walk fail: that result is stale anyway."""
