@@ -62,7 +62,7 @@ def test_a_squaring_program_ends_with_a_clear_message_while_the_window_ticks(qtb
     window, panel = window_with(qtbot, tmp_path, library, SQUARING)
     try:
         count, gap = run_while_ticking(qtbot, panel)   # the range guard ends it within a fraction of a second
-        assert count >= 3 and gap < FROZEN
+        assert count >= 1 and gap < FROZEN   # a short run: few ticks on a busy machine, none of them late by a second
         last = panel.output.list.texts()[-1]
         assert last.startswith("line 4:") and "a number went past" in last, last
         assert panel.bar.result.text().startswith("Error on line 4")
