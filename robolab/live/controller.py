@@ -86,13 +86,8 @@ class LiveRun:
         self.start_pose = self.sim.pose
         self.runner = LockstepRunner(self.sim, f"{program.name}.py", source=program.source,
                                      busy_limit=busy_limit, record_writes=False)
-        physics_step = self.sim.step
-
-        def step():
-            physics_step()
-            self._on_step()
-
-        self.sim.step = step   # the runner steps through this, in its loop or in the program's greenlet
+        self._physics_step = self.sim.step
+        self.sim.step = self._step   # the runner steps through this, in its loop or in the program's greenlet
         self.filename = self.runner.filename
         new_profile = getattr(program, "new_profile", None)   # a Python file's dialect (python_program.py)
         self.runner.profile = new_profile() if new_profile else None
@@ -275,8 +270,10 @@ class LiveRun:
         line = result.line if result is not None else None
         return self.program.block_at_line(line), line
 
-    def _on_step(self):
-        """After every physics step: kept lean, it is a share of every step's time."""
+    def _step(self):
+        """One physics step, then what is watched after it: kept lean, one call a step, it is a
+        share of every step's time."""
+        self._physics_step()
         if self._watcher is not None:
             self._watcher.on_step()
         if self.watchers:
