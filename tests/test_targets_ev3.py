@@ -4,7 +4,6 @@ that is absent or drops out, and a fault on the worker, each ending as a Finishe
 
 import signal
 import threading
-import time
 
 import pytest
 
@@ -15,6 +14,7 @@ from robolab.language import read_program
 from robolab.targets import (FINISHED, RUNNING, STARTING, TRACE, Finished, Output, RunningBlock, RunOptions, RunSession,
                              RunTarget, StateChanged)
 from robolab.targets.ev3 import EV3Target
+from sessions import events_until, finished
 
 try:
     from tests.ev3.standin import PROGRAMS
@@ -38,19 +38,6 @@ def snapshot_of(library, name: str = "", source: str = ""):
     return take(loaded.program, loaded.pack, 1, name or "program")
 
 
-def events_until(session, condition, seen=None, timeout=30.0) -> list:
-    """The session's events, drained until `condition(seen)` holds (what the run reports, not a clock)."""
-    seen = [] if seen is None else seen
-    deadline = time.monotonic() + timeout
-    while not condition(seen):
-        assert time.monotonic() < deadline, seen[-20:]
-        seen += session.events()
-        time.sleep(0.02)
-    return seen
-
-
-def finished(seen) -> bool:
-    return bool(seen) and isinstance(seen[-1], Finished)
 
 
 def printed(seen, stream="out") -> list[str]:

@@ -5,7 +5,6 @@ a program with problems, a Python file. Every assertion is on what the run repor
 import os
 import signal
 import textwrap
-import time
 
 import pytest
 from conftest import ROOT
@@ -18,6 +17,7 @@ from robolab.targets import (FINISHED, PAUSE, PAUSED, RUNNING, STARTING, STEP, F
                              RunningBlock, RunOptions, RunSession, RunTarget, StateChanged, Variables)
 from robolab.targets.simulator import SimulatorTarget
 from robolab.worlds import read_world
+from sessions import events_until, finished
 
 HEADER = "robolab 1 palette ev3 1.0\n"
 EXAMPLES = ROOT / "examples"
@@ -32,19 +32,6 @@ def target(in_child=True) -> SimulatorTarget:
     return SimulatorTarget(*read_world("empty_arena"), in_child=in_child)
 
 
-def events_until(session, condition, seen=None, timeout=60.0) -> list:
-    """The session's events, drained until `condition(seen)` holds (what the run reports, not a clock)."""
-    seen = [] if seen is None else seen
-    deadline = time.monotonic() + timeout
-    while not condition(seen):
-        assert time.monotonic() < deadline, seen[-20:]
-        seen += session.events()
-        time.sleep(0.01)
-    return seen
-
-
-def finished(seen) -> bool:
-    return bool(seen) and isinstance(seen[-1], Finished)
 
 
 def test_a_run_reports_its_events_in_order(library):
